@@ -1,0 +1,63 @@
+# chatmod developer tasks. `make demo` and `make test` are all a fresh clone needs.
+SHELL := /bin/bash
+PY312 ?= $(shell PYENV_VERSION=3.12.1 pyenv which python 2>/dev/null || command -v python3.12)
+PY311 ?= $(shell PYENV_VERSION=3.11.7 pyenv which python 2>/dev/null || command -v python3.11)
+VENV := .venv
+TORCH_VENV := .venv-torch
+PY := $(VENV)/bin/python
+EVENT ?= events/review/clean.json
+FUNCTION ?= ReviewFunction
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: setup setup-torch demo invoke test test-unit test-torch lint typecheck sam-validate sam-build bench eval clean
+
+$(VENV)/.stamp: requirements/dev.txt layers/chatmod/requirements.txt pyproject.toml
+	@test -n "$(PY312)" || { echo "Python 3.12 not found (pyenv install 3.12.1)"; exit 1; }
+	$(PY312) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/dev.txt
+	$(PY) -m pip install -q -e . --no-deps
+	touch $@
+
+$(TORCH_VENV)/.stamp: requirements/torch.txt pyproject.toml
+	@test -n "$(PY311)" || { echo "Python 3.11 not found (pyenv install 3.11.7)"; exit 1; }
+	$(PY311) -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/pip install -q -r requirements/torch.txt
+	$(TORCH_VENV)/bin/pip install -q -e . --no-deps
+	touch $@
+
+setup: $(VENV)/.stamp
+setup-torch: $(TORCH_VENV)/.stamp
+
+## The main job: every sample event through the real review handler (embedded model).
+demo: setup
+	$(PY) -m chatmod_local.demo
+
+## One event through a template function, Docker-less: make invoke EVENT=events/review/profanity.json
+invoke: setup
+	$(PY) -m chatmod_local.invoke $(FUNCTION) -e $(EVENT)
+
+lint: setup
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+sam-validate: setup
+	source $(VENV)/bin/activate && sam validate --lint --region us-east-1
+
+sam-build: setup
+	source $(VENV)/bin/activate && sam build --build-dir .aws-sam/build --cache-dir .aws-sam/cache
+
+test-unit: setup
+	$(VENV)/bin/pytest -m "not torch" -q
+
+test-torch: setup-torch
+	$(TORCH_VENV)/bin/pytest -m torch -q tests/torch
+
+## The whole test suite (what CI runs).
+test: lint typecheck sam-validate sam-build test-unit test-torch
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""Replace exactly the offending characters of the original text, leaving the rest as typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from chatmod.normalize import LEET
+from chatmod.rules.base import RuleHit
+
+
+def _maskable(ch: str) -> bool:
+    return ch.isalnum() or ch in LEET or ch == "*"
+
+
+def mask_text(original: str, hits: Iterable[RuleHit], mask_char: str = "*") -> str:
+    """Star out each hit: all of it for personal data, all but its first letter for words.
+
+    Separators inside a hit ("f u c k", "john@x.com") are kept, so the text still reads
+    naturally and its length in code points never changes.
+    """
+    chars = list(original)
+    for hit in hits:
+        keep_first = not hit.mask_all
+        for index in range(hit.start, min(hit.end, len(chars))):
+            ch = original[index]
+            if not _maskable(ch) or (hit.mask_all and ch == "@"):
+                continue  # separators, and the "@" that keeps an email readable as one
+            if keep_first:
+                keep_first = False
+                continue
+            chars[index] = mask_char
+    return "".join(chars)

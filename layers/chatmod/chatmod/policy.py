@@ -1,0 +1,263 @@
+"""The policy file: rule packs, custom rules, model thresholds and per-room overrides.
+
+Configuration is data. A policy file is YAML or JSON; ``rooms`` overrides are keyed by room
+ARN or room id and deep-merged onto ``defaults`` (mappings merge key by key, lists replace,
+except ``rules``, which are added to the defaults' rules, a room rule replacing a default rule
+with the same id). Every room is validated when the file is loaded, so a typo fails a deploy
+or a test, never a live message.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from chatmod.contract import room_id_from_arn
+from chatmod.rules.base import Action, Severity
+
+LABELS: tuple[str, ...] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "sexual_explicit",
+)
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used, with a message that says where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_severity(value: str) -> str:
+    Severity.parse(value)
+    return value.lower()
+
+
+SeverityName = Annotated[str, AfterValidator(_check_severity)]
+
+
+class PackConfig(_Strict):
+    enabled: bool = True
+    action: Action | None = None
+    severity: SeverityName | None = None
+    reason: str | None = None
+
+
+class LinksConfig(PackConfig):
+    allow_domains: list[str] = Field(default_factory=list)
+
+
+class SpamConfig(PackConfig):
+    shouting: bool = True
+    shout_min_letters: int = Field(default=12, ge=1)
+    shout_min_upper_ratio: float = Field(default=0.7, gt=0, le=1)
+    max_char_run: int = Field(default=10, ge=2)
+    max_word_repeats: int = Field(default=5, ge=2)
+
+
+class Packs(_Strict):
+    profanity: PackConfig = Field(default_factory=lambda: PackConfig(action="mask"))
+    slurs: PackConfig = Field(default_factory=lambda: PackConfig(action="deny"))
+    pii: PackConfig = Field(default_factory=lambda: PackConfig(action="mask"))
+    links: LinksConfig = Field(default_factory=lambda: LinksConfig(action="deny"))
+    spam: SpamConfig = Field(default_factory=lambda: SpamConfig(action="deny"))
+
+
+class RuleSpec(_Strict):
+    """A custom rule: a term list and/or RE2 patterns with an action, category and severity."""
+
+    id: str = Field(min_length=1)
+    category: str = Field(min_length=1)
+    action: Action
+    severity: SeverityName = "medium"
+    terms: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    target: Literal["normalized", "original"] = "normalized"
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _has_something_to_match(self) -> RuleSpec:
+        if not self.terms and not self.patterns:
+            raise ValueError(f"rule {self.id!r} needs terms or patterns")
+        return self
+
+
+class LabelThresholds(_Strict):
+    deny: float | None = Field(default=None, ge=0, le=1)
+    mask: float | None = Field(default=None, ge=0, le=1)
+    allow: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LabelThresholds:
+        present = [v for v in (self.allow, self.mask, self.deny) if v is not None]
+        if present != sorted(present):
+            raise ValueError("thresholds must satisfy allow <= mask <= deny")
+        return self
+
+
+class ModelPolicy(_Strict):
+    enabled: bool = True
+    thresholds: dict[str, LabelThresholds] = Field(default_factory=dict)
+    severity: dict[str, SeverityName] = Field(default_factory=dict)
+    mask_max_words: int = Field(default=24, ge=0)
+    reason: str = "This message was flagged as {label}."
+
+    @field_validator("thresholds", "severity")
+    @classmethod
+    def _known_labels(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(value) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown model labels {unknown}; known: {list(LABELS)}")
+        return value
+
+    def severity_of(self, label: str) -> Severity:
+        return Severity.parse(self.severity.get(label, "medium"))
+
+
+class EscalationPolicy(_Strict):
+    """When a decision becomes an escalation record for the escalation function."""
+
+    enabled: bool = True
+    strike_min_severity: SeverityName = "high"
+    strikes_to_disconnect: int = Field(default=3, ge=1)
+    window_seconds: int = Field(default=900, ge=1)
+    disconnect_immediately: list[str] = Field(default_factory=lambda: ["threat"])
+    second_opinion: bool = True
+    purge_on_disconnect: bool = False
+    disconnect_reason: str = "Disconnected for repeated violations of the chat rules."
+    delete_reason: str = "Removed by moderation."
+
+
+class RoomPolicy(_Strict):
+    """Everything that decides one room's messages."""
+
+    max_length: int = Field(default=500, ge=1, le=500)
+    too_long: Literal["deny", "truncate"] = "deny"
+    mask_char: str = Field(default="*", min_length=1, max_length=1)
+    packs: Packs = Field(default_factory=Packs)
+    rules: list[RuleSpec] = Field(default_factory=list)
+    disable_rules: list[str] = Field(default_factory=list)
+    model: ModelPolicy = Field(default_factory=ModelPolicy)
+    escalation: EscalationPolicy = Field(default_factory=EscalationPolicy)
+    reasons: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_rule_ids(self) -> RoomPolicy:
+        ids = [r.id for r in self.rules]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate rule ids: {dupes}")
+        return self
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; anything else in ``override`` replaces what ``base`` had."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_room(defaults: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    room_rules = override.get("rules", [])
+    merged = deep_merge(defaults, {k: v for k, v in override.items() if k != "rules"})
+    if room_rules:
+        replaced = {r.get("id") for r in room_rules if isinstance(r, dict)}
+        kept = [r for r in defaults.get("rules", []) if r.get("id") not in replaced]
+        merged["rules"] = kept + list(room_rules)
+    return merged
+
+
+class PolicyFile(_Strict):
+    """A whole policy file: defaults plus per-room overrides."""
+
+    version: Literal[1] = 1
+    defaults: RoomPolicy = Field(default_factory=RoomPolicy)
+    rooms: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _rooms_are_valid(self) -> PolicyFile:
+        for key in self.rooms:
+            try:
+                self._build_room(key)
+            except ValidationError as exc:
+                raise ValueError(f"rooms[{key!r}]: {exc}") from exc
+        return self
+
+    @cached_property
+    def _defaults_dict(self) -> dict[str, Any]:
+        return self.defaults.model_dump(mode="json")
+
+    def _build_room(self, key: str) -> RoomPolicy:
+        return RoomPolicy.model_validate(_merge_room(self._defaults_dict, self.rooms[key]))
+
+    @cached_property
+    def _room_policies(self) -> dict[str, RoomPolicy]:
+        return {key: self._build_room(key) for key in self.rooms}
+
+    def room_key(self, room: str) -> str | None:
+        """The ``rooms`` key that applies to a room ARN or id, or None for the defaults."""
+        if room in self.rooms:
+            return room
+        room_id = room_id_from_arn(room)
+        return room_id if room_id in self.rooms else None
+
+    def for_room(self, room: str) -> RoomPolicy:
+        key = self.room_key(room)
+        return self.defaults if key is None else self._room_policies[key]
+
+
+def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
+    """Parse YAML or JSON policy text, with errors that name the source."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{source}: not valid YAML/JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}: a policy must be a mapping, got {type(data).__name__}")
+    try:
+        return PolicyFile.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(f"{source}: invalid policy:\n{exc}") from exc
+
+
+def load_policy(path: str | Path | None = None) -> PolicyFile:
+    """Load a policy file, or the packaged default policy when no path is given."""
+    if path is None:
+        text = resources.files("chatmod").joinpath("default_policy.yaml").read_text("utf-8")
+        return parse_policy(text, "chatmod/default_policy.yaml")
+    file = Path(path)
+    try:
+        text = file.read_text("utf-8")
+    except OSError as exc:
+        raise PolicyError(f"cannot read policy file {file}: {exc}") from exc
+    return parse_policy(text, str(file))
+
+
+def policy_to_json(policy: PolicyFile) -> str:
+    return json.dumps(policy.model_dump(mode="json"), indent=2)
+
+
+
+def with_max_length(policy: PolicyFile, max_length: int | None) -> PolicyFile:
+    """The policy with its default ``max_length`` replaced (rooms may still override it)."""
+    if max_length is None:
+        return policy
+    data = policy.model_dump(mode="json")
+    data["defaults"]["max_length"] = max_length
+    return PolicyFile.model_validate(data)

@@ -1,0 +1,85 @@
+"""What a check is and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Literal, Protocol
+
+from chatmod.normalize import TextViews
+
+Action = Literal["deny", "mask", "allow"]
+
+
+class Severity(IntEnum):
+    """How bad a hit is; escalations count strikes by it."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, value: str | int | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, int):
+            return cls(value)
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {value!r}; use one of: {names}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One finding: which rule, why, and where in the original text (half-open span)."""
+
+    rule_id: str
+    category: str
+    action: Action
+    severity: Severity
+    start: int
+    end: int
+    reason: str | None = None
+    mask_all: bool = False  # mask every character (PII), not all but the first (profanity)
+
+    def overlaps(self, other: RuleHit) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class Check(Protocol):
+    """A single check over the text views of one message."""
+
+    rule_id: str
+
+    def scan(self, views: TextViews) -> list[RuleHit]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """The data every check carries into its hits."""
+
+    rule_id: str
+    category: str
+    action: Action
+    severity: Severity
+    reason: str | None = None
+    mask_all: bool = False
+
+    def hit(self, start: int, end: int) -> RuleHit:
+        return RuleHit(
+            rule_id=self.rule_id,
+            category=self.category,
+            action=self.action,
+            severity=self.severity,
+            start=start,
+            end=end,
+            reason=self.reason,
+            mask_all=self.mask_all,
+        )
