@@ -8,8 +8,9 @@ from chatmod.normalize import LEET
 from chatmod.rules.base import RuleHit
 
 
-def _maskable(ch: str) -> bool:
-    return ch.isalnum() or ch in LEET or ch == "*"
+def _maskable(ch: str, whole: bool) -> bool:
+    """Letters and digits always; leet symbols only inside words ("$hit", not "+1 415")."""
+    return ch.isalnum() or (not whole and (ch in LEET or ch == "*"))
 
 
 def mask_text(original: str, hits: Iterable[RuleHit], mask_char: str = "*") -> str:
@@ -23,8 +24,8 @@ def mask_text(original: str, hits: Iterable[RuleHit], mask_char: str = "*") -> s
         keep_first = not hit.mask_all
         for index in range(hit.start, min(hit.end, len(chars))):
             ch = original[index]
-            if not _maskable(ch) or (hit.mask_all and ch == "@"):
-                continue  # separators, and the "@" that keeps an email readable as one
+            if not _maskable(ch, hit.mask_all):
+                continue  # separators, and the "@" or "+" that keep personal data readable
             if keep_first:
                 keep_first = False
                 continue

@@ -159,7 +159,8 @@ def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
         has_letter = any(ch.isalpha() for ch in word)
         for k, ch in enumerate(word):
             out = LEET.get(ch, ch) if has_letter else ch
-            if len(chars) >= max_repeat and all(c == out for c in chars[-max_repeat:]):
+            stretched = len(chars) >= max_repeat and all(c == out for c in chars[-max_repeat:])
+            if has_letter and stretched:
                 continue
             chars.append(out)
             offsets.append(view.offsets[i + k])

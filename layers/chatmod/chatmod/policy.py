@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from chatmod.contract import room_id_from_arn
 from chatmod.rules.base import Action, Severity
+from chatmod.rules.patterns import compile_pattern
 
 LABELS: tuple[str, ...] = (
     "toxicity",
@@ -91,6 +92,8 @@ class RuleSpec(_Strict):
     def _has_something_to_match(self) -> RuleSpec:
         if not self.terms and not self.patterns:
             raise ValueError(f"rule {self.id!r} needs terms or patterns")
+        for pattern in self.patterns:
+            compile_pattern(pattern, self.id)  # RE2 syntax errors surface at load time
         return self
 
 

@@ -1,7 +1,8 @@
 """Term lists compiled into one RE2 matcher that sees through leetspeak and stretching.
 
-Each letter of a term becomes a class of its look-alikes repeated one or more times, so
-"sh1iiit" and "$hit" match "shit"; terms only match whole words, so "classic", "Scunthorpe"
+Each letter of a term becomes a class of its look-alikes repeated one or more times, with
+room for one stray separator, so "sh1iiit", "$hit" and "sh.it" match "shit"; terms only
+match whole words, so "classic", "Scunthorpe"
 and "cocktail" pass. A trailing ``*`` on a term also matches longer words ("fuck*").
 """
 
@@ -22,6 +23,7 @@ _LETTER_CLASSES: dict[str, str] = {
 }  # fmt: skip
 _BOUNDARY = r"[^\pL\pN]"
 _SUFFIX = "(?:e?s)?"
+_INNER_SEPARATOR = r"[\-._~'\"]?"
 
 
 def _letter_pattern(ch: str) -> str:
@@ -40,7 +42,8 @@ def term_pattern(term: str) -> str:
         raise ValueError(f"empty term {term!r}")
     parts: list[str] = []
     for word in folded.split():
-        parts.append("".join(_letter_pattern(ch) for ch in word))
+        # one stray separator may sit between letters: "fu-ck", "sh.it", "v-bucks"
+        parts.append(_INNER_SEPARATOR.join(_letter_pattern(ch) for ch in word))
     body = r"[^\pL\pN]+".join(parts)
     return body + (r"\pL*" if stem else _SUFFIX)
 

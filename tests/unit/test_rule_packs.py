@@ -1,0 +1,170 @@
+"""Each built-in pack on its own: what it catches, what it leaves alone, what it does."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatmod.pipeline import Reviewer
+
+
+@pytest.mark.parametrize(
+    ("typed", "delivered"),
+    [
+        ("what the fuck", "what the f***"),
+        ("FUCKING hell", "F****** hell"),
+        ("sh1iiit happens", "s****** happens"),
+        ("you $hit", "you $***"),
+        ("f u c k this", "f * * * this"),
+        ("f.u.c.k this", "f.*.*.* this"),
+        ("what a b!tch", "what a b****"),
+        ("a$$hole", "a******"),
+        ("motherfuckers", "m************"),
+        ("f*ck", "f***"),
+        ("fu\u200bck", "f*\u200b**"),
+        ("ѕһіt", "ѕ***"),
+    ],
+)
+def test_profanity_is_masked(rules_reviewer: Reviewer, typed: str, delivered: str) -> None:
+    decision = rules_reviewer.review_text(typed)
+    assert decision.result == "ALLOW"
+    assert decision.content == delivered
+    assert decision.modified
+    assert "profanity" in decision.rule_ids
+    assert decision.categories == ("profanity",)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["you are a f4ggot", "n1gg3r", "go back home you w e t b a c k", "ｋｉｋｅ", "dirty k1kes", "chіnk"],
+)
+def test_slurs_are_denied_with_a_reason(rules_reviewer: Reviewer, typed: str) -> None:
+    decision = rules_reviewer.review_text(typed)
+    assert decision.result == "DENY"
+    assert decision.categories == ("hate",)
+    assert decision.rule_ids == ("slurs",)
+    assert decision.reason and "Hateful" in decision.reason
+    assert decision.severity is not None and decision.severity.label == "high"
+
+
+@pytest.mark.parametrize(
+    "innocent",
+    [
+        "classic",
+        "assassin",
+        "Scunthorpe",
+        "cocktail",
+        "therapist",
+        "I passed the class assignment",
+        "Dickens wrote great books",
+        "the shitake mushrooms",  # not "shit"
+        "pass the bass",
+        "spicy food in Niger",
+        "I am a gay man",
+        "she is a Muslim woman",
+        "raccoons are cute",
+        "grape juice",
+    ],
+)
+def test_no_scunthorpe_problem(rules_reviewer: Reviewer, innocent: str) -> None:
+    decision = rules_reviewer.review_text(innocent)
+    assert decision.result == "ALLOW"
+    assert decision.content == innocent
+    assert not decision.modified
+    assert decision.rule_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("typed", "delivered", "rule_id"),
+    [
+        ("mail me: jane.doe@example.com ok", "mail me: ****.***@*******.*** ok", "pii.email"),
+        ("call 555-867-5309", "call ***-***-****", "pii.phone"),
+        ("call +1 (415) 555-2671 now", "call +* (***) ***-**** now", "pii.phone"),
+        ("card 4111 1111 1111 1111", "card **** **** **** ****", "pii.card"),
+        ("card 4111-1111-1111-1111!", "card ****-****-****-****!", "pii.card"),
+    ],
+)
+def test_personal_data_is_masked(
+    rules_reviewer: Reviewer, typed: str, delivered: str, rule_id: str
+) -> None:
+    decision = rules_reviewer.review_text(typed)
+    assert decision.result == "ALLOW"
+    assert decision.content == delivered
+    assert rule_id in decision.rule_ids
+    assert "pii" in decision.categories
+
+
+@pytest.mark.parametrize(
+    "innocent",
+    [
+        "4111 1111 1111 1112",  # fails Luhn: not a card
+        "the score was 2024-01-05",
+        "I have 3 cats and 2 dogs",
+        "meet at 10:30",
+        "we raised 1,250,000 dollars",
+    ],
+)
+def test_numbers_that_are_not_personal_data(rules_reviewer: Reviewer, innocent: str) -> None:
+    decision = rules_reviewer.review_text(innocent)
+    assert decision.content == innocent
+    assert not any(r.startswith("pii") for r in decision.rule_ids)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "go to https://evil.example.com/x",
+        "www.freestuff.net",
+        "check scam-site.xyz/claim now",
+        "HTTP://SHOUTY.COM",
+    ],
+)
+def test_links_are_denied_by_default(rules_reviewer: Reviewer, typed: str) -> None:
+    decision = rules_reviewer.review_text(typed)
+    assert decision.result == "DENY"
+    assert decision.categories[0] == "links"
+    assert decision.reason == "Links aren't allowed in this chat."
+
+
+@pytest.mark.parametrize(
+    "innocent", ["that was fun... ok", "e.g. this", "version 1.2.3", "mr.smith is here", "end.Start"]
+)
+def test_text_that_is_not_a_link(rules_reviewer: Reviewer, innocent: str) -> None:
+    assert rules_reviewer.review_text(innocent).result == "ALLOW"
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule_id"),
+    [
+        ("THIS STREAM IS THE BEST EVER", "spam.shouting"),
+        ("!!!!!!!!!!!!!!!!!!!!", "spam.repeat"),
+        ("noooooooooooooooo way", "spam.repeat"),
+        ("follow follow follow follow follow follow", "spam.flood"),
+        ("xoxo" * 10, "spam.flood"),
+    ],
+)
+def test_spam_is_denied(rules_reviewer: Reviewer, typed: str, rule_id: str) -> None:
+    decision = rules_reviewer.review_text(typed)
+    assert decision.result == "DENY"
+    assert rule_id in decision.rule_ids
+    assert decision.categories == ("spam",)
+
+
+@pytest.mark.parametrize("innocent", ["OMG", "LOL that was GREAT", "noooo", "gg gg", "hahahaha nice"])
+def test_excitement_is_not_spam(rules_reviewer: Reviewer, innocent: str) -> None:
+    assert rules_reviewer.review_text(innocent).result == "ALLOW"
+
+
+def test_deny_beats_mask_and_lists_every_cause(rules_reviewer: Reviewer) -> None:
+    decision = rules_reviewer.review_text("fuck you f4ggot")
+    assert decision.result == "DENY"
+    assert decision.categories == ("hate",)
+    assert {h.rule_id for h in decision.hits} == {"slurs", "profanity"}
+
+
+def test_masked_content_keeps_everything_else_byte_for_byte(rules_reviewer: Reviewer) -> None:
+    typed = "  Héllo 👋🏽 wörld, this is fucking 🔥 — ok?\n"
+    decision = rules_reviewer.review_text(typed)
+    assert len(decision.content) == len(typed)
+    changed = [i for i, (a, b) in enumerate(zip(typed, decision.content, strict=True)) if a != b]
+    start = typed.index("fucking")
+    assert changed == list(range(start + 1, start + len("fucking")))
