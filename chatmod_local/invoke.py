@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import contextvars
 import importlib.util
 import io
 import json
 import os
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -52,6 +54,31 @@ class LocalContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+_log_target: contextvars.ContextVar[IO[str]] = contextvars.ContextVar("log_target")
+
+
+class _StdoutRouter(io.TextIOBase):
+    """One stable stdout for every local function.
+
+    Loggers bind to the stdout they see at init; routing through this object sends each
+    write to the stream of the function running now, as separate Lambda instances would.
+    """
+
+    def write(self, text: str) -> int:
+        return _log_target.get(sys.__stderr__).write(text)  # type: ignore[arg-type]
+
+    def flush(self) -> None:
+        _log_target.get(sys.__stderr__).flush()  # type: ignore[arg-type]
+
+    def writable(self) -> bool:
+        return True
+
+
+_ROUTER = _StdoutRouter()
+# os.environ is process-wide: functions invoked from several threads take turns.
+_SANDBOX_LOCK = threading.RLock()
 
 
 def _map_opt(value: str, layer_dirs: tuple[Path, ...]) -> str:
@@ -131,8 +158,12 @@ class LocalFunction:
 
     @contextlib.contextmanager
     def _sandbox(self) -> Iterator[None]:
-        with patched_environ(self.env), contextlib.redirect_stdout(self.log_stream):
-            yield
+        token = _log_target.set(self.log_stream)
+        try:
+            with _SANDBOX_LOCK, patched_environ(self.env), contextlib.redirect_stdout(_ROUTER):
+                yield
+        finally:
+            _log_target.reset(token)
 
     def invoke(self, event: Any) -> Any:
         """Call the handler with a JSON round-tripped event, as Lambda delivers it."""

@@ -1,0 +1,107 @@
+"""How rule hits and model scores combine into one decision."""
+
+from __future__ import annotations
+
+import textwrap
+
+from chatmod.pipeline import Reviewer
+from chatmod.policy import parse_policy
+
+from .fakes import KeywordModel
+
+POLICY = textwrap.dedent(
+    """
+    defaults:
+      rules:
+        - {id: allow.game, category: exception, action: allow, terms: ["kill the boss"]}
+      model:
+        thresholds:
+          toxicity: {deny: 0.95, mask: 0.8, allow: 0.5}
+          threat: {deny: 0.9, allow: 0.4}
+        severity: {threat: critical}
+    """
+)
+MODEL = KeywordModel(
+    {
+        "i will find you": {"threat": 0.97, "toxicity": 0.7},
+        "kill": {"threat": 0.95},
+        "idiot": {"toxicity": 0.85, "insult": 0.9},
+        "moron": {"toxicity": 0.85},
+        "dumb": {"toxicity": 0.6},
+        "garbage human": {"toxicity": 0.99},
+    }
+)
+
+
+def reviewer() -> Reviewer:
+    return Reviewer(parse_policy(POLICY), KeywordModel(MODEL.weights))
+
+
+def test_model_deny_threshold_denies_with_label_reason_and_severity() -> None:
+    decision = reviewer().review_text("i will find you tonight")
+    assert decision.result == "DENY"
+    assert decision.categories == ("threat",)
+    assert decision.rule_ids == ("model.threat",)
+    assert decision.reason == "This message was flagged as threat."
+    assert decision.severity is not None and decision.severity.label == "critical"
+    assert decision.scores["threat"] == 0.97
+
+
+def test_model_mask_threshold_masks_only_the_words_that_score() -> None:
+    decision = reviewer().review_text("you absolute idiot, nice try")
+    assert decision.result == "ALLOW"
+    assert decision.content == "you absolute i****, nice try"
+    assert decision.rule_ids == ("model.toxicity",)
+    assert decision.gray_zone == ()
+
+
+def test_gray_zone_allows_and_flags_for_a_second_opinion() -> None:
+    decision = reviewer().review_text("that was a dumb move")
+    assert decision.result == "ALLOW"
+    assert not decision.modified
+    assert decision.gray_zone == ("toxicity",)
+    assert "toxicity" in decision.categories
+
+
+def test_mask_level_score_with_no_single_word_to_blame_is_gray_zone() -> None:
+    model = KeywordModel({"garbage human": {"toxicity": 0.9}})
+    decision = Reviewer(parse_policy(POLICY), model).review_text("you garbage human")
+    assert decision.result == "ALLOW"
+    assert decision.content == "you garbage human"
+    assert decision.gray_zone == ("toxicity",)
+
+
+def test_clean_text_is_allowed_unchanged_with_its_scores() -> None:
+    decision = reviewer().review_text("what a great stream")
+    assert (decision.result, decision.modified, decision.gray_zone) == ("ALLOW", False, ())
+    assert set(decision.scores) == set(MODEL.labels)
+
+
+def test_allow_exception_is_never_overridden_by_the_model() -> None:
+    decision = reviewer().review_text("let's kill the boss now")
+    assert decision.result == "ALLOW"
+    assert decision.content == "let's kill the boss now"
+    assert decision.rule_ids == ("allow.game",)
+    assert decision.gray_zone == ()
+
+
+def test_model_sees_the_deobfuscated_text_too() -> None:
+    r = reviewer()
+    decision = r.review_text("you 1d1ot")
+    assert decision.result == "ALLOW"
+    assert decision.content == "you 1****"
+    assert ["you 1d1ot", "you idiot"] in r.model.calls  # type: ignore[union-attr]
+
+
+def test_rules_deny_wins_over_model_mask() -> None:
+    decision = reviewer().review_text("idiot f4ggot")
+    assert decision.result == "DENY"
+    assert decision.categories == ("hate",)
+
+
+def test_model_disabled_per_room_ignores_scores() -> None:
+    policy = parse_policy(POLICY + "rooms: {quiet: {model: {enabled: false}}}\n")
+    r = Reviewer(policy, KeywordModel(MODEL.weights))
+    decision = r.review_text("i will find you", "arn:aws:ivschat:us-east-1:1:room/quiet")
+    assert decision.result == "ALLOW"
+    assert decision.scores == {}
