@@ -43,6 +43,7 @@ lint: setup
 
 typecheck: setup
 	$(VENV)/bin/mypy
+	for fn in functions/*/; do $(VENV)/bin/mypy $$fn/app.py || exit 1; done
 
 sam-validate: setup
 	source $(VENV)/bin/activate && sam validate --lint --region us-east-1

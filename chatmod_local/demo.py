@@ -18,7 +18,9 @@ from chatmod_local.invoke import DEFAULT_TEMPLATE, ROOT, LocalFunction
 
 
 def _short(text: str, width: int = 60) -> str:
-    return textwrap.shorten(text.replace("\n", " "), width=width, placeholder="...") if text else '""'
+    return (
+        textwrap.shorten(text.replace("\n", " "), width=width, placeholder="...") if text else '""'
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,9 @@ class LocalContext:
         self.aws_request_id = self.aws_request_id or str(uuid.uuid4())
         self._deadline = time.monotonic() + self.timeout_s
         region, account = LOCAL_PSEUDO["AWS::Region"], LOCAL_PSEUDO["AWS::AccountId"]
-        self.invoked_function_arn = f"arn:aws:lambda:{region}:{account}:function:{self.function_name}"
+        self.invoked_function_arn = (
+            f"arn:aws:lambda:{region}:{account}:function:{self.function_name}"
+        )
         self.log_group_name = f"/aws/lambda/{self.function_name}"
         self.log_stream_name = "local"
 
@@ -59,6 +61,11 @@ class LocalContext:
 _log_target: contextvars.ContextVar[IO[str]] = contextvars.ContextVar("log_target")
 
 
+def _current_log_stream() -> IO[str]:
+    stream = _log_target.get(None)
+    return stream if stream is not None else sys.__stderr__ or sys.stderr
+
+
 class _StdoutRouter(io.TextIOBase):
     """One stable stdout for every local function.
 
@@ -67,10 +74,10 @@ class _StdoutRouter(io.TextIOBase):
     """
 
     def write(self, text: str) -> int:
-        return _log_target.get(sys.__stderr__).write(text)  # type: ignore[arg-type]
+        return _current_log_stream().write(text)
 
     def flush(self) -> None:
-        _log_target.get(sys.__stderr__).flush()  # type: ignore[arg-type]
+        _current_log_stream().flush()
 
     def writable(self) -> bool:
         return True
@@ -93,7 +100,9 @@ def _map_opt(value: str, layer_dirs: tuple[Path, ...]) -> str:
     return value
 
 
-def lambda_environment(spec: FunctionSpec, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def lambda_environment(
+    spec: FunctionSpec, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
     env = {
         "AWS_LAMBDA_FUNCTION_NAME": spec.logical_id,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
@@ -198,10 +207,18 @@ def main(argv: list[str] | None = None) -> int:
         description="Invoke a template function in-process, without Docker.",
     )
     parser.add_argument("function", nargs="?", default="ReviewFunction")
-    parser.add_argument("-e", "--event", action="append", default=[], help="event file or folder (repeatable); '-' reads stdin")
+    parser.add_argument(
+        "-e",
+        "--event",
+        action="append",
+        default=[],
+        help="event file or folder (repeatable); '-' reads stdin",
+    )
     parser.add_argument("-t", "--template", default=str(DEFAULT_TEMPLATE))
     parser.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
-    parser.add_argument("--env", nargs="*", default=[], metavar="KEY=VALUE", help="extra environment")
+    parser.add_argument(
+        "--env", nargs="*", default=[], metavar="KEY=VALUE", help="extra environment"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="drop the function's logs")
     args = parser.parse_args(argv)
     log_stream: IO[str] = io.StringIO() if args.quiet else sys.stderr

@@ -50,7 +50,7 @@ _CfnLoader.add_multi_constructor("!", _tag)
 def load_template(path: str | Path) -> dict[str, Any]:
     file = Path(path)
     try:
-        data = yaml.load(file.read_text("utf-8"), Loader=_CfnLoader)  # noqa: S506 - safe subclass
+        data = yaml.load(file.read_text("utf-8"), Loader=_CfnLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read template {file}: {exc}") from exc
     if not isinstance(data, dict) or "Resources" not in data:
@@ -83,7 +83,8 @@ class Resolver:
         resources = self.template.get("Resources", {})
         base = name.split(".")[0]
         if base in resources:
-            return f"arn:aws:local:{LOCAL_PSEUDO['AWS::Region']}:{LOCAL_PSEUDO['AWS::AccountId']}:{name}"
+            region, account = LOCAL_PSEUDO["AWS::Region"], LOCAL_PSEUDO["AWS::AccountId"]
+            return f"arn:aws:local:{region}:{account}:{name}"
         raise TemplateError(f"cannot resolve Ref {name}")
 
     def condition(self, name: str) -> bool:
@@ -99,7 +100,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref":
                 return self.parameter(arg)
             if key == "Fn::If":
@@ -160,8 +161,12 @@ def function_spec(
     resources = template["Resources"]
     resource = resources.get(logical_id)
     if not resource or resource.get("Type") != "AWS::Serverless::Function":
-        functions = sorted(k for k, v in resources.items() if v.get("Type") == "AWS::Serverless::Function")
-        raise TemplateError(f"no function {logical_id!r} in {path}; functions: {', '.join(functions)}")
+        functions = sorted(
+            k for k, v in resources.items() if v.get("Type") == "AWS::Serverless::Function"
+        )
+        raise TemplateError(
+            f"no function {logical_id!r} in {path}; functions: {', '.join(functions)}"
+        )
     resolver = Resolver(template, dict(overrides or {}))
     globals_fn = resolver.resolve(template.get("Globals", {}).get("Function", {}))
     props = resolver.resolve(resource.get("Properties", {}))

@@ -36,7 +36,9 @@ def _load_model() -> Any:
         return load_model_from_settings(settings)
     except Exception:  # the rules still protect the room; the error is loud in logs and metrics
         logger.exception("toxicity model unavailable; reviewing with rules only")
-        with single_metric(name="ModelUnavailable", unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as m:
+        with single_metric(
+            name="ModelUnavailable", unit=MetricUnit.Count, value=1, namespace=NAMESPACE
+        ) as m:
             m.add_dimension("service", SERVICE)
         return None
 
@@ -115,7 +117,10 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
     except ValidationError as exc:
         logger.warning(
             "invalid review event; answering with the fail mode",
-            extra={"errors": exc.errors(include_input=False, include_url=False), "fail_mode": settings.fail_mode},
+            extra={
+                "errors": exc.errors(include_input=False, include_url=False),
+                "fail_mode": settings.fail_mode,
+            },
         )
         return _fail(event, "InvalidEvent")
     try:
@@ -130,7 +135,9 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         )
         return _fail(event, "InternalError")
     metrics.add_metric(
-        name="HandlerLatency", unit=MetricUnit.Milliseconds, value=(time.perf_counter() - started) * 1000
+        name="HandlerLatency",
+        unit=MetricUnit.Milliseconds,
+        value=(time.perf_counter() - started) * 1000,
     )
     return response
 
@@ -144,7 +151,8 @@ def escalate(review: Review) -> None:
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     try:
-        return _handle(event, context)
+        response: dict[str, Any] = _handle(event, context)
+        return response
     except Exception:  # last line of defence: IVS must always get a valid answer
         logger.exception("unexpected error in review handler")
         return fail_response(event, settings.fail_mode)

@@ -57,7 +57,10 @@ def test_sample_event(review: CapturedFunction, name: str) -> None:
 
 
 def test_denials_carry_the_right_reason(review: CapturedFunction) -> None:
-    reasons = {name: review.invoke(load(name))["Attributes"]["Reason"] for name in ("slur", "link", "too_long")}
+    reasons = {
+        name: review.invoke(load(name))["Attributes"]["Reason"]
+        for name in ("slur", "link", "too_long")
+    }
     assert reasons == {
         "slur": "Hateful language isn't allowed in this chat.",
         "link": "Links aren't allowed in this chat.",
@@ -91,14 +94,21 @@ def test_content_is_logged_only_when_turned_on() -> None:
 
 def test_metrics_count_decisions_and_latency(review: CapturedFunction) -> None:
     review.invoke(load("slur"))
-    assert {"Decisions", "ReviewLatency", "HandlerLatency", "DecisionsByCategory"} <= review.metric_names()
+    assert {
+        "Decisions",
+        "ReviewLatency",
+        "HandlerLatency",
+        "DecisionsByCategory",
+    } <= review.metric_names()
 
 
 def test_invalid_event_gets_fail_mode_allow_by_default(review: CapturedFunction) -> None:
     response = review.invoke(load("malformed"))
     assert response == {"ReviewResult": "ALLOW", "Content": "", "Attributes": {}}
     assert "FailMode" in review.metric_names()
-    assert any(line.get("message", "").startswith("invalid review event") for line in review.log_lines())
+    assert any(
+        line.get("message", "").startswith("invalid review event") for line in review.log_lines()
+    )
 
 
 def test_fail_mode_deny_denies_what_cannot_be_reviewed() -> None:
@@ -117,14 +127,20 @@ def test_internal_error_gets_fail_mode_and_is_logged(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(broken.function.module.REVIEWER, "review", explode)
     response = broken.invoke(load("clean"))
-    assert response == {"ReviewResult": "ALLOW", "Content": load("clean")["Content"], "Attributes": {"message_type": "chat"}}
+    assert response == {
+        "ReviewResult": "ALLOW",
+        "Content": load("clean")["Content"],
+        "Attributes": {"message_type": "chat"},
+    }
     assert "FailMode_InternalError" in broken.metric_names()
     assert any(line.get("message", "").startswith("review failed") for line in broken.log_lines())
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=60),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 event_like = st.fixed_dictionaries(
@@ -133,16 +149,24 @@ event_like = st.fixed_dictionaries(
         "Content": st.text(max_size=700) | json_values,
         "MessageId": st.text(max_size=20) | json_values,
         "RoomArn": st.text(max_size=80) | json_values,
-        "Attributes": st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=3) | json_values,
+        "Attributes": st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=3)
+        | json_values,
         "Sender": st.fixed_dictionaries(
-            {}, optional={"UserId": st.text(max_size=20) | json_values, "Ip": json_values, "Attributes": json_values}
+            {},
+            optional={
+                "UserId": st.text(max_size=20) | json_values,
+                "Ip": json_values,
+                "Attributes": json_values,
+            },
         )
         | json_values,
     },
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(event=st.one_of(event_like, json_values))
 def test_any_json_event_gets_a_valid_response(review: CapturedFunction, event: Any) -> None:
     assert_valid_ivs_response(review.invoke(event))

@@ -78,7 +78,9 @@ def test_short_single_letter_runs_are_not_joined() -> None:
     assert join_split_letters(fold("u r ok")).text == "u r ok"
 
 
-@pytest.mark.parametrize("typed", ["fu\u200bck you", "f u c k", "ＦＵＣＫ", "fück", "ﬁne", "Straße"])
+@pytest.mark.parametrize(
+    "typed", ["fu\u200bck you", "f u c k", "ＦＵＣＫ", "fück", "ﬁne", "Straße"]
+)
 def test_offsets_map_every_view_character_to_its_source(typed: str) -> None:
     for view in (normalize(typed).matching, normalize(typed).model):
         assert len(view.offsets) == len(view.text)

@@ -23,7 +23,11 @@ def reviewer(yaml_text: str) -> Reviewer:
 def test_default_policy_loads_and_has_every_pack() -> None:
     policy = load_policy()
     packs = policy.defaults.packs
-    assert (packs.profanity.action, packs.slurs.action, packs.pii.action) == ("mask", "deny", "mask")
+    assert (packs.profanity.action, packs.slurs.action, packs.pii.action) == (
+        "mask",
+        "deny",
+        "mask",
+    )
     assert policy.defaults.max_length == 500
 
 
@@ -33,10 +37,19 @@ def test_default_policy_loads_and_has_every_pack() -> None:
         ("defaults: {max_lenght: 10}", "max_lenght"),
         ("defaults: {max_length: 900}", "max_length"),
         ("defaults: {packs: {profanity: {action: explode}}}", "action"),
-        ("defaults: {rules: [{id: x, category: c, action: deny, severity: huge, terms: [a]}]}", "huge"),
+        (
+            "defaults: {rules: [{id: x, category: c, action: deny, severity: huge, terms: [a]}]}",
+            "huge",
+        ),
         ("defaults: {rules: [{id: x, category: c, action: deny}]}", "needs terms or patterns"),
-        ("defaults: {rules: [{id: x, category: c, action: deny, patterns: ['(a)\\1']}]}", "not valid RE2"),
-        ("defaults: {model: {thresholds: {toxicity: {deny: 0.5, mask: 0.9}}}}", "allow <= mask <= deny"),
+        (
+            "defaults: {rules: [{id: x, category: c, action: deny, patterns: ['(a)\\1']}]}",
+            "not valid RE2",
+        ),
+        (
+            "defaults: {model: {thresholds: {toxicity: {deny: 0.5, mask: 0.9}}}}",
+            "allow <= mask <= deny",
+        ),
         ("defaults: {model: {thresholds: {rudeness: {deny: 0.5}}}}", "unknown model labels"),
         ("rooms: {r1: {packs: {links: {allow_domains: 5}}}}", "rooms['r1']"),
         ("- just a list", "must be a mapping"),
@@ -178,7 +191,11 @@ def test_settings_max_length_overrides_policy_default() -> None:
 
 def test_settings_parse_and_reject_bad_values() -> None:
     settings = Settings.from_env({"CHATMOD_FAIL_MODE": "deny", "CHATMOD_MAX_LENGTH": "200"})
-    assert (settings.fail_mode, settings.max_length, settings.model_backend) == ("DENY", 200, "onnx")
+    assert (settings.fail_mode, settings.max_length, settings.model_backend) == (
+        "DENY",
+        200,
+        "onnx",
+    )
     with pytest.raises(SettingsError, match="CHATMOD_FAIL_MODE"):
         Settings.from_env({"CHATMOD_FAIL_MODE": "maybe"})
     with pytest.raises(SettingsError, match="CHATMOD_MAX_LENGTH"):

@@ -35,7 +35,14 @@ def test_profanity_is_masked(rules_reviewer: Reviewer, typed: str, delivered: st
 
 @pytest.mark.parametrize(
     "typed",
-    ["you are a f4ggot", "n1gg3r", "go back home you w e t b a c k", "ｋｉｋｅ", "dirty k1kes", "chіnk"],
+    [
+        "you are a f4ggot",
+        "n1gg3r",
+        "go back home you w e t b a c k",
+        "ｋｉｋｅ",
+        "dirty k1kes",
+        "chіnk",
+    ],
 )
 def test_slurs_are_denied_with_a_reason(rules_reviewer: Reviewer, typed: str) -> None:
     decision = rules_reviewer.review_text(typed)
@@ -126,7 +133,8 @@ def test_links_are_denied_by_default(rules_reviewer: Reviewer, typed: str) -> No
 
 
 @pytest.mark.parametrize(
-    "innocent", ["that was fun... ok", "e.g. this", "version 1.2.3", "mr.smith is here", "end.Start"]
+    "innocent",
+    ["that was fun... ok", "e.g. this", "version 1.2.3", "mr.smith is here", "end.Start"],
 )
 def test_text_that_is_not_a_link(rules_reviewer: Reviewer, innocent: str) -> None:
     assert rules_reviewer.review_text(innocent).result == "ALLOW"
@@ -149,7 +157,9 @@ def test_spam_is_denied(rules_reviewer: Reviewer, typed: str, rule_id: str) -> N
     assert decision.categories == ("spam",)
 
 
-@pytest.mark.parametrize("innocent", ["OMG", "LOL that was GREAT", "noooo", "gg gg", "hahahaha nice"])
+@pytest.mark.parametrize(
+    "innocent", ["OMG", "LOL that was GREAT", "noooo", "gg gg", "hahahaha nice"]
+)
 def test_excitement_is_not_spam(rules_reviewer: Reviewer, innocent: str) -> None:
     assert rules_reviewer.review_text(innocent).result == "ALLOW"
 

@@ -87,9 +87,15 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
         checks.append(TermCheck(meta, builtin_terms("profanity")))
     if packs.pii.enabled:
         pii = packs.pii
-        checks.append(EmailCheck(_meta("pii.email", "pii", pii, "mask", Severity.MEDIUM, mask_all=True)))
-        checks.append(CardNumberCheck(_meta("pii.card", "pii", pii, "mask", Severity.MEDIUM, mask_all=True)))
-        checks.append(PhoneNumberCheck(_meta("pii.phone", "pii", pii, "mask", Severity.MEDIUM, mask_all=True)))
+        checks.append(
+            EmailCheck(_meta("pii.email", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+        checks.append(
+            CardNumberCheck(_meta("pii.card", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+        checks.append(
+            PhoneNumberCheck(_meta("pii.phone", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
     if packs.links.enabled:
         meta = _meta("links", "links", packs.links, "deny", Severity.LOW, mask_all=True)
         checks.append(LinkCheck(meta, tuple(packs.links.allow_domains)))
@@ -100,7 +106,11 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
             checks.append(ShoutingCheck(meta, spam.shout_min_letters, spam.shout_min_upper_ratio))
         meta = _meta("spam.repeat", "spam", spam, "deny", Severity.LOW)
         checks.append(RepeatedCharacterCheck(meta, spam.max_char_run))
-        checks.append(FloodCheck(_meta("spam.flood", "spam", spam, "deny", Severity.LOW), spam.max_word_repeats))
+        checks.append(
+            FloodCheck(
+                _meta("spam.flood", "spam", spam, "deny", Severity.LOW), spam.max_word_repeats
+            )
+        )
     return checks
 
 
@@ -126,5 +136,7 @@ def compile_room(policy: RoomPolicy) -> CompiledRoom:
     for rule in policy.rules:
         checks.extend(_rule_checks(rule))
     disabled = set(policy.disable_rules)
-    kept = [c for c in checks if c.rule_id not in disabled and c.rule_id.split(".")[0] not in disabled]
+    kept = [
+        c for c in checks if c.rule_id not in disabled and c.rule_id.split(".")[0] not in disabled
+    ]
     return CompiledRoom(policy=policy, checks=tuple(kept))

@@ -75,7 +75,9 @@ def decide(
     policy = room.policy
     scores = dict(scores or {})
     if len(original) > policy.max_length and policy.too_long == "deny":
-        reason = room.reason_for("length", f"Your message is longer than {policy.max_length} characters.")
+        reason = room.reason_for(
+            "length", f"Your message is longer than {policy.max_length} characters."
+        )
         return Decision(
             result="DENY",
             content=original[: policy.max_length],
@@ -87,7 +89,9 @@ def decide(
             scores=scores,
         )
     exceptions = [h for h in hits if h.action == "allow"]
-    effective = [h for h in hits if h.action != "allow" and not any(h.overlaps(a) for a in exceptions)]
+    effective = [
+        h for h in hits if h.action != "allow" and not any(h.overlaps(a) for a in exceptions)
+    ]
     gray: list[str] = []
     if scores and policy.model.enabled and not exceptions:
         model_hits, gray = _model_hits(room, scores, locate_words)

@@ -20,6 +20,8 @@ def fail_response(event: Any, fail_mode: FailMode, max_length: int = 500) -> dic
     attributes: dict[str, str] = {}
     if isinstance(event, Mapping) and isinstance(event.get("Attributes"), Mapping):
         attributes = {
-            k: v for k, v in event["Attributes"].items() if isinstance(k, str) and isinstance(v, str)
+            k: v
+            for k, v in event["Attributes"].items()
+            if isinstance(k, str) and isinstance(v, str)
         }
     return {"ReviewResult": "ALLOW", "Content": content, "Attributes": attributes}

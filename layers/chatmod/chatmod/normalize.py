@@ -7,17 +7,18 @@ masking touches exactly the offending characters of what the user typed.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Look-alike letters from other scripts, after case folding, mapped to the Latin letter they imitate.
+# Look-alikes from other scripts, after case folding, mapped to the Latin letter they imitate.
 HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
     "а": "a", "в": "b", "е": "e", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k", "м": "m",
     "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b",
     "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
-    "ɡ": "g", "ү": "y", "ҽ": "e", "ց": "g",
+    "ɡ": "g", "ү": "y", "ҽ": "e",
     # Greek
     "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "σ": "o", "μ": "u", "ϲ": "c",
@@ -81,10 +82,7 @@ def fold(original: str) -> NormalizedText:
     chars: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(original):
-        if ch.isascii():
-            folded = ch.lower()
-        else:
-            folded = _fold_char(ch)
+        folded = ch.lower() if ch.isascii() else _fold_char(ch)
         for out in folded:
             chars.append(out)
             offsets.append(index)
@@ -116,7 +114,7 @@ def join_split_letters(view: NormalizedText, min_letters: int = 3) -> Normalized
         if singles and text[singles[0][0]] in "ai" and len(singles) > min_letters:
             singles = singles[1:]
         if len(singles) >= min_letters:
-            for (_, prev_end), (next_start, _) in zip(singles, singles[1:], strict=False):
+            for (_, prev_end), (next_start, _) in itertools.pairwise(singles):
                 drop.update(range(prev_end, next_start))
 
     for token in tokens:

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from chatmod.contract import room_id_from_arn
 from chatmod.rules.base import Action, Severity
@@ -254,7 +262,6 @@ def load_policy(path: str | Path | None = None) -> PolicyFile:
 
 def policy_to_json(policy: PolicyFile) -> str:
     return json.dumps(policy.model_dump(mode="json"), indent=2)
-
 
 
 def with_max_length(policy: PolicyFile, max_length: int | None) -> PolicyFile:

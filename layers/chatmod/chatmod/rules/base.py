@@ -56,7 +56,8 @@ class RuleHit:
 class Check(Protocol):
     """A single check over the text views of one message."""
 
-    rule_id: str
+    @property
+    def rule_id(self) -> str: ...
 
     def scan(self, views: TextViews) -> list[RuleHit]: ...
 
@@ -83,3 +84,14 @@ class RuleMeta:
             reason=self.reason,
             mask_all=self.mask_all,
         )
+
+
+@dataclass(frozen=True)
+class MetaCheck:
+    """Base for checks: the rule data they stamp on every hit."""
+
+    meta: RuleMeta
+
+    @property
+    def rule_id(self) -> str:
+        return self.meta.rule_id

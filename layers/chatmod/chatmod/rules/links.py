@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import re2
 
 from chatmod.normalize import TextViews
-from chatmod.rules.base import RuleHit, RuleMeta
+from chatmod.rules.base import MetaCheck, RuleHit
 
 _TLDS = (
     "com|net|org|io|gg|tv|me|co|xyz|info|biz|ru|uk|de|fr|app|dev|live|link|ly|be|to|site|"
@@ -32,13 +32,8 @@ def domain_allowed(host: str, allow_domains: tuple[str, ...]) -> bool:
 
 
 @dataclass(frozen=True)
-class LinkCheck:
-    meta: RuleMeta
+class LinkCheck(MetaCheck):
     allow_domains: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         text = views.original

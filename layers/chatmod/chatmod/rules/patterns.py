@@ -8,7 +8,7 @@ from typing import Literal
 import re2
 
 from chatmod.normalize import TextViews
-from chatmod.rules.base import RuleHit, RuleMeta
+from chatmod.rules.base import MetaCheck, RuleHit
 from chatmod.rules.re2opts import compile_re2
 
 Target = Literal["normalized", "original"]
@@ -23,10 +23,9 @@ def compile_pattern(pattern: str, rule_id: str) -> re2._Regexp:
 
 
 @dataclass(frozen=True)
-class PatternCheck:
+class PatternCheck(MetaCheck):
     """Matches RE2 patterns against the normalized view (default) or the original text."""
 
-    meta: RuleMeta
     patterns: tuple[str, ...]
     target: Target = "normalized"
 
@@ -38,15 +37,13 @@ class PatternCheck:
         combined = "|".join(f"(?:{p})" for p in self.patterns)
         object.__setattr__(self, "_regex", compile_pattern(combined, self.meta.rule_id))
 
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
-
     def scan(self, views: TextViews) -> list[RuleHit]:
         regex = self._regex  # type: ignore[attr-defined]
         if self.target == "original":
             return [
-                self.meta.hit(*m.span()) for m in regex.finditer(views.original) if m.end() > m.start()
+                self.meta.hit(*m.span())
+                for m in regex.finditer(views.original)
+                if m.end() > m.start()
             ]
         view = views.matching
         return [

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import re2
 
 from chatmod.normalize import TextViews
-from chatmod.rules.base import RuleHit, RuleMeta
+from chatmod.rules.base import MetaCheck, RuleHit
 
 _EMAIL = re2.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _DIGIT_RUN = re2.compile(r"\+?\(?\d[\d \-.()]{5,}\d")
@@ -38,26 +38,16 @@ def is_card_number(candidate: str) -> bool:
 
 
 @dataclass(frozen=True)
-class EmailCheck:
-    meta: RuleMeta
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
+class EmailCheck(MetaCheck):
+    """Email addresses, found in the text as typed."""
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         return [self.meta.hit(*m.span()) for m in _EMAIL.finditer(views.original)]
 
 
 @dataclass(frozen=True)
-class CardNumberCheck:
+class CardNumberCheck(MetaCheck):
     """13 to 19 digits, spaced or dashed, that pass Luhn (so random numbers are left alone)."""
-
-    meta: RuleMeta
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         return [
@@ -68,14 +58,8 @@ class CardNumberCheck:
 
 
 @dataclass(frozen=True)
-class PhoneNumberCheck:
+class PhoneNumberCheck(MetaCheck):
     """10 to 15 digits, or a local ``555-1234``; dates and card numbers are not phones."""
-
-    meta: RuleMeta
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         hits: list[RuleHit] = []

@@ -7,22 +7,17 @@ from dataclasses import dataclass
 import re2
 
 from chatmod.normalize import TextViews
-from chatmod.rules.base import RuleHit, RuleMeta
+from chatmod.rules.base import MetaCheck, RuleHit
 
 _WORD = re2.compile(r"\S+")
 
 
 @dataclass(frozen=True)
-class ShoutingCheck:
+class ShoutingCheck(MetaCheck):
     """Mostly capital letters over a message long enough for that to mean shouting."""
 
-    meta: RuleMeta
     min_letters: int = 12
     min_upper_ratio: float = 0.7
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         letters = [ch for ch in views.original if ch.isalpha()]
@@ -36,15 +31,10 @@ class ShoutingCheck:
 
 
 @dataclass(frozen=True)
-class RepeatedCharacterCheck:
+class RepeatedCharacterCheck(MetaCheck):
     """One character repeated many times in a row ("!!!!!!!!!!!!", "nooooooooooo")."""
 
-    meta: RuleMeta
     max_run: int = 10
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         text = views.original
@@ -61,17 +51,12 @@ class RepeatedCharacterCheck:
 
 
 @dataclass(frozen=True)
-class FloodCheck:
+class FloodCheck(MetaCheck):
     """The same word over and over, or a long message made of a handful of characters."""
 
-    meta: RuleMeta
     max_word_repeats: int = 5
     min_length_for_variety: int = 30
     min_distinct_chars: int = 4
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         text = views.original

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import re2
 
 from chatmod.normalize import TextViews, fold
-from chatmod.rules.base import RuleHit, RuleMeta
+from chatmod.rules.base import MetaCheck, RuleHit
 from chatmod.rules.re2opts import compile_re2
 
 _LETTER_CLASSES: dict[str, str] = {
@@ -29,7 +29,7 @@ _INNER_SEPARATOR = r"[\-._~'\"]?"
 def _letter_pattern(ch: str) -> str:
     chars = _LETTER_CLASSES.get(ch, ch)
     if len(chars) == 1:
-        return re2.escape(chars) + "+"
+        return str(re2.escape(chars)) + "+"
     return "[" + "".join("\\" + c if not c.isalnum() else c for c in chars) + "]+"
 
 
@@ -49,10 +49,9 @@ def term_pattern(term: str) -> str:
 
 
 @dataclass(frozen=True)
-class TermCheck:
+class TermCheck(MetaCheck):
     """Whole-word matching of a term list, all terms in one RE2 alternation."""
 
-    meta: RuleMeta
     terms: tuple[str, ...]
 
     def __post_init__(self) -> None:
@@ -61,10 +60,6 @@ class TermCheck:
         patterns = sorted({term_pattern(t) for t in self.terms}, key=len, reverse=True)
         combined = f"{_BOUNDARY}((?:{'|'.join(patterns)})){_BOUNDARY}"
         object.__setattr__(self, "_regex", compile_re2(combined))
-
-    @property
-    def rule_id(self) -> str:
-        return self.meta.rule_id
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.matching

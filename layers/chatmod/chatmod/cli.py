@@ -1,0 +1,140 @@
+"""Command line: ``python -m chatmod score|review|check-policy``.
+
+``score`` is the stable scoring interface: JSONL ``{"id", "text"}`` on stdin, one JSONL line
+per input on stdout, in order, each the full review pipeline (rules + model + policy) under
+the configured policy (the default policy unless CHATMOD_POLICY_FILE names another).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from typing import IO, Any
+
+from chatmod.pipeline import Reviewer, load_model_from_settings
+from chatmod.policy import PolicyError, load_policy
+from chatmod.settings import Settings, SettingsError
+
+
+def _reviewer(args: argparse.Namespace) -> Reviewer:
+    settings = Settings.from_env()
+    if args.policy:
+        settings = Settings(**{**settings.__dict__, "policy_file": args.policy})
+    if args.no_model:
+        settings = Settings(**{**settings.__dict__, "model_backend": "none"})
+    return Reviewer.from_settings(settings, load_model_from_settings(settings))
+
+
+def _parse_line(raw: str) -> tuple[Any, str]:
+    """The id and text of one input line, or ValueError saying what is wrong with it."""
+    try:
+        item = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(item, dict):
+        raise ValueError(f"expected an object with id and text, got {type(item).__name__}")
+    if "id" not in item:
+        raise ValueError('missing "id"')
+    if not isinstance(item.get("text"), str):
+        raise ValueError('"text" must be a string')
+    return item["id"], item["text"]
+
+
+def score_stream(
+    reviewer: Reviewer, lines: Iterable[str], out: IO[str], err: IO[str], room: str = ""
+) -> int:
+    """Score every line; malformed lines get an error line in place. Returns their count."""
+    errors = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            item_id, text = _parse_line(raw)
+        except ValueError as exc:
+            errors += 1
+            item_id = None
+            try:
+                parsed = json.loads(raw)
+                item_id = parsed.get("id") if isinstance(parsed, dict) else None
+            except json.JSONDecodeError:
+                pass
+            message = f"line {number}: {exc}"
+            print(f"chatmod score: {message}", file=err)
+            out.write(json.dumps({"id": item_id, "error": message}) + "\n")
+            continue
+        decision = reviewer.review_text(text, room)
+        record = {
+            "id": item_id,
+            "scores": {k: round(v, 6) for k, v in decision.scores.items()},
+            "decision": decision.result,
+            "content": decision.content,
+            "modified": decision.modified,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return errors
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    reviewer = _reviewer(args)
+    errors = score_stream(reviewer, sys.stdin, sys.stdout, sys.stderr, args.room)
+    return 1 if errors else 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    reviewer = _reviewer(args)
+    decision = reviewer.review_text(" ".join(args.text), args.room)
+    print(
+        json.dumps(
+            {
+                "decision": decision.result,
+                "content": decision.content,
+                "modified": decision.modified,
+                "reason": decision.reason,
+                "categories": list(decision.categories),
+                "rule_ids": list(decision.rule_ids),
+                "gray_zone": list(decision.gray_zone),
+                "scores": {k: round(v, 4) for k, v in decision.scores.items()},
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    return 0
+
+
+def _cmd_check_policy(args: argparse.Namespace) -> int:
+    policy = load_policy(args.file)
+    rooms = ", ".join(policy.rooms) or "none"
+    print(f"{args.file}: valid (rooms with overrides: {rooms})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chatmod", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (
+        ("score", "score JSONL {id, text} from stdin"),
+        ("review", "review one message"),
+    ):
+        cmd = sub.add_parser(name, help=helptext)
+        cmd.add_argument(
+            "--policy", help="policy file (default: CHATMOD_POLICY_FILE or the bundled one)"
+        )
+        cmd.add_argument("--room", default="", help="room ARN or id whose overrides apply")
+        cmd.add_argument("--no-model", action="store_true", help="rules only")
+        if name == "review":
+            cmd.add_argument("text", nargs="+")
+    check = sub.add_parser("check-policy", help="validate a policy file")
+    check.add_argument("file")
+    args = parser.parse_args(argv)
+    handlers = {"score": _cmd_score, "review": _cmd_review, "check-policy": _cmd_check_policy}
+    from chatmod.model import ModelUnavailableError
+
+    try:
+        return handlers[args.command](args)
+    except (PolicyError, SettingsError, ModelUnavailableError) as exc:
+        print(f"chatmod: {exc}", file=sys.stderr)
+        return 2
