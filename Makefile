@@ -60,5 +60,10 @@ test-torch: setup-torch
 ## The whole test suite (what CI runs).
 test: lint typecheck sam-validate sam-build test-unit test-torch
 
+## Benchmarks: figures printed, never asserted.
+bench: setup sam-build
+	$(PY) -m bench.handler_latency
+	$(PY) -m bench.package_size
+
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

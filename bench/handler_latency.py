@@ -1,0 +1,123 @@
+"""Review handler latency, through the real handler from template.yaml (model included).
+
+Prints p50/p95/p99/max for chat-length messages and for 500-code-point messages, and the
+cold init (imports + policy compile + model load) measured in fresh processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from chatmod_local.invoke import LocalFunction
+
+CHAT_LINES = [
+    "gg wp everyone",
+    "that was an insane clutch, how did he survive that??",
+    "lmao chat is wild today",
+    "what game is this?",
+    "first time here, love the vibes",
+    "can you play the other map next",
+    "that boss fight was fucking brutal",
+    "bro you are so bad at this lol",
+    "sh1t that was close",
+    "hello from Brazil!!",
+    "anyone know when the next stream is",
+    "you're an idiot if you think that works",
+    "pog pog pog",
+    "my internet keeps lagging, is it just me",
+    "the music is too loud compared to your mic",
+    "f u c k that guy",
+    "ez",
+    "i'm gonna find you and hurt you",
+    "this streamer is trash honestly",
+    "thanks for the tips, subscribed",
+]
+WORDS = "the stream chat game play boss level win lose team great nice wow really".split()
+
+
+def _event(content: str, i: int) -> dict[str, Any]:
+    return {
+        "Content": content,
+        "MessageId": f"BENCH{i:07d}",
+        "RoomArn": "arn:aws:ivschat:us-east-1:123456789012:room/bench",
+        "Attributes": {},
+        "Sender": {"UserId": f"user-{i % 50}", "Attributes": {}, "Ip": "198.51.100.1"},
+    }
+
+
+def _long_message(rng: random.Random) -> str:
+    words: list[str] = []
+    while len(" ".join(words)) < 500:
+        words.append(rng.choice(WORDS))
+    return " ".join(words)[:500]
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    cut = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"p50": cut[49], "p95": cut[94], "p99": cut[98], "max": ordered[-1]}
+
+
+def _measure(function: LocalFunction, messages: list[str]) -> list[float]:
+    timings: list[float] = []
+    for i, message in enumerate(messages):
+        started = time.perf_counter()
+        function.invoke(_event(message, i))
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _cold_init_ms() -> float:
+    code = (
+        "import io,time;t=time.perf_counter();"
+        "from chatmod_local.invoke import LocalFunction;"
+        "f=LocalFunction('ReviewFunction',log_stream=io.StringIO());"
+        "print((time.perf_counter()-t)*1000)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.handler_latency")
+    parser.add_argument("--chat", type=int, default=2000, help="chat-length messages")
+    parser.add_argument("--long", type=int, default=500, help="500-code-point messages")
+    parser.add_argument("--cold", type=int, default=3, help="cold starts to time")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    rng = random.Random(7)
+    function = LocalFunction("ReviewFunction", log_stream=io.StringIO())
+    model = getattr(function.module, "MODEL", None)
+    chat = [rng.choice(CHAT_LINES) for _ in range(args.chat)]
+    long = [_long_message(rng) for _ in range(args.long)]
+    _measure(function, chat[:50])  # warm caches as a running Lambda would have
+    results = {
+        "model": getattr(model, "name", "none"),
+        "chat_length_ms": _percentiles(_measure(function, chat)),
+        "chat_mean_chars": statistics.mean(len(m) for m in chat),
+        "500_codepoints_ms": _percentiles(_measure(function, long)),
+        "cold_init_ms": [round(_cold_init_ms(), 1) for _ in range(args.cold)],
+    }
+    print(f"review handler latency (real handler, model: {results['model']})")
+    for key in ("chat_length_ms", "500_codepoints_ms"):
+        figures = results[key]
+        assert isinstance(figures, dict)
+        line = "  ".join(f"{k} {v:6.2f}" for k, v in figures.items())
+        print(f"  {key:<18} {line}  (ms)")
+    print(f"  cold init (imports + policy + model), fresh processes: {results['cold_init_ms']} ms")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
