@@ -40,7 +40,7 @@ CHAT_LINES = [
     "this streamer is trash honestly",
     "thanks for the tips, subscribed",
 ]
-WORDS = ["the", "stream", "chat", "game", "play", "boss", "level", "win", "lose", "team", "great", "nice", "wow", "really"]
+WORDS = ("the stream chat game play boss level win lose team great nice wow really").split()
 
 
 def _event(content: str, i: int) -> dict[str, Any]:
