@@ -40,7 +40,22 @@ CHAT_LINES = [
     "this streamer is trash honestly",
     "thanks for the tips, subscribed",
 ]
-WORDS = ("the stream chat game play boss level win lose team great nice wow really").split()
+WORDS = [
+    "the",
+    "stream",
+    "chat",
+    "game",
+    "play",
+    "boss",
+    "level",
+    "win",
+    "lose",
+    "team",
+    "great",
+    "nice",
+    "wow",
+    "really",
+]
 
 
 def _event(content: str, i: int) -> dict[str, Any]:
