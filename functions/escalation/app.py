@@ -1,0 +1,152 @@
+"""Escalation function: acts on escalation records from the review function's queue.
+
+Strikes go to the ledger and may disconnect the user; gray-zone messages get a second
+opinion and may be deleted. Each SQS record succeeds or fails on its own (partial batch
+responses): a failed one returns to the queue and, after a bounded number of receives, lands
+in the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from chatmod.aws.wiring import build_actions, build_guard, build_ledger, build_scorer
+from chatmod.escalation import EscalationProcessor, EscalationResult, SecondOpinion, parse_record
+from chatmod.escalation.settings import EscalationSettings
+from chatmod.policy import PolicyFile, load_policy, parse_policy
+from chatmod.settings import Settings
+
+SERVICE = "chatmod-escalation"
+NAMESPACE = "chatmod"
+
+settings = Settings.from_env()
+escalation_settings = EscalationSettings.from_env()
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+tracer = Tracer(service=SERVICE)
+# A wholly failed batch is reported record by record too (same effect, clearer locally).
+batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+_policy_cache: dict[str, PolicyFile] = {}
+
+
+def current_policy() -> PolicyFile:
+    """The bundled or configured policy file; an SSM parameter is re-read every 5 minutes."""
+    if settings.policy_parameter:
+        from aws_lambda_powertools.utilities import parameters
+
+        text = str(parameters.get_parameter(settings.policy_parameter, max_age=300))
+        if text not in _policy_cache:
+            _policy_cache.clear()
+            _policy_cache[text] = parse_policy(text, f"SSM parameter {settings.policy_parameter}")
+        return _policy_cache[text]
+    if "file" not in _policy_cache:
+        _policy_cache["file"] = load_policy(settings.policy_file)
+    return _policy_cache["file"]
+
+
+def _load_scorer() -> SecondOpinion | None:
+    try:
+        return build_scorer(escalation_settings)
+    except Exception:  # strikes still work; second-opinion records fail and are retried
+        logger.exception(
+            "second-opinion scorer unavailable",
+            extra={"scorer": escalation_settings.second_opinion},
+        )
+        metrics.add_metric(name="SecondOpinionUnavailable", unit=MetricUnit.Count, value=1)
+        return None
+
+
+current_policy()  # a broken policy fails the cold start, not a live record
+LEDGER = build_ledger(escalation_settings)
+GUARD = build_guard(escalation_settings)
+ACTIONS = build_actions(escalation_settings)
+SCORER = _load_scorer()
+PROCESSOR = EscalationProcessor(
+    current_policy,
+    LEDGER,
+    ACTIONS,
+    GUARD,
+    SCORER,
+    confirm_threshold=escalation_settings.confirm_threshold,
+)
+
+
+def _count(result: EscalationResult) -> None:
+    metrics.add_metric(name=f"Escalations_{result.kind}", unit=MetricUnit.Count, value=1)
+    if result.kind == "strike" or result.active_strikes is not None:
+        metrics.add_metric(name="Strikes", unit=MetricUnit.Count, value=1)
+    if result.disconnected is not None:
+        metrics.add_metric(name="Disconnects", unit=MetricUnit.Count, value=1)
+    if result.deleted:
+        metrics.add_metric(name="MessagesDeleted", unit=MetricUnit.Count, value=len(result.deleted))
+    if result.kind == "second_opinion" and not result.skipped:
+        name = "SecondOpinionConfirmed" if result.confirmed else "SecondOpinionCleared"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+def record_handler(record: SQSRecord) -> EscalationResult:
+    try:
+        escalation = parse_record(record.body)
+    except ValidationError as exc:
+        logger.error(
+            "poison escalation record; it goes back to the queue and on to the DLQ",
+            extra={
+                "sqs_message_id": record.message_id,
+                "errors": exc.errors(include_input=False, include_url=False),
+            },
+        )
+        metrics.add_metric(name="PoisonRecords", unit=MetricUnit.Count, value=1)
+        raise
+    try:
+        result = PROCESSOR.process(escalation)
+    except Exception:
+        logger.exception(
+            "escalation failed; the record goes back to the queue",
+            extra={
+                "kind": escalation.kind,
+                "message_id": escalation.message_id,
+                "room_arn": escalation.room_arn,
+            },
+        )
+        metrics.add_metric(name="EscalationFailures", unit=MetricUnit.Count, value=1)
+        raise
+    logger.info(
+        "escalation handled",
+        extra={
+            "kind": result.kind,
+            "message_id": result.message_id,
+            "room_arn": escalation.room_arn,
+            "user_id": escalation.user_id,
+            "skipped": result.skipped,
+            "active_strikes": result.active_strikes,
+            "confirmed": list(result.confirmed),
+            "second_opinion_scores": result.second_opinion_scores,
+            "deleted": result.deleted,
+            "disconnected": result.disconnected,
+        },
+    )
+    _count(result)
+    return result
+
+
+@metrics.log_metrics(capture_cold_start_metric=True)
+@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    GUARD.register_context(context)
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=batch, context=context
+    )
+    return dict(response)

@@ -1,0 +1,1 @@
+"""AWS implementations of chatmod's escalation interfaces (only the functions import these)."""

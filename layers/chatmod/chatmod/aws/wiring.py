@@ -1,0 +1,65 @@
+"""Builds the escalation function's dependencies from its settings.
+
+``memory`` ledger and idempotency stores let the function run with no AWS at all (local
+invoke, the local IVS Chat emulator); ivschat can be pointed at a stand-in by endpoint URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from chatmod.aws.clients import make_client
+from chatmod.aws.dynamodb_ledger import DynamoDBLedger
+from chatmod.aws.idempotency import MemoryPersistenceLayer, PowertoolsGuard, dynamodb_store
+from chatmod.aws.ivschat import IvsChatActions
+from chatmod.escalation.ledger import MemoryLedger, StrikeLedger
+from chatmod.escalation.second_opinion import ModelSecondOpinion, SecondOpinion, fp32_model_dir
+from chatmod.escalation.settings import EscalationSettings
+
+
+def build_ledger(settings: EscalationSettings, client: Any = None) -> StrikeLedger:
+    if settings.ledger == "memory":
+        return MemoryLedger()
+    return DynamoDBLedger(settings.require_table(), client or make_client("dynamodb"))
+
+
+def build_guard(settings: EscalationSettings, client: Any = None) -> PowertoolsGuard:
+    if settings.idempotency == "memory":
+        return PowertoolsGuard(MemoryPersistenceLayer(), settings.idempotency_ttl_seconds)
+    store = dynamodb_store(settings.require_table(), client or make_client("dynamodb"))
+    return PowertoolsGuard(store, settings.idempotency_ttl_seconds)
+
+
+def build_actions(settings: EscalationSettings) -> IvsChatActions:
+    return IvsChatActions.create(
+        settings.ivschat_endpoint_url,
+        max_attempts=settings.ivschat_max_attempts,
+        backoff_ms=settings.ivschat_backoff_ms,
+    )
+
+
+def build_scorer(settings: EscalationSettings) -> SecondOpinion | None:
+    """The configured second-opinion scorer (raises ModelUnavailableError when it cannot load)."""
+    if settings.second_opinion == "none":
+        return None
+    if settings.second_opinion == "comprehend":
+        from chatmod.aws.comprehend import ComprehendSecondOpinion
+
+        return ComprehendSecondOpinion.create(
+            settings.comprehend_region, settings.comprehend_endpoint_url
+        )
+    from chatmod.model import default_model_dir, load_model
+
+    folder = (
+        Path(settings.second_opinion_model_dir)
+        if settings.second_opinion_model_dir
+        else default_model_dir()
+    )
+    model = load_model(
+        "onnx",
+        model_dir=str(fp32_model_dir(folder)),
+        max_tokens=settings.second_opinion_max_tokens,
+        threads=settings.second_opinion_threads,
+    )
+    return ModelSecondOpinion(model)

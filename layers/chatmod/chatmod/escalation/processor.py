@@ -1,0 +1,203 @@
+"""Acts on one escalation record: count the strike, maybe disconnect, or get a second opinion.
+
+Everything with an effect goes through the ledger (atomic, idempotent per message id) or the
+action guard (once per action key), so a redelivered or retried record never deletes or
+disconnects twice. Any exception leaves the record to be retried by the queue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from chatmod.escalation.actions import ActionGuard, ChatActions, Outcome, action_key, clip_reason
+from chatmod.escalation.ledger import StrikeLedger
+from chatmod.escalation.record import EscalationRecord
+from chatmod.escalation.second_opinion import SecondOpinion, confirmed_labels
+from chatmod.escalation.strikes import (
+    LedgerKey,
+    LedgerState,
+    active_strikes,
+    expires_at,
+    plan_disconnect,
+    recent_flagged,
+    stale_entries,
+)
+from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
+from chatmod.rules.base import Severity
+
+CLAIM_ATTEMPTS = 5
+
+
+class SecondOpinionUnavailableError(RuntimeError):
+    """A second-opinion record arrived but no scorer is configured or loadable."""
+
+
+@dataclass
+class EscalationResult:
+    """What one record led to (logged by the function, asserted by tests)."""
+
+    kind: str
+    message_id: str
+    skipped: str | None = None
+    active_strikes: int | None = None
+    confirmed: tuple[str, ...] = ()
+    second_opinion_scores: dict[str, float] = field(default_factory=dict)
+    deleted: dict[str, Outcome] = field(default_factory=dict)
+    disconnected: Outcome | None = None
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class EscalationProcessor:
+    """The escalation function's logic, with every dependency injected."""
+
+    def __init__(
+        self,
+        policy: Callable[[], PolicyFile],
+        ledger: StrikeLedger,
+        actions: ChatActions,
+        guard: ActionGuard,
+        scorer: SecondOpinion | None = None,
+        *,
+        confirm_threshold: float | None = None,
+        clock_ms: Callable[[], int] = _now_ms,
+    ) -> None:
+        self.policy = policy
+        self.ledger = ledger
+        self.actions = actions
+        self.guard = guard
+        self.scorer = scorer
+        self.confirm_threshold = confirm_threshold
+        self.clock_ms = clock_ms
+
+    def process(self, record: EscalationRecord) -> EscalationResult:
+        room = self.policy().for_room(record.room_arn)
+        result = EscalationResult(kind=record.kind, message_id=record.message_id)
+        if not room.escalation.enabled:
+            result.skipped = "escalation disabled for this room"
+            return result
+        if record.kind == "strike":
+            severe = any(c in room.escalation.disconnect_immediately for c in record.categories)
+            self._strike(record, room.escalation, result, immediate=severe)
+        else:
+            self._second_opinion(record, room, result)
+        return result
+
+    # -- strikes -------------------------------------------------------------------------
+
+    def _strike(
+        self,
+        record: EscalationRecord,
+        policy: EscalationPolicy,
+        result: EscalationResult,
+        *,
+        immediate: bool,
+    ) -> None:
+        key = LedgerKey(record.room_arn, record.user_id)
+        now = self.clock_ms()
+        at = record.reviewed_at_ms
+        state = self.ledger.add_strike(
+            key, record.message_id, at, expires_at(now, policy.window_seconds)
+        )
+        if record.message_id in state.pending:  # our own claim from an earlier, failed attempt
+            self._disconnect(key, record.message_id, policy, result, now)
+            return
+        for _ in range(CLAIM_ATTEMPTS):
+            plan = plan_disconnect(
+                state,
+                record.message_id,
+                at,
+                now,
+                threshold=policy.strikes_to_disconnect,
+                window_seconds=policy.window_seconds,
+                immediate=immediate,
+            )
+            if plan is None:
+                result.active_strikes = len(active_strikes(state, now, policy.window_seconds))
+                self._prune(key, state, now, policy)
+                return
+            if self.ledger.claim_disconnect(
+                key, state.cleared_at_ms, plan.cleared_at_ms, record.message_id
+            ):
+                result.active_strikes = len(plan.counted)
+                self._disconnect(key, record.message_id, policy, result, now)
+                return
+            state = self.ledger.get(key)  # another delivery claimed first: look again
+        raise RuntimeError(
+            f"could not settle the strike ledger for {record.message_id} (contention)"
+        )
+
+    def _disconnect(
+        self,
+        key: LedgerKey,
+        claim_id: str,
+        policy: EscalationPolicy,
+        result: EscalationResult,
+        now: int,
+    ) -> None:
+        reason = clip_reason(policy.disconnect_reason, "Disconnected by moderation.")
+        result.disconnected = self.guard.run(
+            action_key("disconnect", key.room_arn, f"{key.user_id}#{claim_id}"),
+            lambda: self.actions.disconnect_user(key.room_arn, key.user_id, reason),
+        )
+        if policy.purge_on_disconnect:
+            state = self.ledger.get(key)
+            flagged = recent_flagged(state, now, policy.window_seconds)
+            for message_id in sorted(flagged, key=flagged.__getitem__):
+                result.deleted[message_id] = self._delete(
+                    key.room_arn, message_id, policy.delete_reason
+                )
+            self.ledger.forget(key, (), flagged.items())
+        self.ledger.complete_disconnect(key, claim_id)
+
+    def _prune(
+        self, key: LedgerKey, state: LedgerState, now: int, policy: EscalationPolicy
+    ) -> None:
+        strikes, flagged = stale_entries(state, now, policy.window_seconds)
+        if strikes or flagged:
+            self.ledger.forget(key, strikes.items(), flagged.items())
+
+    # -- second opinion ------------------------------------------------------------------
+
+    def _delete(self, room_arn: str, message_id: str, reason: str) -> Outcome:
+        text = clip_reason(reason, "Removed by moderation.")
+        return self.guard.run(
+            action_key("delete", room_arn, message_id),
+            lambda: self.actions.delete_message(room_arn, message_id, text),
+        )
+
+    def _second_opinion(
+        self, record: EscalationRecord, room: RoomPolicy, result: EscalationResult
+    ) -> None:
+        policy = room.escalation
+        if not policy.second_opinion:
+            result.skipped = "second opinion disabled for this room"
+            return
+        if self.scorer is None:
+            raise SecondOpinionUnavailableError("no second-opinion scorer is available")
+        scores = self.scorer.score(record.content or "")
+        result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
+        confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
+        result.confirmed = tuple(confirmed)
+        key = LedgerKey(record.room_arn, record.user_id)
+        if not confirmed:
+            if policy.purge_on_disconnect:
+                now = self.clock_ms()
+                self.ledger.note_flagged(
+                    key,
+                    record.message_id,
+                    record.reviewed_at_ms,
+                    expires_at(now, policy.window_seconds),
+                )
+            return
+        result.deleted[record.message_id] = self._delete(
+            record.room_arn, record.message_id, policy.delete_reason
+        )
+        worst = max(room.model.severity_of(label) for label in confirmed)
+        immediate = any(label in policy.disconnect_immediately for label in confirmed)
+        if immediate or worst >= Severity.parse(policy.strike_min_severity):
+            self._strike(record, policy, result, immediate=immediate)

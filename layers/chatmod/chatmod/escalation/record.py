@@ -1,0 +1,62 @@
+"""The escalation record: what the review function puts on the queue for follow-up.
+
+It carries everything the escalation function needs to act without re-reviewing: who, where,
+which message, why, and (for a second opinion only) the delivered text to re-score. Versioned
+so a queue drained across a deploy never meets a shape it cannot read.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chatmod.policy import SeverityName
+from chatmod.rules.base import Severity
+
+RecordKind = Literal["strike", "second_opinion"]
+
+# ivschat's DeleteMessage takes exactly 12 alphanumeric characters as the message id.
+MESSAGE_ID_PATTERN = r"^[A-Za-z0-9]{12}$"
+ROOM_ARN_PATTERN = r"^arn:aws[a-z-]*:ivschat:[a-z0-9-]+:[0-9]+:room/[A-Za-z0-9-]+$"
+
+
+class EscalationRecord(BaseModel):
+    """One decision that deserves action outside the 200 ms review window."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1] = 1
+    kind: RecordKind
+    room_arn: str = Field(pattern=ROOM_ARN_PATTERN, max_length=128)
+    user_id: str = Field(min_length=1, max_length=128)
+    message_id: str = Field(pattern=MESSAGE_ID_PATTERN)
+    reviewed_at_ms: int = Field(ge=0)
+    result: Literal["ALLOW", "DENY"]
+    severity: SeverityName | None = None
+    categories: tuple[str, ...] = ()
+    rule_ids: tuple[str, ...] = ()
+    gray_zone: tuple[str, ...] = ()
+    scores: dict[str, float] = Field(default_factory=dict)
+    reason: str | None = None
+    # The delivered text, only on second-opinion records (the deeper scorer re-reads it).
+    content: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _second_opinion_has_text(self) -> EscalationRecord:
+        if self.kind == "second_opinion" and not self.content:
+            raise ValueError("a second_opinion record needs the delivered content")
+        return self
+
+    @property
+    def severity_level(self) -> Severity | None:
+        return Severity.parse(self.severity) if self.severity else None
+
+    def to_body(self) -> str:
+        """The SQS message body."""
+        return self.model_dump_json(exclude_none=True)
+
+
+def parse_record(body: str) -> EscalationRecord:
+    """Raises pydantic.ValidationError for anything that is not a valid record (poison)."""
+    return EscalationRecord.model_validate_json(body)
