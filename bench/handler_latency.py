@@ -90,15 +90,20 @@ def _measure(function: LocalFunction, messages: list[str]) -> list[float]:
     return timings
 
 
-def _cold_init_ms() -> float:
+def _cold_start() -> tuple[float, float]:
+    """Init time (ms) and peak resident memory (MB) of a fresh process after 100 reviews."""
     code = (
-        "import io,time;t=time.perf_counter();"
+        "import io,time,resource;t=time.perf_counter();"
         "from chatmod_local.invoke import LocalFunction;"
         "f=LocalFunction('ReviewFunction',log_stream=io.StringIO());"
-        "print((time.perf_counter()-t)*1000)"
+        "ms=(time.perf_counter()-t)*1000;"
+        "ev={'Content':'hello chat','MessageId':'m','RoomArn':'r','Sender':{'UserId':'u'}};"
+        "[f.invoke(ev) for _ in range(100)];"
+        "print(ms, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    init_ms, rss_mb = out.stdout.strip().splitlines()[-1].split()
+    return float(init_ms), float(rss_mb)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         "chat_length_ms": _percentiles(_measure(function, chat)),
         "chat_mean_chars": statistics.mean(len(m) for m in chat),
         "500_codepoints_ms": _percentiles(_measure(function, long)),
-        "cold_init_ms": [round(_cold_init_ms(), 1) for _ in range(args.cold)],
     }
+    colds = [_cold_start() for _ in range(args.cold)]
+    results["cold_init_ms"] = [round(ms, 1) for ms, _ in colds]
+    results["peak_rss_mb"] = round(max(rss for _, rss in colds), 1)
     print(f"review handler latency (real handler, model: {results['model']})")
     for key in ("chat_length_ms", "500_codepoints_ms"):
         figures = results[key]
@@ -128,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         line = "  ".join(f"{k} {v:6.2f}" for k, v in figures.items())
         print(f"  {key:<18} {line}  (ms)")
     print(f"  cold init (imports + policy + model), fresh processes: {results['cold_init_ms']} ms")
+    print(f"  peak memory of a warm instance: {results['peak_rss_mb']} MB")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)
