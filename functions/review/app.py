@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from chatmod.audit import audit_record
 from chatmod.contract import ReviewRequest
+from chatmod.escalation.settings import EscalationSettings
+from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
 from chatmod.pipeline import Review, Reviewer, load_model_from_settings
 from chatmod.policy import parse_policy, with_max_length
@@ -64,6 +66,22 @@ def _build_reviewer(policy_text: str | None) -> Reviewer:
 MODEL = _load_model()
 _policy_text = _policy_text_from_parameter()
 REVIEWER = _build_reviewer(_policy_text)
+
+
+def _escalation_sender() -> Any:
+    """An SQS sender made at init when CHATMOD_ESCALATION_QUEUE_URL is set (None otherwise)."""
+    url = settings.escalation_queue_url
+    if not url:
+        return None
+    from chatmod.aws.sqs_sender import EscalationSender, is_queue_url
+
+    if not is_queue_url(url):
+        logger.warning("escalation queue is not a queue URL; escalations are off", extra={"value": url})
+        return None
+    return EscalationSender.create(url, EscalationSettings.from_env().send_timeout_ms)
+
+
+SENDER = _escalation_sender()
 
 
 def _current_reviewer() -> Reviewer:
@@ -143,8 +161,22 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
 
 
 def escalate(review: Review) -> None:
-    """Hands decisions that deserve follow-up to the escalation queue (no-op when unset)."""
-    return None
+    """Hands decisions that deserve follow-up to the escalation queue (no-op when unset).
+
+    Never raises: a failed send is logged and counted, and the decision stands.
+    """
+    if SENDER is None:
+        return
+    try:
+        policy = REVIEWER.room(review.request.room_arn).policy.escalation
+        record = escalation_record(review.request, review.decision, policy, int(time.time() * 1000))
+        if record is None:
+            return
+        SENDER.send(record)
+        metrics.add_metric(name="EscalationsSent", unit=MetricUnit.Count, value=1)
+    except Exception:
+        logger.exception("escalation not sent", extra={"message_id": review.request.message_id})
+        metrics.add_metric(name="EscalationSendFailed", unit=MetricUnit.Count, value=1)
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

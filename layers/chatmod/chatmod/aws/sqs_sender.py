@@ -1,8 +1,8 @@
 """Sends escalation records from the review function, cheaply and without ever blocking it.
 
 The client is made at init with short connect/read timeouts and a single attempt, so a slow
-or failing queue costs at most about one timeout of the 200 ms budget; the caller logs and
-counts failures and the review decision stands.
+or failing queue costs at most a connect plus a read timeout of the 200 ms budget; the caller
+logs and counts failures and the review decision stands.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class EscalationSender:
         self.client = client
 
     @classmethod
-    def create(cls, queue_url: str, timeout_ms: int = 100) -> EscalationSender:
+    def create(cls, queue_url: str, timeout_ms: int = 60) -> EscalationSender:
         seconds = timeout_ms / 1000
         config = Config(
             connect_timeout=seconds,

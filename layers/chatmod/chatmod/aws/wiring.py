@@ -13,6 +13,7 @@ from chatmod.aws.clients import make_client
 from chatmod.aws.dynamodb_ledger import DynamoDBLedger
 from chatmod.aws.idempotency import MemoryPersistenceLayer, PowertoolsGuard, dynamodb_store
 from chatmod.aws.ivschat import IvsChatActions
+from chatmod.escalation.actions import ChatActions, DryRunActions
 from chatmod.escalation.ledger import MemoryLedger, StrikeLedger
 from chatmod.escalation.second_opinion import ModelSecondOpinion, SecondOpinion, fp32_model_dir
 from chatmod.escalation.settings import EscalationSettings
@@ -31,7 +32,9 @@ def build_guard(settings: EscalationSettings, client: Any = None) -> PowertoolsG
     return PowertoolsGuard(store, settings.idempotency_ttl_seconds)
 
 
-def build_actions(settings: EscalationSettings) -> IvsChatActions:
+def build_actions(settings: EscalationSettings) -> ChatActions:
+    if settings.dry_run:
+        return DryRunActions()
     return IvsChatActions.create(
         settings.ivschat_endpoint_url,
         max_attempts=settings.ivschat_max_attempts,

@@ -31,3 +31,18 @@ class ActionGuard(Protocol):
 def action_key(action: str, room_arn: str, target: str) -> dict[str, str]:
     """The idempotency key: which action, in which room, on which message or claim."""
     return {"action": action, "room": room_arn, "target": target}
+
+
+class DryRunActions:
+    """Records what would be done instead of calling ivschat (shadow mode, local runs)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str, str]] = []
+
+    def delete_message(self, room_arn: str, message_id: str, reason: str) -> Outcome:
+        self.calls.append(("DeleteMessage", room_arn, message_id, reason))
+        return "done"
+
+    def disconnect_user(self, room_arn: str, user_id: str, reason: str) -> Outcome:
+        self.calls.append(("DisconnectUser", room_arn, user_id, reason))
+        return "done"

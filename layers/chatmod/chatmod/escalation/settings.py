@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from chatmod.settings import SettingsError, _choice, _int
+from chatmod.settings import SettingsError, _bool, _choice, _int
 
 Store = Literal["dynamodb", "memory"]
 Scorer = Literal["onnx", "comprehend", "none"]
@@ -34,6 +34,7 @@ class EscalationSettings:
     idempotency: Store = "dynamodb"
     table_name: str | None = None
     ivschat_endpoint_url: str | None = None
+    dry_run: bool = False
     ivschat_max_attempts: int = 4
     ivschat_backoff_ms: int = 200
     second_opinion: Scorer = "onnx"
@@ -44,7 +45,7 @@ class EscalationSettings:
     comprehend_region: str | None = None
     comprehend_endpoint_url: str | None = None
     idempotency_ttl_seconds: int = 86_400
-    send_timeout_ms: int = 100
+    send_timeout_ms: int = 60  # connect and read each: a hung queue costs at most ~2x this
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> EscalationSettings:
@@ -55,6 +56,7 @@ class EscalationSettings:
             idempotency=_choice(env, "CHATMOD_IDEMPOTENCY", ledger, ("dynamodb", "memory")).lower(),  # type: ignore[arg-type]
             table_name=env.get("CHATMOD_ESCALATION_TABLE") or None,
             ivschat_endpoint_url=env.get("CHATMOD_IVSCHAT_ENDPOINT_URL") or None,
+            dry_run=_bool(env, "CHATMOD_ACTIONS_DRY_RUN", False),
             ivschat_max_attempts=_int(env, "CHATMOD_IVSCHAT_MAX_ATTEMPTS", 4, 1, 10),
             ivschat_backoff_ms=_int(env, "CHATMOD_IVSCHAT_BACKOFF_MS", 200, 0, 10_000),
             second_opinion=_choice(
@@ -69,7 +71,7 @@ class EscalationSettings:
             idempotency_ttl_seconds=_int(
                 env, "CHATMOD_IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 30 * 86_400
             ),
-            send_timeout_ms=_int(env, "CHATMOD_ESCALATION_SEND_TIMEOUT_MS", 100, 10, 1000),
+            send_timeout_ms=_int(env, "CHATMOD_ESCALATION_SEND_TIMEOUT_MS", 60, 10, 1000),
         )
 
     def require_table(self) -> str:
