@@ -76,7 +76,7 @@ def _escalation_sender() -> Any:
     from chatmod.aws.sqs_sender import EscalationSender, is_queue_url
 
     if not is_queue_url(url):
-        logger.warning("escalation queue is not a queue URL; escalations are off", extra={"value": url})
+        logger.warning("not a queue URL; escalations are off", extra={"queue_url": url})
         return None
     return EscalationSender.create(url, EscalationSettings.from_env().send_timeout_ms)
 
