@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from chatmod.policy import LABELS
+from chatmod.labels import LABELS
 
 
 class KeywordModel:

@@ -27,18 +27,10 @@ from pydantic import (
 )
 
 from chatmod.contract import room_id_from_arn
+from chatmod.labels import LABELS
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
 
-LABELS: tuple[str, ...] = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "sexual_explicit",
-)
 
 
 class PolicyError(ValueError):
