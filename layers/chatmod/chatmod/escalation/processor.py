@@ -104,27 +104,26 @@ class EscalationProcessor:
             key, record.message_id, at, expires_at(now, policy.window_seconds)
         )
         if record.message_id in state.pending:  # our own claim from an earlier, failed attempt
-            self._disconnect(key, record.message_id, policy, result, now)
+            self._disconnect(key, record.message_id, policy, result, at)
             return
         for _ in range(CLAIM_ATTEMPTS):
             plan = plan_disconnect(
                 state,
                 record.message_id,
                 at,
-                now,
                 threshold=policy.strikes_to_disconnect,
                 window_seconds=policy.window_seconds,
                 immediate=immediate,
             )
             if plan is None:
-                result.active_strikes = len(active_strikes(state, now, policy.window_seconds))
-                self._prune(key, state, now, policy)
+                result.active_strikes = len(active_strikes(state, at, policy.window_seconds))
+                self._prune(key, state, at, policy)
                 return
             if self.ledger.claim_disconnect(
                 key, state.cleared_at_ms, plan.cleared_at_ms, record.message_id
             ):
                 result.active_strikes = len(plan.counted)
-                self._disconnect(key, record.message_id, policy, result, now)
+                self._disconnect(key, record.message_id, policy, result, at)
                 return
             state = self.ledger.get(key)  # another delivery claimed first: look again
         raise RuntimeError(
@@ -137,7 +136,7 @@ class EscalationProcessor:
         claim_id: str,
         policy: EscalationPolicy,
         result: EscalationResult,
-        now: int,
+        at: int,
     ) -> None:
         reason = clip_reason(policy.disconnect_reason, "Disconnected by moderation.")
         result.disconnected = self.guard.run(
@@ -146,7 +145,7 @@ class EscalationProcessor:
         )
         if policy.purge_on_disconnect:
             state = self.ledger.get(key)
-            flagged = recent_flagged(state, now, policy.window_seconds)
+            flagged = recent_flagged(state, at, policy.window_seconds)
             for message_id in sorted(flagged, key=flagged.__getitem__):
                 result.deleted[message_id] = self._delete(
                     key.room_arn, message_id, policy.delete_reason
@@ -155,9 +154,9 @@ class EscalationProcessor:
         self.ledger.complete_disconnect(key, claim_id)
 
     def _prune(
-        self, key: LedgerKey, state: LedgerState, now: int, policy: EscalationPolicy
+        self, key: LedgerKey, state: LedgerState, at: int, policy: EscalationPolicy
     ) -> None:
-        strikes, flagged = stale_entries(state, now, policy.window_seconds)
+        strikes, flagged = stale_entries(state, at, policy.window_seconds)
         if strikes or flagged:
             self.ledger.forget(key, strikes.items(), flagged.items())
 
