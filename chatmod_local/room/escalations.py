@@ -142,10 +142,18 @@ def failed_ids(result: Any, batch: list[QueuedMessage]) -> set[str]:
 class SqsEventSource:
     """Delivers a queue's messages to a function in batches, as Lambda's SQS trigger does."""
 
-    def __init__(self, queue: LocalQueue, invoke: Invoke, *, batch_size: int = 10) -> None:
+    def __init__(
+        self,
+        queue: LocalQueue,
+        invoke: Invoke,
+        *,
+        batch_size: int = 10,
+        batch_window_s: float = 0.0,
+    ) -> None:
         self.queue = queue
         self.invoke = invoke
         self.batch_size = batch_size
+        self.batch_window_s = batch_window_s
         self.deliveries: list[Delivery] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -161,7 +169,7 @@ class SqsEventSource:
 
     async def _run(self) -> None:
         while True:
-            batch = await self.queue.receive(self.batch_size)
+            batch = await self.queue.receive(self.batch_size, self.batch_window_s)
             await self.deliver(batch)
 
     async def deliver(self, batch: list[QueuedMessage]) -> Delivery:

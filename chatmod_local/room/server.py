@@ -221,7 +221,12 @@ class RoomServer:
             log.error("escalation function unavailable: %s", exc)
             return
         self.escalation_function = worker
-        self.event_source = SqsEventSource(queue, worker.invoke, batch_size=self.wiring.batch_size)
+        self.event_source = SqsEventSource(
+            queue,
+            worker.invoke,
+            batch_size=self.wiring.batch_size,
+            batch_window_s=self.wiring.batch_window_s,
+        )
         self.event_source.start()
         log.info("%s initialized in %.0f ms (worker process)", name, worker.init_ms or 0.0)
 

@@ -28,6 +28,7 @@ class TemplateWiring:
     escalation_function: str | None = None
     queue_name: str = DEFAULT_QUEUE_NAME
     batch_size: int = 10
+    batch_window_s: float = 0.0
     max_receives: int = 3
     visibility_timeout_s: float = 30.0
     escalation_timeout_s: float = 30.0
@@ -89,6 +90,8 @@ def read_wiring(
         function_id, props = trigger
         settings["escalation_function"] = function_id
         settings["batch_size"] = int(resolver.resolve(props.get("BatchSize", 10)))
+        window = props.get("MaximumBatchingWindowInSeconds", 0)
+        settings["batch_window_s"] = float(resolver.resolve(window))
         timeout = resources[function_id].get("Properties", {}).get("Timeout")
         if timeout is None:
             timeout = template.get("Globals", {}).get("Function", {}).get("Timeout", 30)

@@ -1,0 +1,141 @@
+// End-to-end scenarios with the unmodified amazon-ivs-chat-messaging SDK against the local room.
+// Usage: node sdk_scenarios.mjs <scenario> '<room config JSON>'; prints one JSON object that
+// tests/e2e/test_sdk.py asserts on (what each client saw, and each request's answer).
+import { DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
+import { controlPlane, main, sleep, waitFor } from './sdk_client.mjs';
+
+const tag = Math.random().toString(36).slice(2, 8);
+
+function summary(message) {
+  return message && {
+    id: message.id,
+    content: message.content,
+    requestId: message.requestId ?? null,
+    sender: message.sender,
+    attributes: message.attributes ?? null,
+    sendTime: message.sendTime instanceof Date ? message.sendTime.toISOString() : null,
+  };
+}
+
+function failure(answer) {
+  return answer.ok ? { ok: true } : { ok: false, code: answer.error.errorCode, message: answer.error.errorMessage };
+}
+
+/** A message every reader gets after `marker` proves earlier frames to them were not dropped. */
+async function fence(sender, readers, label) {
+  const text = `fence ${label} ${tag}`;
+  const answer = await sender.attempt(new SendMessageRequest(text));
+  if (!answer.ok) throw new Error(`fence message refused: ${answer.error.errorMessage}`);
+  for (const reader of readers) {
+    await waitFor(`${reader.userId} to see ${label}`, () => reader.messageWith(text));
+  }
+}
+
+const scenarios = {
+  async chat(cfg, open) {
+    const alice = await open(`alice-${tag}`, ['SEND_MESSAGE']);
+    const bob = await open(`bob-${tag}`, ['SEND_MESSAGE']);
+    const clean = await alice.attempt(new SendMessageRequest('good game everyone', { kind: 'chat' }));
+    const profane = await alice.attempt(new SendMessageRequest('that boss fight was fucking brutal'));
+    const slur = await alice.attempt(new SendMessageRequest('get out of here you f4ggot'));
+    await fence(alice, [alice, bob], 'chat');
+    const seen = (id) => summary(bob.messages.find((m) => m.id === id));
+    return {
+      alice: alice.userId,
+      clean: { answer: summary(clean.result), bobSaw: clean.ok ? seen(clean.result.id) : null },
+      profane: { answer: summary(profane.result), bobSaw: profane.ok ? seen(profane.result.id) : null },
+      slur: failure(slur),
+      bobContents: bob.messages.map((m) => m.content),
+      aliceContents: alice.messages.map((m) => m.content),
+    };
+  },
+
+  async moderation(cfg, open) {
+    const alice = await open(`alice-${tag}`, ['SEND_MESSAGE']);
+    const bob = await open(`bob-${tag}`, ['SEND_MESSAGE']);
+    const mod = await open(`mod-${tag}`, ['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER']);
+    const viewer = await open(`viewer-${tag}`, []);
+    const sent = await alice.attempt(new SendMessageRequest('buy cheap gold at my shop'));
+    await waitFor('bob to see the message', () => bob.messages.find((m) => m.id === sent.result.id));
+    const aliceDelete = await alice.attempt(new DeleteMessageRequest(sent.result.id, 'mine'), 'deleteMessage');
+    const aliceDisconnect = await alice.attempt(new DisconnectUserRequest(bob.userId, 'nope'), 'disconnectUser');
+    const viewerSend = await viewer.attempt(new SendMessageRequest('can I talk?'));
+    const deleted = await mod.attempt(new DeleteMessageRequest(sent.result.id, 'No advertising'), 'deleteMessage');
+    const bobDelete = await waitFor('bob to get messageDelete', () => bob.deletes.find((d) => d.messageId === sent.result.id));
+    const kicked = await mod.attempt(new DisconnectUserRequest(alice.userId, 'Spamming'), 'disconnectUser');
+    const bobDisconnect = await waitFor('bob to get userDisconnect', () => bob.disconnects.find((d) => d.userId === alice.userId));
+    await waitFor('alice to be disconnected', () => alice.closed);
+    await sleep(100);
+    return {
+      alice: alice.userId,
+      forbidden: { aliceDelete: failure(aliceDelete), aliceDisconnect: failure(aliceDisconnect), viewerSend: failure(viewerSend) },
+      modDelete: deleted.ok ? { messageId: deleted.result.messageId, reason: deleted.result.reason } : failure(deleted),
+      bobDelete: { messageId: bobDelete.messageId, reason: bobDelete.reason ?? null, attributes: bobDelete.attributes },
+      modDisconnect: kicked.ok ? { userId: kicked.result.userId, reason: kicked.result.reason } : failure(kicked),
+      bobDisconnect: { userId: bobDisconnect.userId, reason: bobDisconnect.reason ?? null },
+      aliceSawOwnDisconnect: alice.disconnects.some((d) => d.userId === alice.userId),
+      aliceClosed: alice.closed,
+      aliceState: alice.room.state,
+      bobState: bob.room.state,
+    };
+  },
+
+  async limits(cfg, open) {
+    const base = await controlPlane(cfg, 'GetRoom', { identifier: cfg.roomArn });
+    const created = await controlPlane(cfg, 'CreateRoom', {
+      name: `limits-${tag}`,
+      maximumMessageLength: 20,
+      maximumMessageRatePerSecond: 3,
+      messageReviewHandler: base.body.messageReviewHandler,
+    });
+    const roomArn = created.body.arn;
+    const carol = await open(`carol-${tag}`, ['SEND_MESSAGE'], roomArn);
+    const tooLong = await carol.attempt(new SendMessageRequest('x'.repeat(21)));
+    const emoji = await carol.attempt(new SendMessageRequest(cfg.emojiText));
+    await sleep(1100);
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => carol.attempt(new SendMessageRequest(`burst ${i}`))),
+    );
+    return {
+      created: { status: created.status, maximumMessageLength: created.body.maximumMessageLength },
+      tooLong: failure(tooLong),
+      emoji: emoji.ok ? { ok: true, length: [...emoji.result.content].length } : failure(emoji),
+      burst: burst.map(failure),
+    };
+  },
+
+  async strikes(cfg, open) {
+    const dave = await open(`dave-${tag}`, ['SEND_MESSAGE']);
+    const erin = await open(`erin-${tag}`, ['SEND_MESSAGE']);
+    const answers = [];
+    for (const text of cfg.strikeMessages) {
+      answers.push(failure(await dave.attempt(new SendMessageRequest(text))));
+    }
+    const erinSaw = await waitFor('erin to get userDisconnect', () => erin.disconnects.find((d) => d.userId === dave.userId), 20000);
+    await waitFor('dave to be disconnected', () => dave.closed, 5000);
+    return {
+      dave: dave.userId,
+      answers,
+      erinSaw: { userId: erinSaw.userId, reason: erinSaw.reason ?? null },
+      daveSawOwnDisconnect: dave.disconnects.some((d) => d.userId === dave.userId),
+      daveClosed: dave.closed,
+    };
+  },
+
+  async flagged(cfg, open) {
+    const frank = await open(`frank-${tag}`, ['SEND_MESSAGE']);
+    const gina = await open(`gina-${tag}`, ['SEND_MESSAGE']);
+    const sent = await frank.attempt(new SendMessageRequest(cfg.flaggedMessage));
+    if (!sent.ok) return { sent: failure(sent) };
+    const delivered = await waitFor('gina to see the flagged message', () => gina.messages.find((m) => m.id === sent.result.id));
+    const deleted = await waitFor('gina to get messageDelete', () => gina.deletes.find((d) => d.messageId === sent.result.id), 20000);
+    return {
+      sent: { ok: true, id: sent.result.id, content: sent.result.content },
+      delivered: summary(delivered),
+      deleted: { messageId: deleted.messageId, reason: deleted.reason ?? null },
+      frankSawDelete: frank.deletes.some((d) => d.messageId === sent.result.id),
+    };
+  },
+};
+
+main(scenarios);
