@@ -1,6 +1,13 @@
 """Escalations: follow-up on review decisions outside the 200 ms window (no AWS imports here)."""
 
-from chatmod.escalation.actions import ActionGuard, ChatActions, Outcome, action_key, clip_reason
+from chatmod.escalation.actions import (
+    ActionGuard,
+    ChatActions,
+    DryRunActions,
+    Outcome,
+    action_key,
+    clip_reason,
+)
 from chatmod.escalation.ledger import MemoryLedger, StrikeLedger
 from chatmod.escalation.processor import (
     EscalationProcessor,
@@ -15,6 +22,7 @@ from chatmod.escalation.trigger import escalation_kind, escalation_record
 __all__ = [
     "ActionGuard",
     "ChatActions",
+    "DryRunActions",
     "EscalationProcessor",
     "EscalationRecord",
     "EscalationResult",
