@@ -9,7 +9,7 @@ EVENT ?= events/review/clean.json
 FUNCTION ?= ReviewFunction
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup setup-torch demo invoke test test-unit test-torch lint typecheck sam-validate sam-build bench eval clean
+.PHONY: setup setup-torch demo invoke invoke-escalation test test-unit test-torch lint typecheck sam-validate sam-build bench eval clean
 
 $(VENV)/.stamp: requirements/dev.txt layers/chatmod/requirements.txt pyproject.toml
 	@test -n "$(PY312)" || { echo "Python 3.12 not found (pyenv install 3.12.1)"; exit 1; }
@@ -36,6 +36,11 @@ demo: setup
 ## One event through a template function, Docker-less: make invoke EVENT=events/review/profanity.json
 invoke: setup
 	$(PY) -m chatmod_local.invoke $(FUNCTION) -e $(EVENT)
+
+## Every escalation event through EscalationFunction, AWS-free (memory ledger, dry-run ivschat).
+invoke-escalation: setup
+	$(PY) -m chatmod_local.invoke EscalationFunction -e events/escalation \
+	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true CHATMOD_SECOND_OPINION=none
 
 lint: setup
 	$(VENV)/bin/ruff format --check .
