@@ -1,0 +1,80 @@
+"""Shared contract of the toxicity backends: the protocol, label names and model discovery."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+# Detoxify's label names, in the order chatmod's model emits them.
+LABELS: tuple[str, ...] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "sexual_explicit",
+)
+
+# Older Detoxify checkpoints (Kaggle 2018 "original") use Jigsaw's column names.
+LABEL_ALIASES: dict[str, str] = {
+    "toxic": "toxicity",
+    "severe_toxic": "severe_toxicity",
+    "identity_hate": "identity_attack",
+    "sexually_explicit": "sexual_explicit",
+}
+
+ENV_BACKEND = "CHATMOD_MODEL_BACKEND"
+ENV_MODEL_DIR = "CHATMOD_MODEL_DIR"
+ENV_DETOXIFY_CHECKPOINT = "CHATMOD_DETOXIFY_CHECKPOINT"
+ENV_DETOXIFY_MODEL_TYPE = "CHATMOD_DETOXIFY_MODEL_TYPE"
+SETTINGS_HELP = (
+    f"settings: {ENV_BACKEND} (onnx | detoxify), {ENV_MODEL_DIR} (folder with model.onnx, "
+    f"tokenizer.json, labels.json), {ENV_DETOXIFY_CHECKPOINT} (local Detoxify .ckpt), "
+    f"{ENV_DETOXIFY_MODEL_TYPE} (original | unbiased | original-small | ...)"
+)
+
+LAYER_MODEL_DIR = Path("/opt/chatmod-minilm")
+# <repo>/layers/chatmod/chatmod/model/base.py -> <repo>/layers/model/chatmod-minilm
+REPO_MODEL_DIR = Path(__file__).resolve().parents[3] / "model" / "chatmod-minilm"
+
+
+class ModelUnavailableError(RuntimeError):
+    """The configured model cannot be loaded; the message names the settings to fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason} ({SETTINGS_HELP})")
+
+
+@runtime_checkable
+class ToxicityModel(Protocol):
+    """What the pipeline needs from a model: names and per-label sigmoid probabilities."""
+
+    name: str
+    labels: tuple[str, ...]
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """One ``{label: probability}`` dict per input text, in input order."""
+        ...
+
+
+def canonical_label(name: str) -> str:
+    """Map a checkpoint's class name onto Detoxify's current label names."""
+    return LABEL_ALIASES.get(name, name)
+
+
+def default_model_dir() -> Path:
+    """First existing of $CHATMOD_MODEL_DIR, the Lambda layer path, the repo's model folder."""
+    candidates = []
+    env = os.environ.get(ENV_MODEL_DIR)
+    if env:
+        candidates.append(Path(env))
+    candidates += [LAYER_MODEL_DIR, REPO_MODEL_DIR]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise ModelUnavailableError(
+        "no model folder found; looked in " + ", ".join(str(c) for c in candidates)
+    )

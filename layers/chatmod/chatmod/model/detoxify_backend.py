@@ -1,0 +1,98 @@
+"""Detoxify backend: runs Detoxify's own loader (torch) for users who have real Detoxify weights.
+
+torch and detoxify are imported lazily so the Lambda's ONNX path never pays for them. A
+checkpoint whose ``arch.args.model_type`` names a folder that is not on this machine is pointed
+at ``huggingface_config_path`` instead, so released checkpoints load fully offline.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
+from chatmod.model.text import prepare_text
+
+CHATMOD_PREPROCESSING = "chatmod.model.text.prepare_text"
+
+
+class DetoxifyToxicityModel:
+    """Wraps ``detoxify.Detoxify``; truncates to ``max_tokens`` like the ONNX backend."""
+
+    def __init__(
+        self,
+        *,
+        model_type: str | None = None,
+        checkpoint: str | None = None,
+        huggingface_config_path: str | None = None,
+        threads: int = 1,
+        max_tokens: int = 128,
+    ) -> None:
+        try:
+            import torch
+            from detoxify import Detoxify
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                f"the detoxify backend needs torch and detoxify installed ({exc})"
+            ) from exc
+        torch.set_num_threads(threads)
+        self._torch: Any = torch
+        self.max_tokens = max_tokens
+        self._prepare = False
+        try:
+            if checkpoint is None:
+                kind = model_type or "original"
+                detox = Detoxify(kind, huggingface_config_path=huggingface_config_path)
+                self.name = f"detoxify:{kind}"
+            else:
+                source = self._checkpoint_source(checkpoint, huggingface_config_path)
+                detox = Detoxify(checkpoint=source, huggingface_config_path=huggingface_config_path)
+                self.name = f"detoxify:{Path(checkpoint).stem}"
+        except ModelUnavailableError:
+            raise
+        except Exception as exc:  # downloads and hub look-ups fail in many ways offline
+            raise ModelUnavailableError(
+                f"could not load Detoxify model (model_type={model_type!r}, "
+                f"checkpoint={checkpoint!r}): {type(exc).__name__}: {exc}"
+            ) from exc
+        self._model: Any = detox.model.eval()
+        self._tokenizer: Any = detox.tokenizer
+        names = [canonical_label(n) for n in detox.class_names]
+        self.labels: tuple[str, ...] = tuple(lab for lab in LABELS if lab in names)
+        self._columns = [names.index(lab) for lab in self.labels]
+
+    def _checkpoint_source(self, checkpoint: str, hf_path: str | None) -> str | io.BytesIO:
+        """Return the checkpoint as given, or a relocated in-memory copy for offline loading."""
+        path = Path(checkpoint)
+        if not path.is_file():
+            raise ModelUnavailableError(f"Detoxify checkpoint {checkpoint} does not exist")
+        loaded = self._torch.load(str(path), map_location="cpu", weights_only=False)
+        config = loaded.get("config", {}) if isinstance(loaded, dict) else {}
+        meta = config.get("chatmod", {})
+        self._prepare = meta.get("text_preprocessing") == CHATMOD_PREPROCESSING
+        args = config.get("arch", {}).get("args", {})
+        model_type = args.get("model_type")
+        if hf_path and model_type and not Path(str(model_type)).is_dir():
+            args["model_type"] = hf_path
+            buffer = io.BytesIO()
+            self._torch.save(loaded, buffer)
+            buffer.seek(0)
+            return buffer
+        return checkpoint
+
+    def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Sigmoid probability per label for each text, in input order."""
+        if isinstance(texts, str):
+            raise TypeError("predict() takes a sequence of texts, not a single string")
+        if not texts:
+            return []
+        batch = [prepare_text(t) for t in texts] if self._prepare else list(texts)
+        inputs = self._tokenizer(
+            batch, return_tensors="pt", truncation=True, max_length=self.max_tokens, padding=True
+        )
+        with self._torch.inference_mode():
+            logits = self._model(**inputs)[0]
+        probs = self._torch.sigmoid(logits[:, self._columns]).double().numpy()
+        return [dict(zip(self.labels, map(float, row), strict=True)) for row in probs]

@@ -1,0 +1,69 @@
+"""Light input cleanup applied before tokenization, identically at training and serving time.
+
+Chat users dodge filters with look-alike letters, digits for letters, spaced-out words and
+stretched letters. Undoing the cheap, unambiguous part of that here means the model sees the
+word it was trained on; augmentation at training time covers the rest. Kept self-contained
+(stdlib only) so the model layer's behaviour does not shift when the rule engine's normalizer
+changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Look-alike letters from other scripts (after NFKC + casefold) mapped to the Latin letter.
+_HOMOGLYPHS: dict[str, str] = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j",
+    "һ": "h", "ԁ": "d", "ӏ": "l", "ɡ": "g", "α": "a", "ε": "e", "ι": "i", "κ": "k",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s",
+    "օ": "o", "ս": "u", "ı": "i", "ł": "l", "ø": "o", "ɑ": "a", "ɩ": "i",
+}  # fmt: skip
+
+# Digits/symbols standing in for letters; only rewritten inside tokens that also hold a letter.
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_LEET_CHARS = frozenset("0134578@$")
+
+_TOKEN = re.compile(r"\S+")
+# Three or more single letters separated by a space or dot/dash/star: "f u c k", "k.i.l.l".
+_SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-*_]){2,}[^\W\d_](?![^\W\d_])")
+_SPACED_SEP = re.compile(r"[ .\-*_]")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """NFKC + casefold + homoglyph map; drops invisible and combining characters."""
+    category = unicodedata.category(ch)
+    if category == "Cf" or category.startswith("M"):
+        return ""
+    out = []
+    for part in unicodedata.normalize("NFKC", ch).casefold():
+        for base in unicodedata.normalize("NFKD", part):
+            if not unicodedata.category(base).startswith("M"):
+                out.append(_HOMOGLYPHS.get(base, base))
+    return "".join(out)
+
+
+def _deleet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if _LEET_CHARS.isdisjoint(token) or not any(c.isalpha() for c in token):
+        return token
+    # Keep a trailing run of symbols as punctuation ("idiot!!", "cost $5" stays intact).
+    core = token.rstrip("!?.,;:")
+    return core.translate(_LEET) + token[len(core) :]
+
+
+def prepare_text(text: str) -> str:
+    """Return the model-facing form of ``text`` (ASCII-ish, de-obfuscated, lower case)."""
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = "".join(_fold_char(ch) for ch in text)
+    folded = _TOKEN.sub(_deleet, folded)
+    folded = _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), folded)
+    return _REPEATS.sub(r"\1\1", folded)

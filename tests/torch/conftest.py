@@ -1,0 +1,27 @@
+"""Shared fixtures for the torch/Detoxify tests (run in .venv-torch only)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TRAINING = REPO / "training"
+REAL_CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
+REAL_HF_CONFIG = TRAINING / "hf_config" / "chatmod-minilm"
+DATA_DIR = (REPO / ".." / "shared" / "data").resolve()
+
+pytest.importorskip("torch")
+pytest.importorskip("detoxify")
+if str(TRAINING) not in sys.path:
+    sys.path.insert(0, str(TRAINING))
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A random 2-layer BERT saved in Detoxify's checkpoint layout, with its HF folder."""
+    from tiny import make_tiny_checkpoint
+
+    return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny"))

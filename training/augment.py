@@ -1,0 +1,164 @@
+"""Synthetic training rows: identity-mention negatives, identity attacks, and obfuscation.
+
+Two failure modes matter for chat moderation and are under-represented in the sources:
+  * neutral sentences that merely mention an identity ("I am a gay man") scoring as toxic, and
+  * toxic messages disguised with leet, spacing, look-alike letters or stars slipping through.
+The sentences here are written from templates in this file (no external text), with fixed seeds.
+"""
+
+from __future__ import annotations
+
+import random
+
+from data import LABELS, Example
+
+NAN = float("nan")
+
+IDENTITIES_ADJ = (
+    "gay", "lesbian", "bisexual", "transgender", "trans", "queer", "straight", "Black",
+    "white", "Asian", "Latino", "Latina", "Hispanic", "Mexican", "African American",
+    "Native American", "Indian", "Chinese", "Arab", "Muslim", "Jewish", "Christian",
+    "Catholic", "Hindu", "Sikh", "Buddhist", "atheist", "immigrant", "disabled", "deaf",
+    "blind", "autistic", "old", "young", "Korean", "Japanese", "Nigerian", "Irish",
+    "Polish", "Russian", "Palestinian", "Israeli", "Iranian", "Somali", "Puerto Rican",
+    "nonbinary", "feminist", "Mormon", "Pakistani", "Filipino",
+)  # fmt: skip
+PERSON_NOUNS = ("man", "woman", "person", "guy", "girl", "kid", "teacher", "nurse", "student",
+                "mom", "dad", "grandmother", "engineer", "gamer", "streamer")  # fmt: skip
+GROUP_NOUNS = (
+    "gay people", "lesbians", "trans people", "Black people", "white people", "Asians",
+    "Latinos", "Mexicans", "immigrants", "Muslims", "Jews", "Christians", "Hindus",
+    "Arabs", "women", "men", "disabled people", "atheists", "Indians", "Chinese people",
+)  # fmt: skip
+
+NEUTRAL_TEMPLATES = (
+    "I am a {adj} {noun}", "I'm a proud {adj} {noun}", "I'm {adj}", "my friend is {adj}",
+    "she is a {adj} {noun}", "he is a {adj} {noun}", "my neighbor is a {adj} {noun}",
+    "as a {adj} {noun}, I loved this stream", "my best friend is {adj} and we game every week",
+    "being {adj} is part of who I am", "I grew up in a {adj} family", "my wife is {adj}",
+    "my husband is {adj}", "our new coach is {adj}", "I'm {adj} and I play support mostly",
+    "shoutout to all the {adj} viewers tonight", "my teacher is a {adj} {noun}",
+    "happy to be {adj} and here", "my mom is {adj}", "is anyone else here {adj}?",
+    "the {adj} community center has a food drive saturday", "I married a {adj} {noun}",
+    "hello from a {adj} {noun} in Toronto", "my roommate is {adj}, she cooks amazing food",
+    "what's it like being a {adj} {noun} in tech?", "i identify as {adj}",
+)  # fmt: skip
+NEUTRAL_GROUP_TEMPLATES = (
+    "{group} are welcome here", "I have a lot of respect for {group}", "{group} deserve equal rights",
+    "the documentary was about {group} in the 1950s", "many {group} live in my city",
+    "{group} celebrate that holiday in spring", "this article interviews {group} about work",
+    "love and support to all {group}", "some of my closest friends are {group}",
+)  # fmt: skip
+ATTACK_TEMPLATES = (
+    "all {group} are disgusting animals", "{group} are subhuman trash", "I hate {group}, they should all die",
+    "{group} should be wiped out", "get these filthy {group} out of our country",
+    "{group} are stupid and worthless", "kill all {group}", "{group} are vermin",
+    "nobody wants you {group} here, go back where you came from",
+    "{group} are a disease", "shut up, you {adj} piece of shit",
+)  # fmt: skip
+
+
+def _row(text: str, tox: float, insult: float, ident: float, threat: float = 0.0) -> Example:
+    severe = 0.3 if threat else 0.1
+    values = {
+        "toxicity": tox,
+        "severe_toxicity": severe if tox else 0.0,
+        "obscene": 0.0,
+        "threat": threat,
+        "insult": insult,
+        "identity_attack": ident,
+        "sexual_explicit": 0.0,
+    }
+    # Synthetic sentences only say something certain about these labels; mask obscene when the
+    # template swears, since we did not annotate it.
+    if "shit" in text:
+        values["obscene"] = NAN
+    return Example(text, tuple(values[lab] for lab in LABELS), "synthetic", int(tox >= 0.5))
+
+
+def identity_rows(seed: int, n_neutral: int = 700, n_attack: int = 160) -> list[Example]:
+    """Neutral identity mentions (all labels 0) plus a smaller set of explicit group attacks."""
+    rng = random.Random(seed)
+    rows: list[Example] = []
+    seen: set[str] = set()
+    while len(rows) < n_neutral:
+        if rng.random() < 0.75:
+            text = rng.choice(NEUTRAL_TEMPLATES).format(
+                adj=rng.choice(IDENTITIES_ADJ), noun=rng.choice(PERSON_NOUNS)
+            )
+        else:
+            text = rng.choice(NEUTRAL_GROUP_TEMPLATES).format(group=rng.choice(GROUP_NOUNS))
+        text = text[0].upper() + text[1:] if rng.random() < 0.5 else text
+        if text not in seen:
+            seen.add(text)
+            rows.append(_row(text, 0.0, 0.0, 0.0))
+    n = 0
+    while n < n_attack:
+        tmpl = rng.choice(ATTACK_TEMPLATES)
+        text = tmpl.format(group=rng.choice(GROUP_NOUNS), adj=rng.choice(IDENTITIES_ADJ))
+        if text in seen:
+            continue
+        seen.add(text)
+        threat = 1.0 if any(w in tmpl for w in ("die", "kill", "wiped")) else 0.0
+        rows.append(_row(text, 1.0, 1.0, 1.0, threat))
+        n += 1
+    return rows
+
+
+_LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
+_GLYPHS = {"a": "а", "e": "е", "o": "о", "c": "с", "p": "р", "x": "х", "i": "і", "y": "у"}
+
+
+def _leet(word: str, rng: random.Random) -> str:
+    return "".join(_LEET[c] if c in _LEET and rng.random() < 0.6 else c for c in word)
+
+
+def _spaced(word: str, rng: random.Random) -> str:
+    return rng.choice((" ", ".", "-", "")).join(word) if len(word) <= 8 else word
+
+
+def _glyphs(word: str, rng: random.Random) -> str:
+    return "".join(_GLYPHS[c] if c in _GLYPHS and rng.random() < 0.5 else c for c in word)
+
+
+def _stars(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + "*" * rng.randint(1, 2) + word[i + 1 :]
+
+
+def _stretch(word: str, rng: random.Random) -> str:
+    i = rng.randrange(len(word))
+    return word[:i] + word[i] * rng.randint(3, 6) + word[i + 1 :]
+
+
+_OPS = (_leet, _spaced, _glyphs, _stars, _stretch)
+
+
+def obfuscate(text: str, rng: random.Random, word_rate: float = 0.35) -> str:
+    """Disguise a share of the longer words the way chat users dodge filters."""
+    words = text.split(" ")
+    out = []
+    for word in words:
+        if len(word) >= 3 and word.isalpha() and rng.random() < word_rate:
+            out.append(rng.choice(_OPS)(word.lower(), rng))
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def obfuscated_copies(rows: list[Example], seed: int, toxic_rate: float = 0.35,
+                      clean_rate: float = 0.05) -> list[Example]:
+    """Obfuscated copies of short texts: mostly toxic ones, a few clean ones for calibration."""
+    rng = random.Random(seed)
+    out = []
+    for ex in rows:
+        if len(ex.text) > 300:
+            continue
+        rate = toxic_rate if ex.binary_toxic else clean_rate
+        if rng.random() < rate:
+            text = obfuscate(ex.text, rng)
+            if text != ex.text:
+                out.append(Example(text, ex.targets, ex.source + "+obf", ex.binary_toxic))
+    return out

