@@ -1,0 +1,263 @@
+// The local room's chat page, on the real amazon-ivs-chat-messaging SDK (served from node_modules).
+// Everything user-supplied is written with textContent, never as HTML.
+
+const $ = (selector) => document.querySelector(selector);
+const els = {
+  status: $('[data-testid="status"]'),
+  roomArn: $('[data-testid="room-arn"]'),
+  joinForm: $('#join-form'),
+  userName: $('[data-testid="user-name"]'),
+  role: $('[data-testid="role"]'),
+  join: $('[data-testid="join"]'),
+  leave: $('[data-testid="leave"]'),
+  tokenInfo: $('[data-testid="token-info"]'),
+  error: $('[data-testid="page-error"]'),
+  messages: $('[data-testid="messages"]'),
+  sendForm: $('#send-form'),
+  input: $('[data-testid="message-input"]'),
+  send: $('[data-testid="send"]'),
+  counter: $('[data-testid="counter"]'),
+};
+
+const state = {
+  config: null,
+  sdk: null,
+  room: null,
+  me: null, // {userId, role}
+  bubbles: new Map(), // message id -> <li>
+  pending: new Map(), // request id -> {li, typed}
+};
+
+const ERROR_LABELS = {
+  400: 'Bad request',
+  403: 'Not allowed',
+  406: 'Not delivered',
+  413: 'Too long',
+  429: 'Slow down',
+};
+
+function showError(text) {
+  els.error.textContent = text;
+  els.error.hidden = !text;
+}
+
+function setStatus(stateName, text) {
+  els.status.dataset.state = stateName;
+  els.status.textContent = text;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function scrollToEnd() {
+  els.messages.scrollTop = els.messages.scrollHeight;
+}
+
+function system(text, { alert = false, testid = 'system' } = {}) {
+  const li = el('li', alert ? 'system alert' : 'system', text);
+  li.dataset.testid = testid;
+  els.messages.append(li);
+  scrollToEnd();
+  return li;
+}
+
+function codePoints(text) {
+  return [...text].length;
+}
+
+function updateCounter() {
+  const max = state.config?.maximumMessageLength ?? 500;
+  const used = codePoints(els.input.value);
+  els.counter.textContent = `${used} / ${max}`;
+  els.counter.classList.toggle('over', used > max);
+}
+
+function bubble({ userId, text, mine }) {
+  const li = el('li', mine ? 'msg mine' : 'msg');
+  li.dataset.testid = 'message';
+  li.dataset.sender = userId;
+  const who = el('div', 'who');
+  who.append(el('span', 'name', mine ? `${userId} (you)` : userId));
+  const body = el('div', 'text', text);
+  body.dataset.testid = 'message-text';
+  li.append(who, body);
+  els.messages.append(li);
+  scrollToEnd();
+  return li;
+}
+
+function note(li, text, testid) {
+  let n = li.querySelector('.note');
+  if (!n) {
+    n = el('div', 'note');
+    li.append(n);
+  }
+  n.textContent = text;
+  n.dataset.testid = testid;
+}
+
+function addModeratorActions(li, message) {
+  if (state.me?.role !== 'moderator') return;
+  const actions = el('span', 'actions');
+  const del = el('button', '', 'Delete');
+  del.type = 'button';
+  del.dataset.testid = 'delete-message';
+  del.addEventListener('click', () => moderate('deleteMessage', new state.sdk.DeleteMessageRequest(message.id, 'Removed by a moderator.')));
+  actions.append(del);
+  if (message.sender.userId !== state.me.userId) {
+    const kick = el('button', '', 'Disconnect');
+    kick.type = 'button';
+    kick.dataset.testid = 'disconnect-user';
+    kick.addEventListener('click', () => moderate('disconnectUser', new state.sdk.DisconnectUserRequest(message.sender.userId, 'Disconnected by a moderator.')));
+    actions.append(kick);
+  }
+  li.querySelector('.who').append(actions);
+}
+
+async function moderate(call, request) {
+  try {
+    await state.room[call](request);
+  } catch (error) {
+    system(`${ERROR_LABELS[error.errorCode] ?? 'Error'}: ${error.errorMessage ?? error}`, { alert: true, testid: 'moderation-error' });
+  }
+}
+
+function onMessage(message) {
+  if (state.bubbles.has(message.id)) return;
+  const mine = message.sender.userId === state.me?.userId;
+  const pending = message.requestId ? state.pending.get(message.requestId) : undefined;
+  let li;
+  if (pending) {
+    state.pending.delete(message.requestId);
+    li = pending.li;
+    li.classList.remove('pending');
+    li.querySelector('.text').textContent = message.content;
+    if (message.content !== pending.typed) note(li, 'Masked by moderation before delivery.', 'masked-note');
+  } else {
+    li = bubble({ userId: message.sender.userId, text: message.content, mine });
+  }
+  li.dataset.messageId = message.id;
+  li.dataset.state = 'delivered';
+  li.title = message.sendTime.toLocaleTimeString();
+  state.bubbles.set(message.id, li);
+  addModeratorActions(li, message);
+}
+
+function onDelete(event) {
+  const li = state.bubbles.get(event.messageId);
+  if (!li) return;
+  li.classList.add('deleted');
+  li.dataset.state = 'deleted';
+  li.querySelector('.text').textContent = 'Message removed';
+  note(li, event.reason ? `Removed: ${event.reason}` : 'Removed by moderation.', 'deleted-note');
+  li.querySelector('.actions')?.remove();
+}
+
+function onUserDisconnect(event) {
+  const you = event.userId === state.me?.userId;
+  const who = you ? 'You were' : `${event.userId} was`;
+  system(`${who} disconnected${event.reason ? `: ${event.reason}` : ''}`, { alert: you, testid: 'user-disconnected' });
+}
+
+function setJoined(joined) {
+  els.joinForm.querySelectorAll('input, select, button').forEach((node) => { node.disabled = joined; });
+  els.leave.hidden = !joined;
+  const canSend = joined && state.me?.role !== 'viewer';
+  els.input.disabled = !canSend;
+  els.send.disabled = !canSend;
+  els.input.placeholder = !joined ? 'Join to chat' : canSend ? 'Say something nice' : 'Viewers can read only';
+  if (canSend) els.input.focus();
+}
+
+async function fetchToken() {
+  const response = await fetch('/api/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(state.me),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message ?? `token request failed (${response.status})`);
+  els.tokenInfo.hidden = false;
+  els.tokenInfo.textContent = `Token for ${state.me.userId} (${state.me.role}), session until ${new Date(body.sessionExpirationTime).toLocaleTimeString()}`;
+  return body;
+}
+
+function join(event) {
+  event.preventDefault();
+  showError('');
+  const userId = els.userName.value.trim();
+  if (!userId) return;
+  state.me = { userId, role: els.role.value };
+  const room = new state.sdk.ChatRoom({ regionOrUrl: state.config.messagingUrl, tokenProvider: fetchToken });
+  room.logLevel = 'error';
+  room.addListener('connecting', () => setStatus('connecting', 'Connecting…'));
+  room.addListener('connect', () => {
+    setStatus('connected', `Connected as ${userId}`);
+    setJoined(true);
+    system(`You joined as ${userId}`, { testid: 'joined' });
+  });
+  room.addListener('disconnect', (reason) => {
+    setStatus('disconnected', `Disconnected (${reason})`);
+    setJoined(false);
+    if (reason !== 'clientDisconnect') system(`Connection closed by the room (${reason})`, { alert: true, testid: 'connection-closed' });
+    state.room = null;
+  });
+  room.addListener('message', onMessage);
+  room.addListener('messageDelete', onDelete);
+  room.addListener('userDisconnect', onUserDisconnect);
+  room.addListener('event', (e) => system(`Event ${e.eventName}`, { testid: 'custom-event' }));
+  state.room = room;
+  room.connect();
+}
+
+async function send(event) {
+  event.preventDefault();
+  const typed = els.input.value;
+  if (!typed.trim() || !state.room) return;
+  const request = new state.sdk.SendMessageRequest(typed);
+  const li = bubble({ userId: state.me.userId, text: typed, mine: true });
+  li.classList.add('pending');
+  li.dataset.state = 'pending';
+  state.pending.set(request.requestId, { li, typed });
+  els.input.value = '';
+  updateCounter();
+  try {
+    await state.room.sendMessage(request);
+  } catch (error) {
+    state.pending.delete(request.requestId);
+    li.classList.remove('pending');
+    li.classList.add('denied');
+    li.dataset.state = 'denied';
+    const label = ERROR_LABELS[error.errorCode] ?? 'Error';
+    const detail = error.errorMessage ?? String(error);
+    note(li, `${label}${error.errorCode ? ` (${error.errorCode})` : ''}: ${detail}`, 'denied-note');
+  }
+}
+
+async function start() {
+  const response = await fetch('/api/config');
+  state.config = await response.json();
+  els.roomArn.textContent = state.config.roomArn;
+  updateCounter();
+  if (state.config.sdkMissing.length) {
+    showError(`The chat SDK is not installed (${state.config.sdkMissing.join(', ')}): run npm ci, then reload.`);
+    return;
+  }
+  try {
+    state.sdk = await import('amazon-ivs-chat-messaging');
+  } catch (error) {
+    showError(`Could not load the chat SDK: ${error}`);
+    return;
+  }
+  els.joinForm.addEventListener('submit', join);
+  els.sendForm.addEventListener('submit', send);
+  els.input.addEventListener('input', updateCounter);
+  els.leave.addEventListener('click', () => state.room?.disconnect());
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((error) => showError(`The page failed to start: ${error}`));
