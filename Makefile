@@ -7,9 +7,10 @@ TORCH_VENV := .venv-torch
 PY := $(VENV)/bin/python
 EVENT ?= events/review/clean.json
 FUNCTION ?= ReviewFunction
+PORT ?= 8700
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup setup-torch demo invoke invoke-escalation test test-unit test-torch lint typecheck sam-validate sam-build bench eval clean
+.PHONY: setup setup-torch setup-e2e demo dev invoke invoke-escalation test test-unit test-e2e test-torch lint typecheck sam-validate sam-build bench eval clean
 
 $(VENV)/.stamp: requirements/dev.txt layers/chatmod/requirements.txt pyproject.toml
 	@test -n "$(PY312)" || { echo "Python 3.12 not found (pyenv install 3.12.1)"; exit 1; }
@@ -26,12 +27,22 @@ $(TORCH_VENV)/.stamp: requirements/torch.txt pyproject.toml
 	$(TORCH_VENV)/bin/pip install -q -e . --no-deps
 	touch $@
 
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 setup: $(VENV)/.stamp
 setup-torch: $(TORCH_VENV)/.stamp
+setup-e2e: setup node_modules/.stamp
+	scripts/install-browser.sh
 
 ## The main job: every sample event through the real review handler (embedded model).
 demo: setup
 	$(PY) -m chatmod_local.demo
+
+## The local IVS Chat room and its page: make dev [PORT=8700] [POLICY=my-policy.yaml]
+dev: setup node_modules/.stamp
+	$(PY) -m chatmod_local.room --port $(PORT) $(if $(POLICY),--policy $(POLICY))
 
 ## One event through a template function, Docker-less: make invoke EVENT=events/review/profanity.json
 invoke: setup
@@ -49,6 +60,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 	for fn in functions/*/; do $(VENV)/bin/mypy $$fn/app.py || exit 1; done
+	$(VENV)/bin/mypy chatmod_local/room
 
 sam-validate: setup
 	source $(VENV)/bin/activate && sam validate --lint --region us-east-1
@@ -57,13 +69,17 @@ sam-build: setup
 	source $(VENV)/bin/activate && sam build --build-dir .aws-sam/build --cache-dir .aws-sam/cache
 
 test-unit: setup
-	$(VENV)/bin/pytest -m "not torch" -q
+	$(VENV)/bin/pytest -m "not torch and not e2e" -q
+
+## The local room end to end: the npm SDK in Node, and the page in headless Chromium.
+test-e2e: setup-e2e
+	$(VENV)/bin/pytest -m e2e -q tests/e2e
 
 test-torch: setup-torch
 	$(TORCH_VENV)/bin/pytest -m torch -q tests/torch
 
 ## The whole test suite (what CI runs).
-test: lint typecheck sam-validate sam-build test-unit test-torch
+test: lint typecheck sam-validate sam-build test-unit test-e2e test-torch
 
 ## Benchmarks: figures printed, never asserted.
 bench: setup sam-build
