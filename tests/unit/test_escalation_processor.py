@@ -296,6 +296,55 @@ class CountingActions(DryRunActions):
             return super().disconnect_user(room_arn, user_id, reason)
 
 
+class Lockstep:
+    """A ledger whose ``add_strike`` waits until every racing delivery has written, then
+    answers with the entry as it is after all of them: every delivery sees the threshold
+    reached and races for the claim, the worst case the compare-and-set must settle."""
+
+    def __init__(self, ledger: MemoryLedger, parties: int) -> None:
+        self.ledger = ledger
+        self.barrier = threading.Barrier(parties, timeout=10)
+
+    def add_strike(self, key: LedgerKey, message_id: str, at_ms: int, expires_at: int) -> Any:
+        self.ledger.add_strike(key, message_id, at_ms, expires_at)
+        self.barrier.wait()  # everyone has written
+        state = self.ledger.get(key)
+        self.barrier.wait()  # everyone has read: nobody has claimed yet
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ledger, name)
+
+
+@pytest.mark.parametrize("strikes", [3, 4, 6])
+def test_racing_deliveries_that_all_see_the_threshold_disconnect_once(strikes: int) -> None:
+    actions = CountingActions()
+    ledger = Lockstep(MemoryLedger(), strikes)
+    processor = EscalationProcessor(
+        lambda: POLICY,
+        ledger,
+        actions,
+        PowertoolsGuard(MemoryPersistenceLayer()),
+        clock_ms=lambda: T0,
+    )
+    errors: list[BaseException] = []
+
+    def deliver(i: int) -> None:
+        try:
+            processor.process(strike(f"MSG00000{i:04d}", T0 + i))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver, args=(i,)) for i in range(strikes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert actions.calls == [("DisconnectUser", ROOM, "viewer-42", "Too many strikes.")]
+    assert ledger.get(LedgerKey(ROOM, "viewer-42")).cleared_at_ms == T0 + strikes - 1
+
+
 @pytest.mark.parametrize(("strikes", "disconnects"), [(2, 0), (3, 1), (5, 1)])
 def test_concurrent_strikes_disconnect_exactly_once_per_episode(
     strikes: int, disconnects: int

@@ -153,9 +153,7 @@ class EscalationProcessor:
             self.ledger.forget(key, (), flagged.items())
         self.ledger.complete_disconnect(key, claim_id)
 
-    def _prune(
-        self, key: LedgerKey, state: LedgerState, at: int, policy: EscalationPolicy
-    ) -> None:
+    def _prune(self, key: LedgerKey, state: LedgerState, at: int, policy: EscalationPolicy) -> None:
         strikes, flagged = stale_entries(state, at, policy.window_seconds)
         if strikes or flagged:
             self.ledger.forget(key, strikes.items(), flagged.items())
