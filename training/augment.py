@@ -44,13 +44,15 @@ NEUTRAL_TEMPLATES = (
     "what's it like being a {adj} {noun} in tech?", "i identify as {adj}",
 )  # fmt: skip
 NEUTRAL_GROUP_TEMPLATES = (
-    "{group} are welcome here", "I have a lot of respect for {group}", "{group} deserve equal rights",
+    "{group} are welcome here", "I have a lot of respect for {group}",
+    "{group} deserve equal rights",
     "the documentary was about {group} in the 1950s", "many {group} live in my city",
     "{group} celebrate that holiday in spring", "this article interviews {group} about work",
     "love and support to all {group}", "some of my closest friends are {group}",
 )  # fmt: skip
 ATTACK_TEMPLATES = (
-    "all {group} are disgusting animals", "{group} are subhuman trash", "I hate {group}, they should all die",
+    "all {group} are disgusting animals", "{group} are subhuman trash",
+    "I hate {group}, they should all die",
     "{group} should be wiped out", "get these filthy {group} out of our country",
     "{group} are stupid and worthless", "kill all {group}", "{group} are vermin",
     "nobody wants you {group} here, go back where you came from",
@@ -148,8 +150,9 @@ def obfuscate(text: str, rng: random.Random, word_rate: float = 0.35) -> str:
     return " ".join(out)
 
 
-def obfuscated_copies(rows: list[Example], seed: int, toxic_rate: float = 0.35,
-                      clean_rate: float = 0.05) -> list[Example]:
+def obfuscated_copies(
+    rows: list[Example], seed: int, toxic_rate: float = 0.35, clean_rate: float = 0.05
+) -> list[Example]:
     """Obfuscated copies of short texts: mostly toxic ones, a few clean ones for calibration."""
     rng = random.Random(seed)
     out = []

@@ -88,7 +88,11 @@ def load_davidson(data_dir: Path) -> list[Example]:
     out = []
     nan = float("nan")
     for tweet, count, hate_votes, off_votes, cls in zip(
-        df["tweet"], df["count"], df["hate_speech"], df["offensive_language"], df["class"],
+        df["tweet"],
+        df["count"],
+        df["hate_speech"],
+        df["offensive_language"],
+        df["class"],
         strict=True,
     ):
         tox = (float(hate_votes) + float(off_votes)) / float(count)

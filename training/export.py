@@ -74,7 +74,9 @@ def load_detoxify(checkpoint: str, hf_config: str | None) -> tuple[Any, Any, lis
         source = io.BytesIO()
         torch.save(loaded, source)
         source.seek(0)
-    model, tokenizer, class_names = load_checkpoint(checkpoint=source, huggingface_config_path=hf_config)
+    model, tokenizer, class_names = load_checkpoint(
+        checkpoint=source, huggingface_config_path=hf_config
+    )
     return model.eval(), tokenizer, list(class_names), config
 
 
@@ -84,7 +86,11 @@ def export_onnx(model: torch.nn.Module, tokenizer: Any, path: Path) -> list[str]
     present = set(tokenizer.model_input_names)
     names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in present]
     with_types = "token_type_ids" in names
-    sample = tokenizer(["a short sample", "another, somewhat longer sample text"], padding=True, return_tensors="pt")
+    sample = tokenizer(
+        ["a short sample", "another, somewhat longer sample text"],
+        padding=True,
+        return_tensors="pt",
+    )
     inputs = tuple(sample[n] for n in names)
     axes = {n: {0: "batch", 1: "sequence"} for n in names}
     axes["logits"] = {0: "batch"}
@@ -124,12 +130,19 @@ def pad_token(tokenizer: Any) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("checkpoint", nargs="?", default=str(REPO / "artifacts" / "chatmod-minilm.ckpt"))
-    parser.add_argument("--hf-config", default=None,
-                        help="local HF folder (config.json with id2label + tokenizer files)")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "checkpoint", nargs="?", default=str(REPO / "artifacts" / "chatmod-minilm.ckpt")
+    )
+    parser.add_argument(
+        "--hf-config", default=None, help="local HF folder (config.json with id2label + tokenizer)"
+    )
     parser.add_argument("--out", default=str(REPO / "layers" / "model" / "chatmod-minilm"))
-    parser.add_argument("--fp32", default=None, help="where to keep the fp32 graph (default: next to ckpt)")
+    parser.add_argument(
+        "--fp32", default=None, help="where to keep the fp32 graph (default: next to ckpt)"
+    )
     parser.add_argument("--name", default=None)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--data-dir", default=None, help="tune thresholds on these dev splits")
@@ -154,7 +167,9 @@ def main() -> None:
 
     from transformers import AutoTokenizer
 
-    fast = AutoTokenizer.from_pretrained(hf_config or config["arch"]["args"]["model_type"], use_fast=True)
+    fast = AutoTokenizer.from_pretrained(
+        hf_config or config["arch"]["args"]["model_type"], use_fast=True
+    )
     fast.backend_tokenizer.save(str(out / "tokenizer.json"))
 
     info: dict[str, Any] = {

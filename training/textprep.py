@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-_PATH = Path(__file__).resolve().parent.parent / "layers" / "chatmod" / "chatmod" / "model" / "text.py"
+_PATH = (
+    Path(__file__).resolve().parent.parent / "layers" / "chatmod" / "chatmod" / "model" / "text.py"
+)
 _spec = importlib.util.spec_from_file_location("chatmod_model_text", _PATH)
 assert _spec is not None and _spec.loader is not None
 _module = importlib.util.module_from_spec(_spec)

@@ -48,7 +48,9 @@ def dev_predictions(model: Any, data_dir: str | Path | None = None) -> dict[str,
     return out
 
 
-def label_arrays(preds: dict[str, dict[str, Any]], j: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def label_arrays(
+    preds: dict[str, dict[str, Any]], j: int
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per source (y, p) for label ``j``; toxicity uses each source's own binary label."""
     result = {}
     for source, d in preds.items():
@@ -73,7 +75,9 @@ def _precisions(arrays: dict[str, tuple[np.ndarray, np.ndarray]], t: float) -> l
     return values
 
 
-def pick(arrays: dict[str, tuple[np.ndarray, np.ndarray]], target: float, floor: float) -> float | None:
+def pick(
+    arrays: dict[str, tuple[np.ndarray, np.ndarray]], target: float, floor: float
+) -> float | None:
     """Lowest grid threshold >= floor whose precision (and all higher ones') meets ``target``."""
     ok_from: float | None = None
     measured = False
@@ -108,7 +112,9 @@ def choose_thresholds(preds: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[
     return chosen, notes
 
 
-def tune_and_write(model_dir: Path, data_dir: str | Path | None = None) -> dict[str, dict[str, float]]:
+def tune_and_write(
+    model_dir: Path, data_dir: str | Path | None = None
+) -> dict[str, dict[str, float]]:
     """Run the exported int8 model on the dev splits and store thresholds in labels.json."""
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
@@ -123,7 +129,8 @@ def tune_and_write(model_dir: Path, data_dir: str | Path | None = None) -> dict[
     info["recommended_thresholds"] = {lab: chosen[lab] for lab in info["labels"] if lab in chosen}
     info["thresholds_method"] = (
         f"lowest score with dev precision >= {DENY_PRECISION} (deny) / {MASK_PRECISION} (mask) on "
-        f"every source flagging >= {MIN_FLAGGED} rows, at that score and above; see training/thresholds.py"
+        f"every source flagging >= {MIN_FLAGGED} rows, at that score and above "
+        "(training/thresholds.py)"
     )
     info["thresholds_notes"] = notes
     path.write_text(json.dumps(info, indent=2) + "\n")

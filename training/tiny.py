@@ -23,9 +23,11 @@ DEFAULT_CLASSES = (
     "identity_attack",
     "sexual_explicit",
 )
-_WORDS = (
-    "you are a an the is i am my friend man woman gay muslim jewish black proud idiot stupid "
-    "hate love great game stream kill die trash hello have good day thanks this what"
+_WORDS = " ".join(
+    (
+        "you are a an the is i am my friend man woman gay muslim jewish black proud idiot stupid",
+        "hate love great game stream kill die trash hello have good day thanks this what",
+    )
 ).split()
 
 
@@ -38,7 +40,7 @@ def make_tiny_checkpoint(
     seed: int = 0,
     name: str = "tiny.ckpt",
 ) -> tuple[Path, Path]:
-    """Return ``(checkpoint_path, hf_config_dir)`` for a random BERT with ``len(classes)`` outputs."""
+    """Return ``(checkpoint_path, hf_config_dir)``: a random BERT with one output per class."""
     from transformers import BertConfig, BertForSequenceClassification
 
     hf_dir = folder / "hf"
@@ -48,11 +50,20 @@ def make_tiny_checkpoint(
     vocab = list(dict.fromkeys(vocab))
     (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n")
     (hf_dir / "tokenizer_config.json").write_text(
-        json.dumps({"do_lower_case": True, "tokenizer_class": "BertTokenizer", "model_max_length": 512})
+        json.dumps(
+            {"do_lower_case": True, "tokenizer_class": "BertTokenizer", "model_max_length": 512}
+        )
     )
     (hf_dir / "special_tokens_map.json").write_text(
-        json.dumps({"unk_token": "[UNK]", "sep_token": "[SEP]", "pad_token": "[PAD]",
-                    "cls_token": "[CLS]", "mask_token": "[MASK]"})  # fmt: skip
+        json.dumps(
+            {
+                "unk_token": "[UNK]",
+                "sep_token": "[SEP]",
+                "pad_token": "[PAD]",
+                "cls_token": "[CLS]",
+                "mask_token": "[MASK]",
+            }
+        )
     )
     config = BertConfig(
         vocab_size=len(vocab),

@@ -1,7 +1,8 @@
 """Fine-tune all-MiniLM-L6-v2 into a 7-label toxicity model saved in Detoxify's checkpoint format.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/train.py [DATA_DIR] --epochs 3 --out artifacts/chatmod-minilm.ckpt
+    .venv-torch/bin/python training/train.py [DATA_DIR] --epochs 4 \
+        --out artifacts/chatmod-minilm.ckpt
 
 Soft targets + BCE-with-logits keep scores calibrated; labels a source does not annotate are
 masked. The result loads with ``detoxify.Detoxify(checkpoint=..., huggingface_config_path=...)``
@@ -33,7 +34,12 @@ from data import DEFAULT_DATA_DIR, LABELS, SEED, Example, load_splits  # noqa: E
 from textprep import prepare_text  # noqa: E402
 
 HF_CONFIG_DIR = HERE / "hf_config" / "chatmod-minilm"
-TOKENIZER_FILES = ("tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json")
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "vocab.txt",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+)
 # Toxicity is the label the pipeline leans on most; weight it up in the loss.
 LABEL_WEIGHTS = torch.tensor([2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
 
@@ -131,7 +137,9 @@ def predict(model: torch.nn.Module, ids: list[list[int]], batch_size: int = 64) 
     return out
 
 
-def dev_report(model: torch.nn.Module, tokenizer, dev: dict[str, list[Example]], max_len: int) -> dict:  # type: ignore[no-untyped-def]
+def dev_report(
+    model: torch.nn.Module, tokenizer, dev: dict[str, list[Example]], max_len: int
+) -> dict:  # type: ignore[no-untyped-def]
     """Toxicity ROC-AUC per source plus pooled; printed after every epoch."""
     report: dict[str, float] = {}
     all_y, all_p = [], []
@@ -146,7 +154,9 @@ def dev_report(model: torch.nn.Module, tokenizer, dev: dict[str, list[Example]],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
     parser.add_argument("--out", default=str(REPO / "artifacts" / "chatmod-minilm.ckpt"))
     parser.add_argument("--epochs", type=float, default=3.0)
@@ -247,7 +257,9 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     torch.save(detoxify_checkpoint(model, hf_dir, meta), out)
-    print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) in {meta['train_seconds']}s", flush=True)
+    print(
+        f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) in {meta['train_seconds']}s", flush=True
+    )
 
 
 if __name__ == "__main__":

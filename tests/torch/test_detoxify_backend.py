@@ -40,7 +40,9 @@ def test_backend_matches_detoxify_predict(tiny_checkpoint: tuple[Path, Path]) ->
             assert scores[label] == pytest.approx(theirs[label][i], abs=1e-5)
 
 
-def test_backend_relocates_missing_model_type(tmp_path: Path, tiny_checkpoint: tuple[Path, Path]) -> None:
+def test_backend_relocates_missing_model_type(
+    tmp_path: Path, tiny_checkpoint: tuple[Path, Path]
+) -> None:
     """A checkpoint whose model_type folder is gone still loads from huggingface_config_path."""
     ckpt, hf = tiny_checkpoint
     loaded = torch.load(ckpt, weights_only=False)
@@ -64,7 +66,9 @@ def test_original_style_class_names_are_mapped(tmp_path: Path) -> None:
 
 def test_truncates_long_input(tiny_checkpoint: tuple[Path, Path]) -> None:
     ckpt, hf = tiny_checkpoint
-    model = load_model("detoxify", checkpoint=str(ckpt), huggingface_config_path=str(hf), max_tokens=16)
+    model = load_model(
+        "detoxify", checkpoint=str(ckpt), huggingface_config_path=str(hf), max_tokens=16
+    )
     assert len(model.predict(["idiot " * 2000])) == 1
 
 
@@ -86,7 +90,13 @@ def test_download_failure_becomes_model_unavailable(monkeypatch: pytest.MonkeyPa
 
 def test_hf_config_carries_id2label() -> None:
     """The committed HF folder for chatmod's checkpoint names all seven labels in order."""
-    config = Path(__file__).resolve().parents[2] / "training" / "hf_config" / "chatmod-minilm" / "config.json"
+    config = (
+        Path(__file__).resolve().parents[2]
+        / "training"
+        / "hf_config"
+        / "chatmod-minilm"
+        / "config.json"
+    )
     if not config.is_file():
         pytest.skip("training/hf_config/chatmod-minilm not written yet (run training/train.py)")
     id2label = json.loads(config.read_text())["id2label"]

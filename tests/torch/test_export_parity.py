@@ -9,7 +9,6 @@ import onnxruntime as ort
 import pytest
 import torch
 
-
 REPO = Path(__file__).resolve().parents[2]
 REAL_CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
 REAL_HF_CONFIG = REPO / "training" / "hf_config" / "chatmod-minilm"
@@ -27,7 +26,9 @@ TEXTS = [
 ]
 
 
-def _torch_logits(ckpt: Path, hf: Path, texts: list[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _torch_logits(
+    ckpt: Path, hf: Path, texts: list[str]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     from export import load_detoxify
 
     model, tokenizer, _, _ = load_detoxify(str(ckpt), str(hf))
@@ -92,7 +93,10 @@ def test_tiny_albert_style_original_classes_export(tmp_path: Path) -> None:
     assert "identity_attack" in model.predict(["hello"])[0]
 
 
-@pytest.mark.skipif(not REAL_CHECKPOINT.is_file(), reason="no trained checkpoint under artifacts/ (run training/train.py)")
+@pytest.mark.skipif(
+    not REAL_CHECKPOINT.is_file(),
+    reason="no trained checkpoint under artifacts/ (run training/train.py)",
+)
 def test_real_checkpoint_fp32_parity(tmp_path: Path) -> None:
     _check_parity(REAL_CHECKPOINT, REAL_HF_CONFIG, tmp_path)
 
@@ -102,17 +106,18 @@ def test_real_checkpoint_fp32_parity(tmp_path: Path) -> None:
     reason="needs artifacts/chatmod-minilm.ckpt and ../shared/data",
 )
 def test_real_checkpoint_int8_auc_close_to_fp32(tmp_path: Path) -> None:
+    from data import load_splits
     from sklearn.metrics import roc_auc_score
     from textprep import prepare_text
     from transformers import AutoTokenizer
-
-    from data import load_splits
 
     fp32 = _export(REAL_CHECKPOINT, REAL_HF_CONFIG, tmp_path)
     tokenizer = AutoTokenizer.from_pretrained(str(REAL_HF_CONFIG), use_fast=True)
     sessions = {
         "fp32": ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"]),
-        "int8": ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"]),
+        "int8": ort.InferenceSession(
+            str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"]
+        ),
     }
     for source, split in load_splits(DATA_DIR).items():
         rows = split["dev"]
@@ -120,7 +125,9 @@ def test_real_checkpoint_int8_auc_close_to_fp32(tmp_path: Path) -> None:
         scores: dict[str, list[float]] = {"fp32": [], "int8": []}
         for start in range(0, len(rows), 64):
             batch = [prepare_text(r.text) for r in rows[start : start + 64]]
-            enc = tokenizer(batch, padding=True, truncation=True, max_length=128, return_tensors="np")
+            enc = tokenizer(
+                batch, padding=True, truncation=True, max_length=128, return_tensors="np"
+            )
             feeds = {k: v.astype(np.int64) for k, v in enc.items()}
             for kind, session in sessions.items():
                 names = {i.name for i in session.get_inputs()}

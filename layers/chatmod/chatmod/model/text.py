@@ -60,10 +60,7 @@ def _deleet(match: re.Match[str]) -> str:
 
 def prepare_text(text: str) -> str:
     """Return the model-facing form of ``text`` (ASCII-ish, de-obfuscated, lower case)."""
-    if text.isascii():
-        folded = text.lower()
-    else:
-        folded = "".join(_fold_char(ch) for ch in text)
+    folded = text.lower() if text.isascii() else "".join(_fold_char(ch) for ch in text)
     folded = _TOKEN.sub(_deleet, folded)
     folded = _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), folded)
     return _REPEATS.sub(r"\1\1", folded)

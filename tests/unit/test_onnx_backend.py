@@ -1,0 +1,120 @@
+"""The committed int8 ONNX toxicity model, served through chatmod's onnx backend."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from chatmod.model import (
+    LABELS,
+    ModelUnavailableError,
+    ToxicityModel,
+    default_model_dir,
+    load_model,
+)
+from chatmod.model.base import REPO_MODEL_DIR
+from chatmod.model.text import prepare_text
+
+NEUTRAL_IDENTITY = [
+    "I am a gay man",
+    "she is a Muslim woman",
+    "I'm a proud Black woman",
+    "my friend is Jewish",
+    "my dad is a deaf Catholic",
+    "I'm trans and I love this stream",
+]
+TOXIC = ["you are a worthless piece of shit", "shut up you stupid idiot", "I will kill you"]
+NEUTRAL = ["have a great stream everyone", "what time does the tournament start?", "gg wp"]
+
+
+@pytest.fixture(scope="module")
+def model() -> ToxicityModel:
+    if not (REPO_MODEL_DIR / "model.onnx").is_file():
+        pytest.skip("layers/model/chatmod-minilm/model.onnx not exported yet")
+    return load_model("onnx", model_dir=str(REPO_MODEL_DIR))
+
+
+def test_labels_and_name(model: ToxicityModel) -> None:
+    assert model.labels == LABELS
+    assert model.name == "onnx:chatmod-minilm"
+    assert isinstance(model, ToxicityModel)
+
+
+def test_one_dict_per_text_in_order(model: ToxicityModel) -> None:
+    texts = [*TOXIC, *NEUTRAL]
+    out = model.predict(texts)
+    assert len(out) == len(texts)
+    for scores in out:
+        assert list(scores) == list(LABELS)
+        assert all(0.0 <= v <= 1.0 for v in scores.values())
+    # Batched and one-at-a-time agree (padding must not change scores).
+    single = [model.predict([t])[0]["toxicity"] for t in texts]
+    assert [s["toxicity"] for s in out] == pytest.approx(single, abs=1e-3)
+    assert model.predict([]) == []
+
+
+def test_rejects_bare_string(model: ToxicityModel) -> None:
+    with pytest.raises(TypeError):
+        model.predict("hello")  # type: ignore[arg-type]
+
+
+def test_toxic_scores_above_neutral(model: ToxicityModel) -> None:
+    toxic = [s["toxicity"] for s in model.predict(TOXIC)]
+    neutral = [s["toxicity"] for s in model.predict(NEUTRAL)]
+    assert min(toxic) > max(neutral)
+    assert min(toxic) > 0.5
+    assert max(neutral) < 0.2
+
+
+def test_identity_mentions_are_not_toxic(model: ToxicityModel) -> None:
+    for text, scores in zip(NEUTRAL_IDENTITY, model.predict(NEUTRAL_IDENTITY), strict=True):
+        assert scores["toxicity"] < 0.3, (text, scores)
+        assert scores["identity_attack"] < 0.3, (text, scores)
+
+
+def test_obfuscated_insult_still_scores(model: ToxicityModel) -> None:
+    plain = model.predict(["you stupid idiot"])[0]["toxicity"]
+    disguised = model.predict(["y o u  stup1d 1d10t", "yоu stupіd іdіot"])  # leet, Cyrillic о/і
+    assert all(s["toxicity"] > 0.5 for s in disguised), (plain, disguised)
+
+
+def test_very_long_input_is_truncated(model: ToxicityModel) -> None:
+    text = "this is fine " * 5000
+    model.predict([text])
+    start = time.perf_counter()
+    out = model.predict([text])
+    assert time.perf_counter() - start < 1.0
+    assert len(out) == 1 and set(out[0]) == set(LABELS)
+
+
+def test_default_model_dir_prefers_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CHATMOD_MODEL_DIR", str(tmp_path))
+    assert default_model_dir() == tmp_path
+
+
+def test_missing_model_files_name_settings(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="CHATMOD_MODEL_DIR"):
+        load_model("onnx", model_dir=str(tmp_path))
+
+
+def test_unknown_backend() -> None:
+    with pytest.raises(ModelUnavailableError, match="CHATMOD_MODEL_BACKEND"):
+        load_model("tensorflow")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("f u c k you", "fuck you"),
+        ("you are a b1tch!!", "you are a bitch!!"),
+        ("k.i.l.l yourself", "kill yourself"),
+        ("shiiiiiit", "shiit"),
+        ("it costs $5 for 3", "it costs $5 for 3"),
+        ("ｆｕｃｋ", "fuck"),
+        ("\u0443\u043eu", "you"),
+    ],
+)
+def test_prepare_text_undoes_cheap_obfuscation(raw: str, expected: str) -> None:
+    assert prepare_text(raw) == expected
