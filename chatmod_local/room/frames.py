@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from chatmod_local.room.ids import new_id
-from chatmod_local.room.state import iso
+from chatmod_local.room.state import Capability, iso
 
 MAX_ATTRIBUTES_BYTES = 1024
 MAX_REASON_LENGTH = 256
@@ -108,8 +108,24 @@ def _attributes(data: Mapping[str, Any], request_id: str) -> dict[str, str]:
     return dict(raw)
 
 
-def parse_request(text: str | bytes) -> ClientRequest:
-    """One client frame as a request, or a FrameError saying why IVS would refuse it."""
+@dataclass(frozen=True)
+class Envelope:
+    """A client frame's action and request id, before its fields are checked."""
+
+    action: str
+    request_id: str
+    data: dict[str, Any]
+
+
+CAPABILITY_OF: dict[str, Capability] = {
+    "SEND_MESSAGE": "SEND_MESSAGE",
+    "DELETE_MESSAGE": "DELETE_MESSAGE",
+    "DISCONNECT_USER": "DISCONNECT_USER",
+}
+
+
+def parse_envelope(text: str | bytes) -> Envelope:
+    """The frame's JSON object, Action and RequestId, or a FrameError (400/413)."""
     if len(text) > MAX_FRAME_BYTES:
         raise FrameError(PAYLOAD_TOO_LARGE, "Request is too large")
     try:
@@ -124,21 +140,32 @@ def parse_request(text: str | bytes) -> ClientRequest:
     if len(request_id) > MAX_REQUEST_ID_LENGTH:
         raise FrameError(BAD_REQUEST, "RequestId is too long", request_id)
     action = data.get("Action")
-    if action == "SEND_MESSAGE":
+    if action not in CAPABILITY_OF:
+        raise FrameError(BAD_REQUEST, f"Unknown Action {action!r}", request_id)
+    return Envelope(str(action), request_id, data)
+
+
+def parse_fields(envelope: Envelope) -> ClientRequest:
+    """The request's fields, checked as IVS checks them (400, or 413 for oversized ones)."""
+    data, request_id = envelope.data, envelope.request_id
+    if envelope.action == "SEND_MESSAGE":
         content = _string(data, "Content", request_id, required=True)
         assert content is not None
         return SendMessage(request_id, content, _attributes(data, request_id))
-    if action == "DELETE_MESSAGE":
+    if envelope.action == "DELETE_MESSAGE":
         message_id = _string(data, "Id", request_id, required=True)
         if not message_id:
             raise FrameError(BAD_REQUEST, "Id is required", request_id)
         return DeleteMessage(request_id, message_id, _reason(data, request_id))
-    if action == "DISCONNECT_USER":
-        user_id = _string(data, "UserId", request_id, required=True)
-        if not user_id:
-            raise FrameError(BAD_REQUEST, "UserId is required", request_id)
-        return DisconnectUser(request_id, user_id, _reason(data, request_id))
-    raise FrameError(BAD_REQUEST, f"Unknown Action {action!r}", request_id)
+    user_id = _string(data, "UserId", request_id, required=True)
+    if not user_id:
+        raise FrameError(BAD_REQUEST, "UserId is required", request_id)
+    return DisconnectUser(request_id, user_id, _reason(data, request_id))
+
+
+def parse_request(text: str | bytes) -> ClientRequest:
+    """One client frame as a request, or a FrameError saying why IVS would refuse it."""
+    return parse_fields(parse_envelope(text))
 
 
 def _now() -> str:

@@ -83,11 +83,12 @@ class Hub:
     async def handle(self, connection: Connection, text: str | bytes) -> None:
         """One client frame: answered with the frames IVS would send, never an exception."""
         try:
-            request = frames.parse_request(text)
+            envelope = frames.parse_envelope(text)
+            self._require(connection, frames.CAPABILITY_OF[envelope.action], envelope.request_id)
+            request = frames.parse_fields(envelope)
             if isinstance(request, frames.SendMessage):
                 await self._send_message(connection, request)
             elif isinstance(request, frames.DeleteMessage):
-                self._require(connection, "DELETE_MESSAGE", request.request_id)
                 await self.delete_message(
                     connection.token.room_arn,
                     request.message_id,
@@ -95,7 +96,6 @@ class Hub:
                     request.request_id,
                 )
             else:
-                self._require(connection, "DISCONNECT_USER", request.request_id)
                 await self.disconnect_user(
                     connection.token.room_arn, request.user_id, request.reason, request.request_id
                 )
@@ -121,7 +121,6 @@ class Hub:
         return room
 
     async def _send_message(self, connection: Connection, request: frames.SendMessage) -> None:
-        self._require(connection, "SEND_MESSAGE", request.request_id)
         room = self._room(connection.token.room_arn, request.request_id)
         if not request.content:
             raise FrameError(frames.BAD_REQUEST, "Content must not be empty", request.request_id)

@@ -69,6 +69,28 @@ class RoomUrls:
         }
 
 
+def room_app(
+    directory: Directory, hub: Hub, sqs: SqsEndpoint, page: PageConfig | None = None
+) -> web.Application:
+    """The room's one HTTP port: messaging WebSocket and page on ``/``, SQS on ``POST /``,
+    the ivschat operations on ``POST /<Operation>``, the page's assets and API."""
+    messaging = messaging_handler(directory, hub)
+
+    async def root(request: web.Request) -> web.StreamResponse:
+        if is_upgrade(request):
+            return await messaging(request)
+        if page is None:
+            raise web.HTTPNotFound()
+        return await index(request)
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app.add_routes([web.get("/", root), web.post("/", sqs.handle)])
+    app.add_routes(ControlPlane(directory, hub).routes())
+    if page is not None:
+        app.add_routes(page_routes(directory, page))
+    return app
+
+
 def fallback_of(value: str) -> FallbackResult:
     result = value.strip().upper()
     if result == "ALLOW":
@@ -96,7 +118,6 @@ class RoomServer:
         self.directory = Directory()
         self.gate = ReviewGate({}, options.review_deadline_s)
         self.hub = Hub(self.directory, self.gate)
-        self.control = ControlPlane(self.directory, self.hub)
         self.room: Room | None = None
         self.queue: LocalQueue | None = None
         self.review_function: LocalFunction | None = None
@@ -123,18 +144,12 @@ class RoomServer:
         return env
 
     def _app(self, page: PageConfig, sqs: SqsEndpoint) -> web.Application:
-        messaging = messaging_handler(self.directory, self.hub)
-
-        async def root(request: web.Request) -> web.StreamResponse:
-            return await (messaging(request) if is_upgrade(request) else index(request))
+        app = room_app(self.directory, self.hub, sqs, page)
 
         async def health(request: web.Request) -> web.Response:
             return web.json_response({"ok": True, "functions": self.functions_ready()})
 
-        app = web.Application(client_max_size=1024 * 1024)
-        app.add_routes([web.get("/", root), web.post("/", sqs.handle), web.get("/healthz", health)])
-        app.add_routes(self.control.routes())
-        app.add_routes(page_routes(self.directory, page))
+        app.add_routes([web.get("/healthz", health)])
         return app
 
     def functions_ready(self) -> dict[str, bool]:
