@@ -1,0 +1,192 @@
+"""The queue between the functions, on moto SQS: the review function sends the right records,
+the escalation function consumes them, and a poison record ends in the dead-letter queue."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from chatmod.escalation import EscalationRecord, parse_record
+from chatmod.pipeline import Reviewer
+from chatmod.policy import load_policy
+from chatmod_local.invoke import LocalFunction
+from tests.unit.fakes import KeywordModel
+
+pytestmark = [
+    pytest.mark.usefixtures("moto_aws"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
+MAX_RECEIVES = 3
+
+
+def review_event(content: str, message_id: str, user: str = "viewer-42") -> dict[str, Any]:
+    return {
+        "MessageId": message_id,
+        "RoomArn": ROOM,
+        "Attributes": {},
+        "Sender": {"UserId": user, "Attributes": {}, "Ip": "203.0.113.7"},
+        "Content": content,
+    }
+
+
+def make_queues() -> tuple[Any, str, str]:
+    sqs = boto3.client("sqs")
+    dlq = sqs.create_queue(QueueName="escalation-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    queue = sqs.create_queue(
+        QueueName="escalation",
+        Attributes={
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVES)}
+            )
+        },
+    )["QueueUrl"]
+    return sqs, queue, dlq
+
+
+def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], AttributeNames=["All"]
+    ).get("Messages", []):
+        messages.extend(batch)
+        for m in batch:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return messages
+
+
+def review_function(queue_url: str, model: KeywordModel | None = None) -> LocalFunction:
+    function = LocalFunction(
+        "ReviewFunction",
+        env={"CHATMOD_ESCALATION_QUEUE_URL": queue_url, "CHATMOD_MODEL_BACKEND": "none"},
+        log_stream=io.StringIO(),
+    )
+    if model is not None:
+        function.module.REVIEWER = Reviewer(load_policy(), model)
+    return function
+
+
+def records(sqs: Any, url: str) -> list[EscalationRecord]:
+    return [parse_record(m["Body"]) for m in drain(sqs, url)]
+
+
+def test_review_function_queues_strikes_and_second_opinions_only() -> None:
+    sqs, queue, _ = make_queues()
+    model = KeywordModel({"meh": {"toxicity": 0.7}, "you will regret": {"threat": 0.95}})
+    review = review_function(queue, model)
+    responses = [
+        review.invoke(review_event("good game everyone", "MSG000000001")),
+        review.invoke(review_event("get out of here you f4ggot", "MSG000000002")),
+        review.invoke(review_event("meh, whatever you say", "MSG000000003")),
+        review.invoke(review_event("you will regret this", "MSG000000004", user="viewer-66")),
+        review.invoke(review_event("x" * 501, "MSG000000005")),  # a low-severity deny
+    ]
+    assert [r["ReviewResult"] for r in responses] == ["ALLOW", "DENY", "ALLOW", "DENY", "DENY"]
+    queued = sorted(records(sqs, queue), key=lambda r: r.message_id)
+    assert [(r.message_id, r.kind) for r in queued] == [
+        ("MSG000000002", "strike"),
+        ("MSG000000003", "second_opinion"),
+        ("MSG000000004", "strike"),
+    ]
+    strike, gray, threat = queued
+    assert (strike.user_id, strike.room_arn, strike.severity, strike.content) == (
+        "viewer-42",
+        ROOM,
+        "high",
+        None,
+    )
+    assert gray.content == "meh, whatever you say" and gray.gray_zone == ("toxicity",)
+    assert threat.categories == ("threat",) and threat.user_id == "viewer-66"
+
+
+def test_a_failed_send_never_changes_the_decision() -> None:
+    sqs, queue, _ = make_queues()
+    review = review_function(queue)
+    sqs.delete_queue(QueueUrl=queue)
+    logs = io.StringIO()
+    review.log_stream = logs
+    response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
+    assert response["ReviewResult"] == "DENY" and response["Attributes"]["Reason"]
+    text = logs.getvalue()
+    assert "escalation not sent" in text and "EscalationSendFailed" in text
+
+
+def test_without_a_queue_url_nothing_is_sent() -> None:
+    review = LocalFunction(
+        "ReviewFunction", env={"CHATMOD_MODEL_BACKEND": "none"}, log_stream=io.StringIO()
+    )
+    assert review.module.SENDER is None  # the template's !Ref resolves to a placeholder locally
+
+
+def lambda_poll(sqs: Any, queue: str, function: LocalFunction) -> list[str]:
+    """What the SQS event source mapping does: receive, invoke, delete what succeeded."""
+    batch = sqs.receive_message(
+        QueueUrl=queue, MaxNumberOfMessages=10, AttributeNames=["All"], VisibilityTimeout=0
+    ).get("Messages", [])
+    if not batch:
+        return []
+    event = {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:escalation",
+                "awsRegion": "us-east-1",
+            }
+            for m in batch
+        ]
+    }
+    failed = {f["itemIdentifier"] for f in function.invoke(event)["batchItemFailures"]}
+    for m in batch:
+        if m["MessageId"] not in failed:
+            sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    return [m["MessageId"] for m in batch]
+
+
+def test_end_to_end_strikes_disconnect_and_poison_lands_in_the_dlq() -> None:
+    sqs, queue, dlq = make_queues()
+    review = review_function(queue)
+    for i in range(3):
+        review.invoke(
+            review_event(f"get out of here you f4ggot {i}", f"MSG00000000{i}", user="viewer-13")
+        )
+    sqs.send_message(QueueUrl=queue, MessageBody="{not an escalation record")
+    escalation = LocalFunction(
+        "EscalationFunction",
+        env={
+            "CHATMOD_LEDGER": "memory",
+            "CHATMOD_ACTIONS_DRY_RUN": "true",
+            "CHATMOD_SECOND_OPINION": "none",
+        },
+        log_stream=io.StringIO(),
+    )
+    polls = 0
+    while lambda_poll(sqs, queue, escalation):
+        polls += 1
+        assert polls <= MAX_RECEIVES + 1
+    assert escalation.module.ACTIONS.calls == [
+        (
+            "DisconnectUser",
+            ROOM,
+            "viewer-13",
+            "Disconnected for repeated violations of the chat rules.",
+        )
+    ]
+    dead = drain(sqs, dlq)
+    assert [m["Body"] for m in dead] == ["{not an escalation record"]
+    assert polls == MAX_RECEIVES  # the poison was received exactly maxReceiveCount times
