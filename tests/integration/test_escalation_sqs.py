@@ -72,7 +72,7 @@ def review_function(queue_url: str, model: KeywordModel | None = None) -> LocalF
         log_stream=io.StringIO(),
     )
     if model is not None:
-        function.module.REVIEWER = Reviewer(load_policy(), model)
+        setattr(function.module, "REVIEWER", Reviewer(load_policy(), model))  # noqa: B010
     return function
 
 
