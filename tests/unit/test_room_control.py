@@ -1,0 +1,159 @@
+"""The room's ivschat control plane, called by boto3's own ivschat client via endpoint_url."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from websockets.sync.client import connect
+
+from chatmod_local.room.background import BackgroundRoom, serve_in_thread
+from chatmod_local.room.messaging import Hub
+from chatmod_local.room.queue import SqsEndpoint
+from chatmod_local.room.review import ReviewGate
+from chatmod_local.room.server import room_app
+from chatmod_local.room.state import Directory
+
+pytestmark = pytest.mark.timeout(60)
+HANDLER = "arn:aws:lambda:us-east-1:123456789012:function:Review:live"
+
+
+@pytest.fixture()
+def bg() -> Iterator[BackgroundRoom]:
+    directory = Directory()
+    gate = ReviewGate({})
+    hub = Hub(directory, gate)
+    with serve_in_thread(lambda: room_app(directory, hub, SqsEndpoint({}))) as room:
+        yield room
+    gate.close()
+
+
+@pytest.fixture()
+def ivschat(bg: BackgroundRoom) -> Any:
+    return boto3.client(
+        "ivschat",
+        endpoint_url=bg.base_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
+    response = exc.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_room_lifecycle(ivschat: Any) -> None:
+    created = ivschat.create_room(
+        name="lobby",
+        maximumMessageLength=120,
+        maximumMessageRatePerSecond=5,
+        messageReviewHandler={"uri": HANDLER, "fallbackResult": "DENY"},
+        tags={"team": "chat"},
+    )
+    assert created["arn"].endswith(f":room/{created['id']}") and len(created["id"]) == 12
+    assert isinstance(created["createTime"], datetime)
+    got = ivschat.get_room(identifier=created["arn"])
+    assert (got["name"], got["maximumMessageLength"], got["maximumMessageRatePerSecond"]) == (
+        "lobby",
+        120,
+        5,
+    )
+    assert got["messageReviewHandler"] == {"uri": HANDLER, "fallbackResult": "DENY"}
+    updated = ivschat.update_room(identifier=created["arn"], maximumMessageLength=300)
+    assert updated["maximumMessageLength"] == 300 and updated["name"] == "lobby"
+    assert [r["arn"] for r in ivschat.list_rooms()["rooms"]] == [created["arn"]]
+    ivschat.delete_room(identifier=created["arn"])
+    with pytest.raises(ivschat.exceptions.ResourceNotFoundException) as missing:
+        ivschat.get_room(identifier=created["arn"])
+    assert error_of(missing) == ("ResourceNotFoundException", 404)
+    assert missing.value.response["resourceType"] == "ROOM"
+
+
+def test_chat_token_connects_with_its_capabilities(ivschat: Any, bg: BackgroundRoom) -> None:
+    room = ivschat.create_room(name="r")
+    token = ivschat.create_chat_token(
+        roomIdentifier=room["arn"],
+        userId="mod",
+        capabilities=["DELETE_MESSAGE"],
+        sessionDurationInMinutes=5,
+        attributes={"role": "mod"},
+    )
+    session = token["sessionExpirationTime"] - token["tokenExpirationTime"]
+    assert session.total_seconds() == 0
+    lifetime = token["sessionExpirationTime"].timestamp() - datetime.now().timestamp()
+    assert 240 < lifetime <= 300
+    with connect(bg.ws_url, subprotocols=[token["token"]], open_timeout=5) as ws:  # type: ignore[list-item]
+        ws.send(json.dumps({"Action": "SEND_MESSAGE", "RequestId": "r", "Content": "hi"}))
+        assert json.loads(ws.recv(timeout=5))["ErrorCode"] == 403
+        ws.send(json.dumps({"Action": "DELETE_MESSAGE", "RequestId": "d", "Id": "AAAAAAAAAAAA"}))
+        assert json.loads(ws.recv(timeout=5))["EventName"] == "aws:DELETE_MESSAGE"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        {"capabilities": ["FLY"]},
+        {"sessionDurationInMinutes": 181},
+        {"attributes": {"big": "x" * 1100}},
+    ],
+    ids=["capability", "session", "attributes"],
+)
+def test_chat_token_validation(ivschat: Any, call: dict[str, Any]) -> None:
+    room = ivschat.create_room(name="r")
+    with pytest.raises(ivschat.exceptions.ValidationException) as invalid:
+        ivschat.create_chat_token(roomIdentifier=room["arn"], userId="u", **call)
+    assert error_of(invalid) == ("ValidationException", 400)
+
+
+def test_unknown_room_is_not_found(ivschat: Any) -> None:
+    arn = "arn:aws:ivschat:us-east-1:123456789012:room/doesnotexist"
+    with pytest.raises(ivschat.exceptions.ResourceNotFoundException):
+        ivschat.create_chat_token(roomIdentifier=arn, userId="u")
+    with pytest.raises(ivschat.exceptions.ResourceNotFoundException):
+        ivschat.disconnect_user(roomIdentifier=arn, userId="u", reason="r")
+
+
+def test_delete_message_needs_an_ivs_message_id(ivschat: Any) -> None:
+    room = ivschat.create_room(name="r")
+    with pytest.raises(ivschat.exceptions.ValidationException):
+        ivschat.delete_message(roomIdentifier=room["arn"], id="not-an-id!!!", reason="r")
+
+
+def test_actions_reach_connected_clients_without_a_request_id(
+    ivschat: Any, bg: BackgroundRoom
+) -> None:
+    room = ivschat.create_room(name="r")
+    alice = ivschat.create_chat_token(roomIdentifier=room["arn"], userId="alice")["token"]
+    bob = ivschat.create_chat_token(roomIdentifier=room["arn"], userId="bob")["token"]
+    with (
+        connect(bg.ws_url, subprotocols=[alice], open_timeout=5) as alice_ws,  # type: ignore[list-item]
+        connect(bg.ws_url, subprotocols=[bob], open_timeout=5) as bob_ws,  # type: ignore[list-item]
+    ):
+        event_id = ivschat.send_event(
+            roomIdentifier=room["arn"], eventName="app:poll", attributes={"q": "1"}
+        )["id"]
+        deleted_id = ivschat.delete_message(
+            roomIdentifier=room["arn"], id="AbCdEfGh1234", reason="spam"
+        )["id"]
+        ivschat.disconnect_user(roomIdentifier=room["arn"], userId="alice", reason="bye")
+        frames = [json.loads(bob_ws.recv(timeout=5)) for _ in range(3)]
+        alice_frames = [json.loads(alice_ws.recv(timeout=5)) for _ in range(3)]
+    assert [f["EventName"] for f in frames] == [
+        "app:poll",
+        "aws:DELETE_MESSAGE",
+        "aws:DISCONNECT_USER",
+    ]
+    assert [f["Id"] for f in frames[:2]] == [event_id, deleted_id]
+    assert frames[0]["Attributes"] == {"q": "1"}
+    assert frames[1]["Attributes"]["MessageID"] == "AbCdEfGh1234"
+    assert frames[2]["Attributes"] == {"UserId": "alice", "Reason": "bye"}
+    assert all("RequestId" not in f for f in frames)
+    assert alice_frames == frames
+    assert alice_ws.close_code == 1000
