@@ -315,3 +315,25 @@ def test_rate_limiter_window_slides() -> None:
     assert limiter.allow(2) is False
     now[0] = 1.0
     assert limiter.allow(2) is True
+
+
+def test_a_session_ends_with_a_clean_close_and_an_expired_token_cannot_connect() -> None:
+    now = [1_000_000.0]
+    directory = Directory(clock=lambda: now[0])
+    gate = ReviewGate({})
+    hub = Hub(directory, gate)
+    room = directory.create_room(room_id="unitroom0002")
+    try:
+        with serve_in_thread(lambda: room_app(directory, hub, SqsEndpoint({}))) as bg:
+            token = directory.issue_token(room, "alice", ["SEND_MESSAGE"], session_minutes=1)
+            now[0] += 59.7  # 0.3 s of the session left
+            with connect(bg.ws_url, subprotocols=[token.value], open_timeout=5) as ws:  # type: ignore[list-item]
+                with pytest.raises(ConnectionClosedOK):
+                    ws.recv(timeout=5)
+                assert (ws.close_code, ws.close_reason) == (1000, "Session expired")
+            now[0] += 1.0
+            with pytest.raises(InvalidStatus) as refused:
+                connect(bg.ws_url, subprotocols=[token.value], open_timeout=5)  # type: ignore[list-item]
+            assert refused.value.response.status_code == 403
+    finally:
+        gate.close()
