@@ -85,7 +85,7 @@ PROCESSOR = EscalationProcessor(
 
 def _count(result: EscalationResult) -> None:
     metrics.add_metric(name=f"Escalations_{result.kind}", unit=MetricUnit.Count, value=1)
-    if result.kind == "strike" or result.active_strikes is not None:
+    if result.active_strikes is not None:  # a strike reached the ledger
         metrics.add_metric(name="Strikes", unit=MetricUnit.Count, value=1)
     if result.disconnected is not None:
         metrics.add_metric(name="Disconnects", unit=MetricUnit.Count, value=1)
