@@ -124,6 +124,10 @@ def test_poison_records_are_logged_as_such(escalation: Harness) -> None:
         messages.count("poison escalation record; it goes back to the queue and on to the DLQ") == 2
     )
     assert messages.count("escalation handled") == 1
+    metrics = [
+        json.loads(line) for line in escalation.logs.getvalue().splitlines() if '"_aws"' in line
+    ]
+    assert [m["PoisonRecords"] for m in metrics if "PoisonRecords" in m] == [[1.0, 1.0]]
 
 
 def test_second_opinion_without_a_scorer_returns_the_record_to_the_queue(
