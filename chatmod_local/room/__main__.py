@@ -86,6 +86,11 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
 async def serve(options: RoomOptions, as_json: bool) -> None:
     server = RoomServer(options)
     urls = await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
     if as_json:
         print(
             json.dumps({"ready": True, **urls.describe(), "functions": server.functions_ready()}),
@@ -101,11 +106,6 @@ async def serve(options: RoomOptions, as_json: bool) -> None:
             "Open the URL, pick a name and chat. Ctrl-C stops the room.\n",
             flush=True,
         )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     await server.stop()
 
@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # interrupted while starting up
+        return 130
     return 0
 
 
