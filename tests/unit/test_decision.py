@@ -105,3 +105,24 @@ def test_model_disabled_per_room_ignores_scores() -> None:
     decision = r.review_text("i will find you", "arn:aws:ivschat:us-east-1:1:room/quiet")
     assert decision.result == "ALLOW"
     assert decision.scores == {}
+
+
+def test_model_judges_what_is_left_after_rule_masks() -> None:
+    # The fake model finds "fuck" toxic; the profanity pack masks it, so the model's part of
+    # the decision sees "what a  game" and the message is delivered masked, not denied.
+    model = KeywordModel({"fuck": {"toxicity": 0.99}, "idiot": {"toxicity": 0.99}})
+    r = Reviewer(parse_policy(POLICY), model)
+    masked = r.review_text("what a fucking game")
+    assert (masked.result, masked.content) == ("ALLOW", "what a f****** game")
+    assert masked.scores["toxicity"] == 0.99  # what the model says of the message as sent
+    assert masked.residual_scores["toxicity"] == 0.01  # what the decision used
+    denied = r.review_text("fucking idiot")
+    assert denied.result == "DENY"
+    assert denied.rule_ids == ("model.toxicity",)
+
+
+def test_no_residual_scoring_without_rule_masks() -> None:
+    r = reviewer()
+    decision = r.review_text("hello there")
+    assert decision.residual_scores == {}
+    assert len(r.model.calls) == 1  # type: ignore[union-attr]

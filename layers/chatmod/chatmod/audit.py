@@ -41,6 +41,7 @@ def audit_record(
         "severity": decision.severity.label if decision.severity else None,
         "gray_zone": list(decision.gray_zone),
         "scores": {k: round(v, 4) for k, v in decision.scores.items()},
+        "residual_scores": {k: round(v, 4) for k, v in decision.residual_scores.items()},
         "latency_ms": round(latency_ms, 3),
     }
     if decision.reason:

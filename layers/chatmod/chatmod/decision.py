@@ -29,6 +29,9 @@ class Decision:
     scores: Mapping[str, float] = field(default_factory=dict)
     gray_zone: tuple[str, ...] = ()  # labels between their allow and deny thresholds
     hits: tuple[RuleHit, ...] = ()
+    # Scores of the text left once rule masks are removed; the model's part of the decision
+    # used these instead of ``scores`` (empty when nothing was masked).
+    residual_scores: Mapping[str, float] = field(default_factory=dict)
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:

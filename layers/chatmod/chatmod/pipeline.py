@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import re2
@@ -14,6 +14,7 @@ from chatmod.contract import ReviewRequest, ReviewResponse
 from chatmod.decision import Decision, WordLocator, decide
 from chatmod.normalize import TextViews, deleet, fold, normalize
 from chatmod.policy import PolicyFile, load_policy, with_max_length
+from chatmod.rules.base import RuleHit
 from chatmod.settings import Settings
 
 if TYPE_CHECKING:
@@ -73,6 +74,9 @@ class Reviewer:
 
     def scores(self, views: TextViews) -> dict[str, float]:
         """Model scores for the text as typed and as de-obfuscated, the higher of each."""
+        return self._predict_merged(views)
+
+    def _predict_merged(self, views: TextViews) -> dict[str, float]:
         if self.model is None:
             return {}
         texts = [views.original]
@@ -108,9 +112,18 @@ class Reviewer:
         views = normalize(content)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
         use_model = self.model is not None and compiled.policy.model.enabled
-        scores = self.scores(views) if use_model else {}
+        if not use_model:
+            return decide(compiled, content, hits)
+        scores = self.scores(views)
+        masked = [h for h in hits if h.action == "mask"]
+        residual: dict[str, float] = {}
+        if masked:
+            # The model judges what remains once the rules have masked what they know, so a
+            # masked swear word alone does not turn into a DENY.
+            residual = self.scores(normalize(without_spans(content, masked)))
         locator = self._word_locator(content, compiled.policy.model.mask_max_words)
-        return decide(compiled, content, hits, scores, locator if use_model else None)
+        decision = decide(compiled, content, hits, residual if masked else scores, locator)
+        return replace(decision, scores=scores, residual_scores=residual)
 
     def review(self, request: ReviewRequest) -> Review:
         started = time.perf_counter()
@@ -139,5 +152,7 @@ def load_model_from_settings(settings: Settings) -> ToxicityModel | None:
     )
 
 
-def scores_rounded(scores: Mapping[str, float], digits: int = 4) -> dict[str, float]:
-    return {label: round(value, digits) for label, value in scores.items()}
+def without_spans(text: str, hits: Sequence[RuleHit]) -> str:
+    """The text with every hit's characters removed."""
+    drop = {i for hit in hits for i in range(hit.start, hit.end)}
+    return "".join(ch for i, ch in enumerate(text) if i not in drop)
