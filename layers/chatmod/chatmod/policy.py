@@ -32,7 +32,6 @@ from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
 
 
-
 class PolicyError(ValueError):
     """A policy file that cannot be used, with a message that says where and why."""
 
