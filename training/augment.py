@@ -165,3 +165,66 @@ def obfuscated_copies(
             if text != ex.text:
                 out.append(Example(text, ex.targets, ex.source + "+obf", ex.binary_toxic))
     return out
+
+
+# Short live-chat lines: the sources are news comments, Wikipedia talk and tweets, so without
+# these the model has never seen "gg wp" and scores gamer shorthand as Davidson-style slang.
+CHAT_NEUTRAL = (
+    "gg", "gg wp", "ggs", "glhf", "gl hf", "lol", "lmao", "xD", "pog", "poggers", "KEKW",
+    "hi chat", "hello everyone", "hey {name}",
+    "hiii", "yo", "sup", "brb", "back", "first time here",
+    "what game is this?", "nice shot", "clip that", "that was close", "no way", "rip", "F",
+    "what rank are you?", "love the music", "song name?", "what's your setup?", "nice play",
+    "let's gooo", "GG EZ", "wp", "ty for the stream", "thanks for the raid", "good luck tonight",
+    "how long have you been streaming?", "is this ranked?",
+    "where are you from?", "good morning chat",
+    "good night everyone", "can you play {game} next?", "that boss is hard", "welcome back {name}",
+    "{name} you're cracked", "that was insane", "omg", "wow", "hype", "same", "true", "facts",
+    "what time is it there?", "any tips for a new player?",
+    "love this community", "happy birthday {name}!",
+    "chat is wild today", "i died laughing", "bruh", "oof", "sheesh", "mods?", "who won?",
+    "play the other map", "go left", "behind you!", "that's a lot of damage", "clutch",
+    "nice build", "how do you get that skin?", "I just got here, what did I miss?", "hydrate",
+    "take a break if you need it", "w stream", "that's crazy", "you got this", "so close",
+)  # fmt: skip
+CHAT_TOXIC = (
+    "kys", "stfu {name}", "you suck", "ur so trash", "shut up idiot", "nobody cares loser",
+    "uninstall you clown", "{name} is a moron", "go die", "you're pathetic", "stupid noob",
+    "shut up you dumb bitch", "fuck you {name}", "ur mom is a whore", "retard",
+    "get cancer", "worst streamer ever, you're an idiot", "you're ugly as hell",
+)  # fmt: skip
+CHAT_NAMES = ("streamer", "bro", "dude", "Alex", "Sam", "mods", "chat", "Jordan", "Priya", "Mo")
+CHAT_GAMES = ("Minecraft", "Elden Ring", "Valorant", "chess", "Fortnite", "Zelda")
+CHAT_SUFFIXES = ("", "", "", " lol", "!!", " :)", " haha", " <3", "?", " xD")
+
+
+def chat_rows(seed: int, n_neutral: int = 450, n_toxic: int = 120) -> list[Example]:
+    """Short chat messages: benign shorthand (all labels 0) and blunt chat insults."""
+    rng = random.Random(seed)
+    rows: list[Example] = []
+    seen: set[str] = set()
+
+    def make(pool: tuple[str, ...]) -> str:
+        text = rng.choice(pool).format(name=rng.choice(CHAT_NAMES), game=rng.choice(CHAT_GAMES))
+        text += rng.choice(CHAT_SUFFIXES)
+        return text.lower() if rng.random() < 0.4 else text
+
+    for _ in range(n_neutral * 20):
+        if len(rows) >= n_neutral:
+            break
+        text = make(CHAT_NEUTRAL)
+        if text not in seen:
+            seen.add(text)
+            rows.append(_row(text, 0.0, 0.0, 0.0))
+    n_neutral_rows = len(rows)
+    for _ in range(n_toxic * 20):
+        if len(rows) - n_neutral_rows >= n_toxic:
+            break
+        text = make(CHAT_TOXIC)
+        if text in seen:
+            continue
+        seen.add(text)
+        # Only toxicity/insult are clearly implied; leave the finer labels unannotated.
+        targets = tuple(1.0 if lab in ("toxicity", "insult") else NAN for lab in LABELS)
+        rows.append(Example(text, targets, "synthetic-chat", 1))
+    return rows

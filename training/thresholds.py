@@ -27,6 +27,7 @@ MASK_PRECISION = 0.70
 MIN_FLAGGED = 10  # a source must flag at least this many dev rows for its precision to count
 GRID = np.round(np.arange(0.30, 0.991, 0.01), 2)
 FALLBACK = {"deny": 0.90, "mask": 0.60}
+UNREACHED_DENY = 0.97
 
 
 def dev_predictions(model: Any, data_dir: str | Path | None = None) -> dict[str, dict[str, Any]]:
@@ -67,18 +68,27 @@ def label_arrays(
 
 
 def _precisions(arrays: dict[str, tuple[np.ndarray, np.ndarray]], t: float) -> list[float]:
+    """Precision of each source flagging enough rows, plus the pooled precision."""
     values = []
+    pooled_tp = pooled_flagged = 0
     for y, p in arrays.values():
         flagged = p >= t
+        pooled_flagged += int(flagged.sum())
+        pooled_tp += int(y[flagged].sum())
         if flagged.sum() >= MIN_FLAGGED:
             values.append(float(y[flagged].mean()))
+    if pooled_flagged >= MIN_FLAGGED:
+        values.append(pooled_tp / pooled_flagged)
     return values
 
 
 def pick(
     arrays: dict[str, tuple[np.ndarray, np.ndarray]], target: float, floor: float
-) -> float | None:
-    """Lowest grid threshold >= floor whose precision (and all higher ones') meets ``target``."""
+) -> tuple[float | None, bool]:
+    """Lowest grid threshold >= floor whose precision (and all higher ones') meets ``target``.
+
+    Returns ``(threshold, measured)``; ``(None, True)`` means the target was never reached.
+    """
     ok_from: float | None = None
     measured = False
     for t in GRID[::-1]:
@@ -92,22 +102,28 @@ def pick(
             ok_from = float(t)
         else:
             break
-    return ok_from if measured else None
+    return ok_from, measured
 
 
 def choose_thresholds(preds: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, float]], dict]:
+    """Deny/mask per label; labels the dev data cannot vouch for get high, cautious values."""
     chosen: dict[str, dict[str, float]] = {}
     notes: dict[str, str] = {}
     for j, label in enumerate(LABELS):
         arrays = label_arrays(preds, j)
-        deny = pick(arrays, DENY_PRECISION, floor=0.5)
-        mask = pick(arrays, MASK_PRECISION, floor=0.3)
-        if deny is None:
-            deny, note = FALLBACK["deny"], "default (too few dev positives to measure)"
+        deny, deny_measured = pick(arrays, DENY_PRECISION, floor=0.5)
+        mask, _ = pick(arrays, MASK_PRECISION, floor=0.3)
+        if deny is not None:
+            note = f"dev precision >= {DENY_PRECISION} from {deny:.2f} up"
+        elif deny_measured:
+            deny = UNREACHED_DENY
+            note = f"dev precision never reached {DENY_PRECISION}; deny set to {UNREACHED_DENY}"
         else:
-            note = f"precision >= {DENY_PRECISION} per source from {deny}"
-        mask = min(mask if mask is not None else FALLBACK["mask"], deny)
-        chosen[label] = {"deny": round(deny, 2), "mask": round(mask, 2)}
+            deny = FALLBACK["deny"]
+            note = "default: too few dev rows flagged to measure precision"
+        if mask is None:
+            mask = deny if deny_measured else FALLBACK["mask"]
+        chosen[label] = {"deny": round(deny, 2), "mask": round(min(mask, deny), 2)}
         notes[label] = note
     return chosen, notes
 

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from augment import identity_rows, obfuscated_copies  # noqa: E402
+from augment import chat_rows, identity_rows, obfuscated_copies  # noqa: E402
 from data import DEFAULT_DATA_DIR, LABELS, SEED, Example, load_splits  # noqa: E402
 from textprep import prepare_text  # noqa: E402
 
@@ -187,6 +187,7 @@ def main() -> None:
     train_rows: list[Example] = [ex for s in splits.values() for ex in s["train"]]
     train_rows += obfuscated_copies(train_rows, seed=args.seed)
     train_rows += identity_rows(seed=args.seed)
+    train_rows += chat_rows(seed=args.seed)
     dev = {source: s["dev"] for source, s in splits.items()}
     counts: dict[str, int] = {}
     for ex in train_rows:

@@ -53,28 +53,29 @@ class OnnxToxicityModel:
 
         self._tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=self.max_tokens)
-        pad_token = str(meta.get("pad_token", "[PAD]"))
-        pad_id = self._tokenizer.token_to_id(pad_token)
-        self._tokenizer.enable_padding(pad_id=pad_id or 0, pad_token=pad_token)
+        self._tokenizer.no_padding()
 
-    def _feeds(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        if self._prepare:
-            texts = [prepare_text(t) for t in texts]
-        encodings = self._tokenizer.encode_batch(list(texts))
+    def _feeds(self, text: str) -> dict[str, np.ndarray]:
+        encoding = self._tokenizer.encode(prepare_text(text) if self._prepare else text)
         feeds = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
         }
         if "token_type_ids" in self._input_names:
-            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            feeds["token_type_ids"] = np.array([encoding.type_ids], dtype=np.int64)
         return feeds
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw logits for all of the graph's outputs (used by export parity checks)."""
-        if not texts:
+        """Raw logits for all of the graph's outputs, one row per text.
+
+        Texts run one at a time: dynamic int8 picks activation scales per call, so batching
+        with padding would make a message's score depend on its neighbours. Chat reviews are
+        single messages anyway, and unpadded runs are the fastest path for them.
+        """
+        rows = [self._session.run(None, self._feeds(t))[0][0] for t in texts]
+        if not rows:
             return np.zeros((0, len(self._columns)), dtype=np.float32)
-        out = self._session.run(None, self._feeds(texts))[0]
-        return np.asarray(out, dtype=np.float32)
+        return np.asarray(rows, dtype=np.float32)
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Sigmoid probability per label for each text, in input order."""
