@@ -94,3 +94,11 @@ def test_score_command_runs_as_a_module_and_exits_nonzero_on_bad_lines() -> None
     assert [line["id"] for line in lines] == ["1", None]
     assert proc.returncode == 1
     assert "line 2" in proc.stderr
+
+
+def test_texts_longer_than_a_room_allows_are_judged_whole() -> None:
+    text = "a perfectly civil comment " * 30 + "with a shit ending"
+    records, _, errors = run([json.dumps({"id": "long", "text": text})])
+    assert errors == 0
+    assert records[0]["decision"] == "ALLOW"
+    assert records[0]["content"] == text.replace("shit", "s***")

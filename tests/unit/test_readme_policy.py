@@ -25,6 +25,7 @@ def test_readme_policy_example_is_valid_and_behaves_as_described() -> None:
     assert reviewer.review_text("the ending is rosebud").content == "the e***** ** *******"
     assert reviewer.review_text("let's kill the boss").rule_ids == ("allow.game-talk",)
     room = "arn:aws:ivschat:us-east-1:123456789012:room/abcdEFGH1234"
-    assert reviewer.review_text("see evil.com", room).content == "see ****.***"
+    assert reviewer.review_text("see evil.com").content == "see ****.***"
+    assert reviewer.review_text("see evil.com", room).result == "DENY"
     assert reviewer.review_text("see twitch.tv/me").result == "ALLOW"
     assert reviewer.review_text("see evil.com", "kidsRoom01").result == "ALLOW"

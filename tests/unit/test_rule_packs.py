@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatmod.pipeline import Reviewer
+from chatmod.policy import parse_policy
 
 
 @pytest.mark.parametrize(
@@ -117,19 +118,26 @@ def test_numbers_that_are_not_personal_data(rules_reviewer: Reviewer, innocent: 
 
 
 @pytest.mark.parametrize(
-    "typed",
+    ("typed", "delivered"),
     [
-        "go to https://evil.example.com/x",
-        "www.freestuff.net",
-        "check scam-site.xyz/claim now",
-        "HTTP://SHOUTY.COM",
+        ("go to https://evil.example.com/x", "go to *****://****.*******.***/*"),
+        ("www.freestuff.net", "***.*********.***"),
+        ("check scam-site.xyz/claim now", "check ****-****.***/***** now"),
+        ("see https://twitch.tv/foo.", "see *****://******.**/***."),
     ],
 )
-def test_links_are_denied_by_default(rules_reviewer: Reviewer, typed: str) -> None:
+def test_links_are_masked_by_default(rules_reviewer: Reviewer, typed: str, delivered: str) -> None:
     decision = rules_reviewer.review_text(typed)
-    assert decision.result == "DENY"
-    assert decision.categories[0] == "links"
-    assert decision.reason == "Links aren't allowed in this chat."
+    assert (decision.result, decision.content) == ("ALLOW", delivered)
+    assert decision.rule_ids == ("links",)
+
+
+def test_links_can_be_denied_with_an_allow_list() -> None:
+    policy = parse_policy("defaults: {packs: {links: {action: deny, allow_domains: [twitch.tv]}}}")
+    reviewer = Reviewer(policy)
+    denied = reviewer.review_text("free stuff at scam.xyz")
+    assert (denied.result, denied.reason) == ("DENY", "Links aren't allowed in this chat.")
+    assert reviewer.review_text("follow me on https://www.twitch.tv/me").result == "ALLOW"
 
 
 @pytest.mark.parametrize(

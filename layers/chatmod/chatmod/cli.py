@@ -2,7 +2,8 @@
 
 ``score`` is the stable scoring interface: JSONL ``{"id", "text"}`` on stdin, one JSONL line
 per input on stdout, in order, each the full review pipeline (rules + model + policy) under
-the configured policy (the default policy unless CHATMOD_POLICY_FILE names another).
+the configured policy (the default policy unless CHATMOD_POLICY_FILE names another). Texts of
+any length are judged whole: a room's maximum length is enforced by IVS before review.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def score_stream(
             print(f"chatmod score: {message}", file=err)
             out.write(json.dumps({"id": item_id, "error": message}) + "\n")
             continue
-        decision = reviewer.review_text(text, room)
+        # Room length limits are IVS's to enforce before review; scoring judges the text itself.
+        decision = reviewer.review_text(text, room, enforce_length=False)
         record = {
             "id": item_id,
             "scores": {k: round(v, 6) for k, v in decision.scores.items()},

@@ -97,7 +97,7 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
             PhoneNumberCheck(_meta("pii.phone", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
         )
     if packs.links.enabled:
-        meta = _meta("links", "links", packs.links, "deny", Severity.LOW, mask_all=True)
+        meta = _meta("links", "links", packs.links, "mask", Severity.LOW, mask_all=True)
         checks.append(LinkCheck(meta, tuple(packs.links.allow_domains)))
     if packs.spam.enabled:
         spam = packs.spam

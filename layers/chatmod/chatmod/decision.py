@@ -73,17 +73,20 @@ def decide(
     hits: Sequence[RuleHit],
     scores: Mapping[str, float] | None = None,
     locate_words: WordLocator | None = None,
+    *,
+    enforce_length: bool = True,
 ) -> Decision:
     """Rule hits first; then the model, unless an ``allow`` exception matched the message."""
     policy = room.policy
     scores = dict(scores or {})
-    if len(original) > policy.max_length and policy.too_long == "deny":
+    max_length = policy.max_length if enforce_length else len(original)
+    if len(original) > max_length and policy.too_long == "deny":
         reason = room.reason_for(
             "length", f"Your message is longer than {policy.max_length} characters."
         )
         return Decision(
             result="DENY",
-            content=original[: policy.max_length],
+            content=original[:max_length],
             modified=False,
             reason=reason,
             categories=("length",),
@@ -104,7 +107,7 @@ def decide(
         worst = max(denies, key=lambda h: h.severity)
         return Decision(
             result="DENY",
-            content=original[: policy.max_length],
+            content=original[:max_length],
             modified=False,
             reason=room.reason_for(worst.category, worst.reason),
             categories=_unique([h.category for h in denies]),
@@ -116,7 +119,7 @@ def decide(
         )
     masks = [h for h in effective if h.action == "mask"]
     content = mask_text(original, masks, policy.mask_char) if masks else original
-    content = content[: policy.max_length]
+    content = content[:max_length]
     return Decision(
         result="ALLOW",
         content=content,

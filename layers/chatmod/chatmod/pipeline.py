@@ -107,13 +107,14 @@ class Reviewer:
 
         return locate
 
-    def review_text(self, content: str, room: str = "") -> Decision:
+    def review_text(self, content: str, room: str = "", *, enforce_length: bool = True) -> Decision:
+        """Review one message; ``enforce_length=False`` judges text longer than the room allows."""
         compiled = self.room(room)
         views = normalize(content)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
         use_model = self.model is not None and compiled.policy.model.enabled
         if not use_model:
-            return decide(compiled, content, hits)
+            return decide(compiled, content, hits, enforce_length=enforce_length)
         scores = self.scores(views)
         masked = [h for h in hits if h.action == "mask"]
         residual: dict[str, float] = {}
@@ -122,7 +123,14 @@ class Reviewer:
             # masked swear word alone does not turn into a DENY.
             residual = self.scores(normalize(without_spans(content, masked)))
         locator = self._word_locator(content, compiled.policy.model.mask_max_words)
-        decision = decide(compiled, content, hits, residual if masked else scores, locator)
+        decision = decide(
+            compiled,
+            content,
+            hits,
+            residual if masked else scores,
+            locator,
+            enforce_length=enforce_length,
+        )
         return replace(decision, scores=scores, residual_scores=residual)
 
     def review(self, request: ReviewRequest) -> Review:
@@ -131,8 +139,10 @@ class Reviewer:
         response = response_for(request, decision)
         return Review(request, decision, response, (time.perf_counter() - started) * 1000)
 
-    def review_many(self, contents: Sequence[str], room: str = "") -> list[Decision]:
-        return [self.review_text(c, room) for c in contents]
+    def review_many(
+        self, contents: Sequence[str], room: str = "", *, enforce_length: bool = True
+    ) -> list[Decision]:
+        return [self.review_text(c, room, enforce_length=enforce_length) for c in contents]
 
 
 def load_model_from_settings(settings: Settings) -> ToxicityModel | None:
