@@ -15,16 +15,6 @@ from chatmod.policy import load_policy
 
 from .fakes import KeywordModel
 
-LABELS = {
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "sexual_explicit",
-}
-
 
 def run(lines: list[str]) -> tuple[list[dict[str, object]], str, int]:
     reviewer = Reviewer(load_policy(), KeywordModel({"idiot": {"toxicity": 0.99}}))
