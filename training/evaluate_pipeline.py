@@ -1,7 +1,7 @@
 """Decisions of the full review pipeline (rules + model + policy) on each source's dev split.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/evaluate_pipeline.py [DATA_DIR] [--policy FILE] [--json out.json]
+    .venv-torch/bin/python training/evaluate_pipeline.py [DATA_DIR] [--policy FILE] [--json F]
 
 For each source it reports, against the binary toxicity label:
 - DENY precision/recall (a DENY should rarely be wrong: it blocks a viewer's message);
@@ -82,7 +82,7 @@ def evaluate(data_dir: str | Path, policy: str | None) -> dict[str, Any]:
             pooled[key].append(value)
     y_all, score_all = np.concatenate(pooled["y"]), np.concatenate(pooled["score"])
     report["sources"]["pooled"] = {
-        "rows": int(len(y_all)),
+        "rows": len(y_all),
         "toxic_share": round(float(y_all.mean()), 3),
         "deny": precision_recall(y_all, np.concatenate(pooled["deny"])),
         "acted_on": precision_recall(y_all, np.concatenate(pooled["acted"])),
@@ -99,8 +99,9 @@ def print_report(report: dict[str, Any]) -> None:
     )
     print(header + f"  {'AUC':>6}  {'baseline P':>10} {'baseline R':>10}")
     for source, r in report["sources"].items():
+        deny = r["deny"]
         print(
-            f"{source:<16}{r['rows']:>6}  {r['deny']['precision']:>7.3f} {r['deny']['recall']:>7.3f}"
+            f"{source:<16}{r['rows']:>6}  {deny['precision']:>7.3f} {deny['recall']:>7.3f}"
             f"  {r['acted_on']['precision']:>8.3f} {r['acted_on']['recall']:>8.3f}"
             f"  {r['toxicity_auc']:>6.3f}  {r['baseline_profanity_check']['precision']:>10.3f}"
             f" {r['baseline_profanity_check']['recall']:>10.3f}"
