@@ -1,7 +1,7 @@
 """What the template says about the room and its functions, for the local room to copy.
 
 The room's limits and review handler come from the template's ``AWS::IVSChat::Room``; the
-escalation function is the one with an SQS event, whose batch size and the queue's redrive
+escalation function is the one an SQS queue triggers, whose batch size and the queue's redrive
 settings the local queue mirrors. Anything the template does not say gets IVS's defaults.
 """
 
@@ -53,12 +53,26 @@ def _room(resources: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _sqs_trigger(resources: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The function an SQS queue triggers and the trigger's settings (``Queue`` names the queue).
+
+    Either a SAM ``SQS`` event on a function or an ``AWS::Lambda::EventSourceMapping``.
+    """
     for logical_id, resource in resources.items():
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
         for event in (resource.get("Properties", {}).get("Events") or {}).values():
             if event.get("Type") == "SQS":
                 return logical_id, dict(event.get("Properties", {}))
+    for resource in resources.values():
+        if resource.get("Type") != "AWS::Lambda::EventSourceMapping":
+            continue
+        props = dict(resource.get("Properties", {}))
+        function_id = _ref_id(props.get("FunctionName"))
+        queue_id = _ref_id(props.get("EventSourceArn"))
+        if function_id in resources and resources.get(queue_id or "", {}).get("Type") == (
+            "AWS::SQS::Queue"
+        ):
+            return str(function_id), {**props, "Queue": props["EventSourceArn"]}
     return None
 
 

@@ -25,6 +25,9 @@ from chatmod.policy import parse_policy, with_max_length
 from chatmod.settings import Settings
 
 SERVICE = "chatmod-review"
+# IVS waits 200 ms for the whole invocation; the escalation send gets what is left until this
+# mark, keeping room for the response, the audit line and the metrics flush.
+ESCALATION_DEADLINE_MS = 150.0
 NAMESPACE = "chatmod"
 
 settings = Settings.from_env()
@@ -69,7 +72,10 @@ REVIEWER = _build_reviewer(_policy_text)
 
 
 def _escalation_sender() -> Any:
-    """An SQS sender made at init when CHATMOD_ESCALATION_QUEUE_URL is set (None otherwise)."""
+    """An SQS sender made at init when CHATMOD_ESCALATION_QUEUE_URL is set (None otherwise).
+
+    A misconfigured sender turns escalations off, loudly; it never stops reviews.
+    """
     url = settings.escalation_queue_url
     if not url:
         return None
@@ -78,7 +84,13 @@ def _escalation_sender() -> Any:
     if not is_queue_url(url):
         logger.warning("not a queue URL; escalations are off", extra={"queue_url": url})
         return None
-    return EscalationSender.create(url, EscalationSettings.from_env().send_timeout_ms)
+    try:
+        timeout_ms = EscalationSettings.from_env().send_timeout_ms
+        return EscalationSender.create(url, timeout_ms)
+    except Exception:
+        logger.exception("escalation sender not created; escalations are off")
+        metrics.add_metric(name="EscalationSendFailed", unit=MetricUnit.Count, value=1)
+        return None
 
 
 SENDER = _escalation_sender()
@@ -145,7 +157,7 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         review = _current_reviewer().review(request)
         response = review.response.to_ivs()
         _record(review)
-        escalate(review)
+        escalate(review, started)
     except Exception:
         logger.exception(
             "review failed; answering with the fail mode",
@@ -160,10 +172,13 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
     return response
 
 
-def escalate(review: Review) -> None:
+def escalate(review: Review, started: float) -> None:
     """Hands decisions that deserve follow-up to the escalation queue (no-op when unset).
 
-    Never raises: a failed send is logged and counted, and the decision stands.
+    Waits for the send only until ``ESCALATION_DEADLINE_MS`` after ``started`` (a
+    ``perf_counter`` reading at the start of the invocation), so the answer still reaches IVS
+    within its 200 ms. Never raises: a failed or late send is logged and counted, and the
+    decision stands.
     """
     if SENDER is None:
         return
@@ -172,7 +187,14 @@ def escalate(review: Review) -> None:
         record = escalation_record(review.request, review.decision, policy, int(time.time() * 1000))
         if record is None:
             return
-        SENDER.send(record)
+        left_ms = ESCALATION_DEADLINE_MS - (time.perf_counter() - started) * 1000
+        if SENDER.send_within(record, left_ms / 1000) == "late":
+            logger.warning(
+                "escalation send still running at the deadline; answering IVS first",
+                extra={"message_id": review.request.message_id, "kind": record.kind},
+            )
+            metrics.add_metric(name="EscalationSendLate", unit=MetricUnit.Count, value=1)
+            return
         metrics.add_metric(name="EscalationsSent", unit=MetricUnit.Count, value=1)
     except Exception:
         logger.exception("escalation not sent", extra={"message_id": review.request.message_id})

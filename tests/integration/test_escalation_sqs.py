@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,49 @@ def test_a_failed_send_never_changes_the_decision() -> None:
     assert response["ReviewResult"] == "DENY" and response["Attributes"]["Reason"]
     text = logs.getvalue()
     assert "escalation not sent" in text and "EscalationSendFailed" in text
+
+
+def test_a_hung_send_never_holds_the_answer_back() -> None:
+    """The send is still blocked when the handler answers; it completes afterwards."""
+    sqs, queue, _ = make_queues()
+    review = review_function(queue)
+    client = review.module.SENDER.client
+    real_send = client.send_message
+    release = threading.Event()
+
+    def hung_send(**kwargs: Any) -> Any:
+        release.wait(timeout=10)
+        return real_send(**kwargs)
+
+    client.send_message = hung_send
+    logs = io.StringIO()
+    review.log_stream = logs
+    response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
+    assert response["ReviewResult"] == "DENY"
+    assert not release.is_set()  # answered while the send was still waiting
+    assert "EscalationSendLate" in logs.getvalue()
+    assert "EscalationsSent" not in logs.getvalue()
+    release.set()
+    review.module.SENDER._worker.submit(lambda: None).result(timeout=10)  # the send finished
+    assert [(r.message_id, r.kind) for r in records(sqs, queue)] == [("MSG000000002", "strike")]
+
+
+def test_a_bad_sender_setting_turns_escalations_off_not_reviews() -> None:
+    _, queue, _ = make_queues()
+    logs = io.StringIO()
+    review = LocalFunction(
+        "ReviewFunction",
+        env={
+            "CHATMOD_ESCALATION_QUEUE_URL": queue,
+            "CHATMOD_MODEL_BACKEND": "none",
+            "CHATMOD_ESCALATION_SEND_TIMEOUT_MS": "fast",
+        },
+        log_stream=logs,
+    )
+    assert review.module.SENDER is None
+    assert "escalations are off" in logs.getvalue()
+    response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
+    assert response["ReviewResult"] == "DENY"
 
 
 def test_without_a_queue_url_nothing_is_sent() -> None:

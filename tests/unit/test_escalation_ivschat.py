@@ -106,6 +106,22 @@ def test_resource_not_found_counts_as_done(
     assert sleeps == []
 
 
+def test_disconnect_from_a_deleted_room_counts_as_done_and_is_logged(
+    ivschat: tuple[IvsChatActions, Stubber, list[float]], caplog: pytest.LogCaptureFixture
+) -> None:
+    actions, stubber, sleeps = ivschat
+    stubber.add_client_error(
+        "disconnect_user",
+        "ResourceNotFoundException",
+        http_status_code=404,
+        expected_params={"roomIdentifier": ROOM, "userId": "viewer-42", "reason": "bye"},
+    )
+    with caplog.at_level("INFO"):
+        assert actions.disconnect_user(ROOM, "viewer-42", "bye") == "gone"
+    assert sleeps == [] and actions.calls == 1
+    assert "disconnect_user: ResourceNotFoundException, counted as done" in caplog.text
+
+
 def test_other_errors_are_not_retried(ivschat: tuple[IvsChatActions, Stubber, list[float]]) -> None:
     from botocore.exceptions import ClientError
 

@@ -128,6 +128,7 @@ def test_record_round_trips_through_the_queue_body() -> None:
     [
         {"message_id": "short"},
         {"message_id": "MSG00000000!"},
+        {"message_id": "MSG0000000001"},  # 13 characters: ivschat ids have 12
         {"room_arn": "room/g1H2I3J4k5L6"},
         {"kind": "ban"},
         {"severity": "apocalyptic"},

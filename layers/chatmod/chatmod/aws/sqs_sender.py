@@ -1,24 +1,31 @@
 """Sends escalation records from the review function, cheaply and without ever blocking it.
 
-The client is made at init with short connect/read timeouts and a single attempt, so a slow
-or failing queue costs at most a connect plus a read timeout of the 200 ms budget; the caller
-logs and counts failures and the review decision stands.
+The client is made at init with short connect/read timeouts and a single attempt. The send runs
+on a worker thread and the handler waits for it only as long as its 200 ms budget allows
+(``send_within``): a slow queue, a DNS lookup or the first TLS handshake after a cold start can
+never hold the review answer back. The caller logs and counts failures and late sends; the
+review decision stands either way.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, Literal
 
 from botocore.config import Config
 
 from chatmod.aws.clients import make_client
 from chatmod.escalation.record import EscalationRecord
 
+SendOutcome = Literal["sent", "late"]
+
 
 class EscalationSender:
     def __init__(self, queue_url: str, client: Any) -> None:
         self.queue_url = queue_url
         self.client = client
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="escalation-send")
 
     @classmethod
     def create(cls, queue_url: str, timeout_ms: int = 60) -> EscalationSender:
@@ -39,6 +46,19 @@ class EscalationSender:
             MessageAttributes={"kind": {"DataType": "String", "StringValue": record.kind}},
         )
         return str(response["MessageId"])
+
+    def send_within(self, record: EscalationRecord, seconds: float) -> SendOutcome:
+        """Sends on the worker thread and waits at most ``seconds`` for it.
+
+        ``"sent"`` once SQS accepted the record; ``"late"`` when the wait ran out (the send goes
+        on in the background and finishes or times out by itself). Raises what the send raised.
+        """
+        future: Future[str] = self._worker.submit(self.send, record)
+        try:
+            future.result(timeout=max(seconds, 0.0))
+        except FutureTimeout:
+            return "late"
+        return "sent"
 
 
 def is_queue_url(value: str | None) -> bool:
