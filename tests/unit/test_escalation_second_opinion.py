@@ -43,6 +43,23 @@ def test_confirmed_labels_use_deny_thresholds_worst_first() -> None:
     assert confirmed_labels({"toxicity": 0.9}, MODEL_POLICY, ("toxicity",)) == []
 
 
+def test_a_labels_confirm_threshold_comes_before_its_deny_threshold() -> None:
+    policy = ModelPolicy.model_validate(
+        {"thresholds": {"toxicity": {"deny": 0.97, "confirm": 0.9, "allow": 0.6}}}
+    )
+    assert confirmed_labels({"toxicity": 0.93}, policy, ("toxicity",)) == ["toxicity"]
+    assert confirmed_labels({"toxicity": 0.89}, policy, ("toxicity",)) == []
+    assert confirmed_labels({"toxicity": 0.93}, policy, ("toxicity",), 0.95) == []  # override
+
+
+@pytest.mark.parametrize(
+    "thresholds", [{"deny": 0.9, "confirm": 0.95}, {"allow": 0.6, "confirm": 0.5}]
+)
+def test_confirm_must_sit_between_allow_and_deny(thresholds: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="allow <= confirm <= deny"):
+        ModelPolicy.model_validate({"thresholds": {"toxicity": thresholds}})
+
+
 def test_confirm_threshold_applies_to_every_label_including_gray_zone_ones() -> None:
     scores = {"toxicity": 0.75, "obscene": 0.8, "threat": 0.9}
     assert confirmed_labels(scores, MODEL_POLICY, ("threat",), 0.7) == [

@@ -97,16 +97,27 @@ class RuleSpec(_Strict):
 
 
 class LabelThresholds(_Strict):
+    """``confirm``: the second opinion's score from which a delivered gray-zone message is
+    removed afterwards (defaults to ``deny``)."""
+
     deny: float | None = Field(default=None, ge=0, le=1)
     mask: float | None = Field(default=None, ge=0, le=1)
     allow: float | None = Field(default=None, ge=0, le=1)
+    confirm: float | None = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> LabelThresholds:
         present = [v for v in (self.allow, self.mask, self.deny) if v is not None]
         if present != sorted(present):
             raise ValueError("thresholds must satisfy allow <= mask <= deny")
+        confirm_range = [v for v in (self.allow, self.confirm, self.deny) if v is not None]
+        if self.confirm is not None and confirm_range != sorted(confirm_range):
+            raise ValueError("thresholds must satisfy allow <= confirm <= deny")
         return self
+
+    @property
+    def confirm_or_deny(self) -> float | None:
+        return self.confirm if self.confirm is not None else self.deny
 
 
 class ModelPolicy(_Strict):

@@ -70,8 +70,8 @@ def confirmed_labels(
     gray_zone: Iterable[str] = (),
     confirm_threshold: float | None = None,
 ) -> list[str]:
-    """Labels whose second-opinion score reaches the confirm threshold (the label's deny
-    threshold unless one is configured), worst first."""
+    """Labels whose second-opinion score reaches the confirm threshold, worst first: the one
+    given (a deployment-wide setting), else the label's ``confirm``, else its ``deny``."""
     labels = dict.fromkeys([*model_policy.thresholds, *gray_zone])
     confirmed: list[tuple[float, str]] = []
     for label in labels:
@@ -79,7 +79,7 @@ def confirmed_labels(
         limit = (
             confirm_threshold
             if confirm_threshold is not None
-            else (thresholds.deny if thresholds else None)
+            else (thresholds.confirm_or_deny if thresholds else None)
         )
         score = scores.get(label)
         if limit is not None and score is not None and score >= limit:
