@@ -183,12 +183,13 @@ class LocalFunction:
         return json.loads(json.dumps(result))
 
 
-def _parse_overrides(values: list[str]) -> dict[str, str]:
+def parse_pairs(values: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` command-line items as a dict (a clear exit on anything else)."""
     out: dict[str, str] = {}
     for item in values:
         key, sep, value = item.partition("=")
         if not sep:
-            raise SystemExit(f"--parameter-overrides expects KEY=VALUE, got {item!r}")
+            raise SystemExit(f"expected KEY=VALUE, got {item!r}")
         out[key] = value
     return out
 
@@ -226,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         function = LocalFunction(
             args.function,
             args.template,
-            overrides=_parse_overrides(args.parameter_overrides),
-            env=_parse_overrides(args.env),
+            overrides=parse_pairs(args.parameter_overrides),
+            env=parse_pairs(args.env),
             log_stream=log_stream,
         )
     except TemplateError as exc:

@@ -11,18 +11,8 @@ import signal
 import sys
 from pathlib import Path
 
-from chatmod_local.invoke import DEFAULT_TEMPLATE
+from chatmod_local.invoke import DEFAULT_TEMPLATE, parse_pairs
 from chatmod_local.room.server import DEFAULT_ROOM_ID, RoomOptions, RoomServer
-
-
-def _pairs(values: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"expected KEY=VALUE, got {item!r}")
-        out[key] = value
-    return out
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -67,7 +57,7 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
         host=args.host,
         port=args.port,
         template=Path(args.template),
-        parameter_overrides=_pairs(args.parameter_overrides),
+        parameter_overrides=parse_pairs(args.parameter_overrides),
         policy_file=args.policy,
         room_id=args.room_id,
         maximum_message_length=args.max_length,
@@ -76,7 +66,7 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
         review_deadline_s=args.review_deadline_ms / 1000,
         escalations=not args.no_escalations,
         visibility_timeout_s=args.visibility_timeout,
-        function_env=_pairs(args.env),
+        function_env=parse_pairs(args.env),
         function_logs=open(args.function_logs, "a", encoding="utf-8")
         if args.function_logs
         else None,

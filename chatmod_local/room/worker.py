@@ -18,17 +18,7 @@ import sys
 import traceback
 from typing import IO
 
-from chatmod_local.invoke import DEFAULT_TEMPLATE, LocalFunction
-
-
-def _pairs(values: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"expected KEY=VALUE, got {item!r}")
-        out[key] = value
-    return out
+from chatmod_local.invoke import DEFAULT_TEMPLATE, LocalFunction, parse_pairs
 
 
 def _replies() -> IO[str]:
@@ -47,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     replies = _replies()
     try:
         function = LocalFunction(
-            args.function, args.template, env=_pairs(args.env), log_stream=sys.stderr
+            args.function, args.template, env=parse_pairs(args.env), log_stream=sys.stderr
         )
     except Exception as exc:
         replies.write(

@@ -7,16 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-# Detoxify's label names, in the order chatmod's model emits them.
-LABELS: tuple[str, ...] = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "sexual_explicit",
-)
+from chatmod.labels import LABELS as LABELS  # re-exported for the backends
 
 # Older Detoxify checkpoints (Kaggle 2018 "original") use Jigsaw's column names.
 LABEL_ALIASES: dict[str, str] = {
