@@ -69,7 +69,7 @@ sam-build: setup
 	source $(VENV)/bin/activate && sam build --build-dir .aws-sam/build --cache-dir .aws-sam/cache
 
 test-unit: setup
-	$(VENV)/bin/pytest -m "not torch and not e2e" -q
+	$(VENV)/bin/pytest -m "not torch and not e2e" -q --ignore=tests/torch
 
 ## The local room end to end: the npm SDK in Node, and the page in headless Chromium.
 test-e2e: setup-e2e
@@ -82,9 +82,15 @@ test-torch: setup-torch
 test: lint typecheck sam-validate sam-build test-unit test-e2e test-torch
 
 ## Benchmarks: figures printed, never asserted.
-bench: setup sam-build
+bench: setup setup-torch sam-build
 	$(PY) -m bench.handler_latency
+	$(TORCH_VENV)/bin/python training/bench_backends.py
 	$(PY) -m bench.package_size
+
+## Model and pipeline metrics on the dev splits of ../shared/data, next to alt-profanity-check.
+eval: setup-torch
+	$(TORCH_VENV)/bin/python training/evaluate.py
+	$(TORCH_VENV)/bin/python training/evaluate_pipeline.py
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

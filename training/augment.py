@@ -57,6 +57,9 @@ ATTACK_TEMPLATES = (
     "{group} are stupid and worthless", "kill all {group}", "{group} are vermin",
     "nobody wants you {group} here, go back where you came from",
     "{group} are a disease", "shut up, you {adj} piece of shit",
+    "{group} are all criminals", "{group} are terrorists", "{group} ruin everything they touch",
+    "{group} shouldn't be allowed to vote", "never hire {group}, they are lazy and dumb",
+    "{group} are ugly and smell bad", "{group} belong in cages",
 )  # fmt: skip
 
 
@@ -227,4 +230,92 @@ def chat_rows(seed: int, n_neutral: int = 450, n_toxic: int = 120) -> list[Examp
         # Only toxicity/insult are clearly implied; leave the finer labels unannotated.
         targets = tuple(1.0 if lab in ("toxicity", "insult") else NAN for lab in LABELS)
         rows.append(Example(text, targets, "synthetic-chat", 1))
+    return rows
+
+
+# Direct threats, sexual harassment and game talk with violent words. The sources have few
+# threats (Jigsaw flags a handful, Civil Comments only as annotator fractions), so without these
+# "im gonna stab you tonight" reads as small talk; the game lines keep "kill the boss" clean.
+THREAT_TEMPLATES = (
+    "I will find you and {harm} you", "I'm gonna {harm} you {when}", "i will {harm} you {when}",
+    "I know where you live {name}", "watch your back {name}, I know where you live",
+    "you're dead when I find you", "someone should {harm} {name} {when}",
+    "I hope someone {harm}s you {when}", "I'm coming to your house {when}",
+    "I'll {harm} your whole family", "say that again and I'll {harm} you",
+    "you won't live to see tomorrow", "sleep with one eye open {name}",
+    "I'm going to {harm} you and nobody will find you",
+    "{name} better hide, I'm going to {harm} him",
+    "meet me outside and I'll {harm} you", "I swear I will {harm} you if you come back",
+    "keep talking and see what happens to you {when}",
+)  # fmt: skip
+THREAT_HARMS = ("hurt", "stab", "shoot", "kill", "strangle", "beat", "murder", "punch", "choke")
+THREAT_WHENS = ("tonight", "tomorrow", "after school", "when you log off", "", "irl", "soon")
+HARASS_TEMPLATES = (
+    "send nudes", "send nudes {name}", "show me your tits", "show us your boobs {name}",
+    "take your top off", "wanna see my dick?", "I want to fuck you {name}", "sit on my face",
+    "nice tits", "show feet pics or leave", "bet you're a slut irl", "I'd bang her so hard",
+    "let me see you naked", "open your legs for chat",
+)  # fmt: skip
+GAME_VIOLENCE_TEMPLATES = (
+    "I'm gonna {verb} this boss {when}", "{verb} the dragon first", "that boss {verb}ed me again",
+    "we {verb}ed them in ranked", "you killed it tonight {name}!", "that joke killed me lol",
+    "I died to fall damage", "I'm dead lol", "headshot the sniper on the roof",
+    "shoot the barrels first", "beat the final boss finally", "let's destroy their base",
+    "he got absolutely destroyed in that fight lol", "this song is killer", "the ending hurt me",
+    "stab the zombie with the knife", "kill the healer first", "my build can one-shot anyone",
+    "ranked is killing me", "you are going to crush this tournament {name}",
+    "shoot, I forgot my headset", "I would die for this soundtrack", "the final fight was brutal",
+    # everyday idioms that borrow the same verbs
+    "shoot me a DM {name}", "shoot me a message later", "shoot your shot", "hit me up later",
+    "you murdered that solo", "I'm gonna murder this song at karaoke", "this heat is killing me",
+    "my back is killing me", "the suspense is killing me", "I'm dying of laughter",
+    "break a leg {when}!",
+    "knock 'em dead {name}", "kill it out there {name}", "he shot the ball from half court",
+    "smash that like button", "punch up the mic volume a bit", "beat your high score {when}",
+    "my cat is trying to kill me lol", "this boss is going to be the death of me",
+    "you're crushing it",
+)  # fmt: skip
+GAME_VERBS = ("kill", "destroy", "beat", "crush", "wreck")
+
+
+def threat_rows(
+    seed: int, n_threat: int = 260, n_harass: int = 110, n_game: int = 320
+) -> list[Example]:
+    """Threats (toxicity + threat), sexual harassment (toxicity + sexual_explicit) and clean game
+    talk that borrows violent words (all labels 0)."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    rows: list[Example] = []
+
+    def fill(pool: tuple[str, ...], n: int, targets: dict[str, float], source: str) -> None:
+        made = 0
+        for _ in range(n * 30):
+            if made >= n:
+                break
+            text = (
+                rng.choice(pool)
+                .format(
+                    harm=rng.choice(THREAT_HARMS),
+                    when=rng.choice(THREAT_WHENS),
+                    name=rng.choice(CHAT_NAMES),
+                    verb=rng.choice(GAME_VERBS),
+                )
+                .replace("  ", " ")
+                .strip()
+            )
+            text = text.lower() if rng.random() < 0.4 else text
+            if text in seen:
+                continue
+            seen.add(text)
+            values = tuple(targets.get(lab, NAN) for lab in LABELS)
+            rows.append(Example(text, values, source, int(targets["toxicity"] >= 0.5)))
+            made += 1
+
+    fill(THREAT_TEMPLATES, n_threat,
+         {"toxicity": 1.0, "threat": 1.0, "identity_attack": 0.0, "sexual_explicit": 0.0},
+         "synthetic-threat")  # fmt: skip
+    fill(HARASS_TEMPLATES, n_harass,
+         {"toxicity": 1.0, "sexual_explicit": 1.0, "threat": 0.0, "identity_attack": 0.0},
+         "synthetic-harass")  # fmt: skip
+    fill(GAME_VIOLENCE_TEMPLATES, n_game, {lab: 0.0 for lab in LABELS}, "synthetic-chat")
     return rows

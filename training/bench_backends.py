@@ -3,9 +3,11 @@
 Usage (from the repo root):
     .venv-torch/bin/python training/bench_backends.py [--n 300] [--threads 1]
 
-Uses artifacts/chatmod-minilm.ckpt with layers/model/chatmod-minilm (its int8 export) when the
-checkpoint exists; otherwise builds a tiny random checkpoint and exports it to a temp folder, so
-the comparison always runs. One message per call, as the chat review handler sees them.
+Both backends run the trained chatmod-minilm weights: the onnx backend serves
+layers/model/chatmod-minilm (the int8 export) and the detoxify backend loads
+artifacts/chatmod-minilm.ckpt, or, in a clone without training output, the same checkpoint
+rebuilt from the shipped fp32 model folder (``fp32_folder.py``). One message per call, as the
+chat review handler sees them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
 HF_CONFIG = HERE / "hf_config" / "chatmod-minilm"
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
+FP32_FOLDER = REPO / "layers" / "model-fp32" / "chatmod-minilm-fp32"
 
 MESSAGES = (
     "lol that play was insane",
@@ -90,24 +93,14 @@ def main() -> None:
     from chatmod.model.factory import load_model
 
     with tempfile.TemporaryDirectory() as tmp:
-        if CHECKPOINT.is_file() and (MODEL_DIR / "model.onnx").is_file():
-            ckpt, hf, model_dir, which = CHECKPOINT, HF_CONFIG, MODEL_DIR, "chatmod-minilm"
+        model_dir, hf = MODEL_DIR, HF_CONFIG
+        if CHECKPOINT.is_file():
+            ckpt, which = CHECKPOINT, "chatmod-minilm (training output)"
         else:
-            from export import export_onnx, load_detoxify, quantize
-            from tiny import make_tiny_checkpoint
-            from transformers import AutoTokenizer
+            from fp32_folder import save_checkpoint_from_fp32_folder
 
-            ckpt, hf = make_tiny_checkpoint(Path(tmp))
-            model_dir, which = Path(tmp) / "onnx", "tiny random (no trained checkpoint found)"
-            model, tokenizer, classes, _ = load_detoxify(str(ckpt), str(hf))
-            export_onnx(model, tokenizer, Path(tmp) / "fp32.onnx")
-            quantize(Path(tmp) / "fp32.onnx", model_dir / "model.onnx")
-            AutoTokenizer.from_pretrained(str(hf), use_fast=True).backend_tokenizer.save(
-                str(model_dir / "tokenizer.json")
-            )
-            (model_dir / "labels.json").write_text(
-                json.dumps({"labels": classes, "max_tokens": 128})
-            )
+            ckpt = save_checkpoint_from_fp32_folder(FP32_FOLDER, HF_CONFIG, Path(tmp) / "c.ckpt")
+            which = "chatmod-minilm (rebuilt from the fp32 model folder)"
 
         onnx_model = load_model("onnx", model_dir=str(model_dir), threads=args.threads)
         detox_model = load_model(

@@ -59,7 +59,7 @@ def evaluate(data_dir: str | Path, policy: str | None) -> dict[str, Any]:
         rows = split["dev"]
         texts = [r.text for r in rows]
         y = np.array([int(r.binary_toxic) for r in rows])
-        decisions = reviewer.review_many(texts)
+        decisions = reviewer.review_many(texts, enforce_length=False)  # as `chatmod score`
         deny = np.array([d.result == "DENY" for d in decisions])
         acted = np.array([d.result == "DENY" or d.modified for d in decisions])
         score = np.array([d.scores.get("toxicity", 0.0) for d in decisions])

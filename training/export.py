@@ -7,8 +7,10 @@ Usage (from the repo root):
 Works for this project's checkpoint and for Detoxify's released ones (original, original-small,
 unbiased: BERT / ALBERT / RoBERTa), given a local HF folder with their config and tokenizer.
 Writes model.onnx (dynamic int8, word embeddings included), tokenizer.json and labels.json, and
-keeps the fp32 graph next to the checkpoint for parity checks. Thresholds are tuned on the dev
-splits when the data folder is present (see ``thresholds.py``), else conservative defaults.
+keeps the fp32 graph next to the checkpoint for parity checks; ``--fp32-out`` also writes the
+fp32 model folder the escalation function's second opinion uses (see ``fp32_folder.py``).
+Thresholds are tuned on the dev splits when the data folder is present (see ``thresholds.py``),
+else conservative defaults.
 """
 
 from __future__ import annotations
@@ -143,6 +145,11 @@ def main() -> None:
     parser.add_argument(
         "--fp32", default=None, help="where to keep the fp32 graph (default: next to ckpt)"
     )
+    parser.add_argument(
+        "--fp32-out",
+        default=None,
+        help="also write the fp32 model folder here (the second opinion's model, 512 tokens)",
+    )
     parser.add_argument("--name", default=None)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--data-dir", default=None, help="tune thresholds on these dev splits")
@@ -194,6 +201,15 @@ def main() -> None:
         from thresholds import tune_and_write
 
         tune_and_write(out, args.data_dir)
+
+    if args.fp32_out:
+        from fp32_folder import write_fp32_folder
+
+        loaded = torch.load(str(ckpt), map_location="cpu", weights_only=False)
+        fp32_dir = write_fp32_folder(
+            loaded["config"], loaded["state_dict"], fp32, out, Path(args.fp32_out)
+        )
+        print(f"wrote the fp32 folder {fp32_dir}")
 
     # Quick sanity check: int8 vs torch on a few strings.
     sys.path.insert(0, str(REPO / "layers" / "chatmod"))

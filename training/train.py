@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from augment import chat_rows, identity_rows, obfuscated_copies  # noqa: E402
+from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows  # noqa: E402
 from data import DEFAULT_DATA_DIR, LABELS, SEED, Example, load_splits  # noqa: E402
 from textprep import prepare_text  # noqa: E402
 
@@ -166,6 +166,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-steps", type=int, default=0, help="stop early (speed checks)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--hold-out",
+        choices=("civil_comments", "jigsaw", "davidson"),
+        default=None,
+        help="train without this source; report toxicity ROC-AUC on all of its rows "
+        "(generalization to a source the model never saw)",
+    )
     args = parser.parse_args()
 
     from transformers import AutoTokenizer, BertForSequenceClassification
@@ -184,11 +191,16 @@ def main() -> None:
     )
 
     splits = load_splits(args.data_dir)
+    held_out = splits.pop(args.hold_out) if args.hold_out else None
     train_rows: list[Example] = [ex for s in splits.values() for ex in s["train"]]
     train_rows += obfuscated_copies(train_rows, seed=args.seed)
     train_rows += identity_rows(seed=args.seed)
     train_rows += chat_rows(seed=args.seed)
+    threats = threat_rows(seed=args.seed)
+    train_rows += threats + obfuscated_copies(threats, seed=args.seed + 1)
     dev = {source: s["dev"] for source, s in splits.items()}
+    if held_out is not None:
+        dev[f"{args.hold_out}:held_out_all_rows"] = held_out["train"] + held_out["dev"]
     counts: dict[str, int] = {}
     for ex in train_rows:
         counts[ex.source] = counts.get(ex.source, 0) + 1

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import boto3
 import botocore
@@ -22,6 +23,8 @@ import pytest
 import s3transfer
 import six
 import urllib3
+
+from chatmod_local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".aws-sam" / "build"
@@ -82,39 +85,96 @@ def runtime_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_built_review_function_runs_with_only_its_layers(built: Path, tmp_path: Path) -> None:
-    events_dir = ROOT / "events" / "review"
-    names = ["clean", "profanity", "slur", "malformed"]
-    events = [json.loads((events_dir / f"{n}.json").read_text("utf-8")) for n in names]
+def run_probe(
+    probe: str, built: Path, function: str, tmp_path: Path, env: dict[str, str], stdin: str
+) -> dict[str, Any]:
+    """Runs ``probe`` on a built function in a bare interpreter: stdlib, runtime, chatmod layer."""
     paths = [str(built / "ChatmodLayer" / "python"), str(runtime_dir(tmp_path))]
-    env = {
+    base = {
         "PATH": os.environ["PATH"],
-        "CHATMOD_MODEL_DIR": str(ROOT / "layers" / "model" / "chatmod-minilm"),
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "chatmod",
         "AWS_REGION": "us-east-1",
     }
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-S",
-            "-c",
-            PROBE,
-            json.dumps(paths),
-            str(built / "ReviewFunction" / "app.py"),
-        ],
-        input=json.dumps(events),
+        [sys.executable, "-S", "-c", probe, json.dumps(paths), str(built / function / "app.py")],
+        input=stdin,
         capture_output=True,
         text=True,
-        env=env,
+        env={**base, **env},
         timeout=300,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    result = json.loads(proc.stdout.split("RESULT", 1)[1])
-    assert result["model"] and result["model"].startswith("onnx"), proc.stdout[-2000:]
+    assert sysconfig.get_paths()["purelib"] not in proc.stdout
+    result: dict[str, Any] = json.loads(proc.stdout.split("RESULT", 1)[1])
+    return result
+
+
+def test_built_review_function_runs_with_only_its_layers(built: Path, tmp_path: Path) -> None:
+    events_dir = ROOT / "events" / "review"
+    names = ["clean", "profanity", "slur", "malformed"]
+    events = [json.loads((events_dir / f"{n}.json").read_text("utf-8")) for n in names]
+    model_dir = str(ROOT / "layers" / "model" / "chatmod-minilm")
+    result = run_probe(
+        PROBE,
+        built,
+        "ReviewFunction",
+        tmp_path,
+        {"CHATMOD_MODEL_DIR": model_dir},
+        json.dumps(events),
+    )
+    assert result["model"] and result["model"].startswith("onnx"), result
     assert result["foreign"] == []
     decisions = [r["ReviewResult"] for r in result["responses"]]
     assert decisions == ["ALLOW", "ALLOW", "DENY", "ALLOW"]
     assert result["responses"][1]["Content"] == "that boss fight was f****** brutal"
-    assert sysconfig.get_paths()["purelib"] not in proc.stdout
+
+
+ESCALATION_PROBE = """
+import importlib.util, json, sys
+sys.path[:0] = json.loads(sys.argv[1])
+spec = importlib.util.spec_from_file_location("app", sys.argv[2])
+app = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(app)
+class Context:
+    function_name = "EscalationFunction"; memory_limit_in_mb = 1024; aws_request_id = "r2"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:EscalationFunction"
+    def get_remaining_time_in_millis(self): return 30000
+event = json.loads(sys.stdin.read())
+out = {"scorer": app.PROCESSOR.scorer.name, "max_tokens": app.PROCESSOR.scorer.model.max_tokens,
+       "response": app.lambda_handler(event, Context()), "calls": app.ACTIONS.calls,
+       "foreign": sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "transformers"})}
+print("RESULT" + json.dumps(out))
+"""
+
+
+def test_built_escalation_function_scores_with_its_fp32_layer(built: Path, tmp_path: Path) -> None:
+    """The escalation function as deployed: chatmod layer + the fp32 layer, nothing else."""
+    layers = load_template(built / "template.yaml")["Resources"]
+    content = layers["SecondOpinionModelLayer"]["Properties"]["ContentUri"]
+    fp32 = (built / str(content)).resolve() / "chatmod-minilm-fp32"  # SAM packages it as is
+    assert (fp32 / "model.onnx").is_file(), "the built template must point at the fp32 layer"
+    event = json.loads((ROOT / "events" / "escalation" / "second-opinion.json").read_text("utf-8"))
+    body = json.loads(event["Records"][0]["body"])
+    body["content"] = "you are a worthless idiot and nobody wants you here"  # clearly confirmed
+    event["Records"][0]["body"] = json.dumps(body)
+    env = {
+        "CHATMOD_SECOND_OPINION_MODEL_DIR": str(fp32),
+        "CHATMOD_LEDGER": "memory",
+        "CHATMOD_ACTIONS_DRY_RUN": "true",
+    }
+    result = run_probe(
+        ESCALATION_PROBE, built, "EscalationFunction", tmp_path, env, json.dumps(event)
+    )
+    assert result["scorer"] == "model:onnx:chatmod-minilm-fp32" and result["max_tokens"] == 512
+    assert result["response"] == {"batchItemFailures": []}
+    assert result["calls"] == [
+        [
+            "DeleteMessage",
+            "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6",
+            "MSG000000301",
+            "Removed by moderation.",
+        ]
+    ]
+    assert result["foreign"] == []

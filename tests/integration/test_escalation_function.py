@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import onnx
 import pytest
 from botocore.stub import Stubber
 
@@ -23,7 +24,8 @@ from chatmod_local.invoke import LocalFunction
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-EVENTS = Path(__file__).resolve().parents[2] / "events" / "escalation"
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events" / "escalation"
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 DISCONNECT_REASON = "Disconnected for repeated violations of the chat rules."
 DELETE_REASON = "Removed by moderation."
@@ -166,6 +168,25 @@ def test_template_wiring_for_the_cloud() -> None:
     assert spec.environment["CHATMOD_LEDGER"] == "dynamodb"  # memory only when asked for
     assert spec.environment["CHATMOD_ESCALATION_TABLE"]
     assert spec.timeout_s * 6 <= 180  # the queue's visibility timeout covers retries
+
+
+def test_the_default_second_opinion_is_the_fp32_model_reading_512_tokens() -> None:
+    """As deployed: the scorer comes from the fp32 layer the template gives the function."""
+    function = LocalFunction(
+        "EscalationFunction", env={"CHATMOD_LEDGER": "memory"}, log_stream=io.StringIO()
+    )
+    assert function.spec.environment["CHATMOD_SECOND_OPINION_MODEL_DIR"] == (
+        "/opt/chatmod-minilm-fp32"
+    )
+    folder = Path(function.env["CHATMOD_SECOND_OPINION_MODEL_DIR"])  # /opt mapped to the layer
+    assert folder == ROOT / "layers" / "model-fp32" / "chatmod-minilm-fp32"
+    scorer = function.module.PROCESSOR.scorer
+    model = scorer.model
+    assert model.name == "onnx:chatmod-minilm-fp32" and model.max_tokens == 512
+    graph = onnx.load(str(folder / "model.onnx"), load_external_data=False)
+    assert not [n.op_type for n in graph.graph.node if "Integer" in n.op_type]  # no int8 ops
+    assert scorer.score("you are a worthless idiot")["toxicity"] > 0.9
+    assert scorer.score("thanks for the stream, see you tomorrow")["toxicity"] < 0.1
 
 
 def _dry_run(env: dict[str, Any]) -> LocalFunction:

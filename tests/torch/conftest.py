@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 TRAINING = REPO / "training"
 REAL_CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
 REAL_HF_CONFIG = TRAINING / "hf_config" / "chatmod-minilm"
+FP32_FOLDER = REPO / "layers" / "model-fp32" / "chatmod-minilm-fp32"
 DATA_DIR = (REPO / ".." / "shared" / "data").resolve()
 
 pytest.importorskip("torch")
@@ -25,3 +26,16 @@ def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     from tiny import make_tiny_checkpoint
 
     return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="session")
+def real_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The trained chatmod-minilm checkpoint: the training output when there is one, else the
+    same weights rebuilt from the shipped fp32 model folder (a fresh clone has no artifacts/)."""
+    if REAL_CHECKPOINT.is_file():
+        return REAL_CHECKPOINT
+    from fp32_folder import save_checkpoint_from_fp32_folder
+
+    return save_checkpoint_from_fp32_folder(
+        FP32_FOLDER, REAL_HF_CONFIG, tmp_path_factory.mktemp("real") / "chatmod-minilm.ckpt"
+    )

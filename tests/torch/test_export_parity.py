@@ -10,7 +10,6 @@ import pytest
 import torch
 
 REPO = Path(__file__).resolve().parents[2]
-REAL_CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
 REAL_HF_CONFIG = REPO / "training" / "hf_config" / "chatmod-minilm"
 DATA_DIR = (REPO / ".." / "shared" / "data").resolve()
 
@@ -93,25 +92,28 @@ def test_tiny_albert_style_original_classes_export(tmp_path: Path) -> None:
     assert "identity_attack" in model.predict(["hello"])[0]
 
 
-@pytest.mark.skipif(
-    not REAL_CHECKPOINT.is_file(),
-    reason="no trained checkpoint under artifacts/ (run training/train.py)",
-)
-def test_real_checkpoint_fp32_parity(tmp_path: Path) -> None:
-    _check_parity(REAL_CHECKPOINT, REAL_HF_CONFIG, tmp_path)
+def test_real_checkpoint_fp32_parity(tmp_path: Path, real_checkpoint: Path) -> None:
+    _check_parity(real_checkpoint, REAL_HF_CONFIG, tmp_path)
 
 
-@pytest.mark.skipif(
-    not REAL_CHECKPOINT.is_file() or not DATA_DIR.is_dir(),
-    reason="needs artifacts/chatmod-minilm.ckpt and ../shared/data",
-)
-def test_real_checkpoint_int8_auc_close_to_fp32(tmp_path: Path) -> None:
+def test_shipped_fp32_folder_holds_the_trained_weights(real_checkpoint: Path) -> None:
+    """The second opinion's graph gives the torch model's logits (the checkpoint it came from)."""
+    from conftest import FP32_FOLDER
+
+    expected, feeds = _torch_logits(real_checkpoint, REAL_HF_CONFIG, TEXTS)
+    np.testing.assert_allclose(
+        _onnx_logits(FP32_FOLDER / "model.onnx", feeds), expected, atol=1e-4, rtol=0
+    )
+
+
+def test_real_checkpoint_int8_auc_close_to_fp32(tmp_path: Path, real_checkpoint: Path) -> None:
+    assert DATA_DIR.is_dir(), f"the labelled data is expected at {DATA_DIR}"
     from data import load_splits
     from sklearn.metrics import roc_auc_score
     from textprep import prepare_text
     from transformers import AutoTokenizer
 
-    fp32 = _export(REAL_CHECKPOINT, REAL_HF_CONFIG, tmp_path)
+    fp32 = _export(real_checkpoint, REAL_HF_CONFIG, tmp_path)
     tokenizer = AutoTokenizer.from_pretrained(str(REAL_HF_CONFIG), use_fast=True)
     sessions = {
         "fp32": ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from chatmod.model import (
 )
 from chatmod.model.base import REPO_MODEL_DIR
 from chatmod.model.text import prepare_text
+
+FP32_MODEL_DIR = REPO_MODEL_DIR.parents[1] / "model-fp32" / "chatmod-minilm-fp32"
 
 NEUTRAL_IDENTITY = [
     "I am a gay man",
@@ -81,12 +82,24 @@ def test_obfuscated_insult_still_scores(model: ToxicityModel) -> None:
 
 
 def test_very_long_input_is_truncated(model: ToxicityModel) -> None:
+    """Only the first max_tokens count: a wall of text scores exactly like its opening."""
     text = "this is fine " * 5000
-    model.predict([text])
-    start = time.perf_counter()
-    out = model.predict([text])
-    assert time.perf_counter() - start < 1.0
-    assert len(out) == 1 and set(out[0]) == set(LABELS)
+    opening = "this is fine " * 100  # about 300 tokens, past the 128-token limit
+    assert model.predict([text]) == model.predict([opening])
+    assert model.predict([text]) != model.predict(["this is fine " * 10])
+
+
+def test_direct_threats_score_and_game_talk_does_not(model: ToxicityModel) -> None:
+    threats = [
+        "i'm going to find your house and hurt you",
+        "you better watch out, I will stab you",
+        "I know where you live and I'm coming for you",
+    ]
+    game = ["kill the boss first", "that boss killed me again lol", "we destroyed them in ranked"]
+    for text, scores in zip(threats, model.predict(threats), strict=True):
+        assert scores["toxicity"] > 0.5 and scores["threat"] > 0.3, (text, scores)
+    for text, scores in zip(game, model.predict(game), strict=True):
+        assert scores["toxicity"] < 0.3 and scores["threat"] < 0.3, (text, scores)
 
 
 def test_default_model_dir_prefers_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -118,3 +131,13 @@ def test_unknown_backend() -> None:
 )
 def test_prepare_text_undoes_cheap_obfuscation(raw: str, expected: str) -> None:
     assert prepare_text(raw) == expected
+
+
+def test_int8_and_fp32_layers_hold_the_same_model(model: ToxicityModel) -> None:
+    """The review layer's int8 graph and the second opinion's fp32 graph come from one set of
+    trained weights: scores agree to within quantization error (largest mid-range, where the
+    sigmoid is steepest; seen up to 0.053)."""
+    fp32 = load_model("onnx", model_dir=str(FP32_MODEL_DIR), max_tokens=128)
+    texts = [*TOXIC, *NEUTRAL, *NEUTRAL_IDENTITY, "k i l l yourself", "y0u are tr4sh"]
+    for text, a, b in zip(texts, model.predict(texts), fp32.predict(texts), strict=True):
+        assert a == pytest.approx(b, abs=0.08), text

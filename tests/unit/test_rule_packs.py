@@ -151,10 +151,10 @@ def test_text_that_is_not_a_link(rules_reviewer: Reviewer, innocent: str) -> Non
 @pytest.mark.parametrize(
     ("typed", "rule_id"),
     [
-        ("THIS STREAM IS THE BEST EVER", "spam.shouting"),
-        ("!!!!!!!!!!!!!!!!!!!!", "spam.repeat"),
-        ("noooooooooooooooo way", "spam.repeat"),
-        ("follow follow follow follow follow follow", "spam.flood"),
+        ("THIS STREAM IS THE BEST EVER AND EVERYONE HERE MUST FOLLOW MY CHANNEL", "spam.shouting"),
+        ("!" * 25, "spam.repeat"),
+        ("n" + "o" * 24 + " way", "spam.repeat"),
+        ("follow " * 8, "spam.flood"),
         ("xoxo" * 10, "spam.flood"),
     ],
 )
@@ -166,7 +166,19 @@ def test_spam_is_denied(rules_reviewer: Reviewer, typed: str, rule_id: str) -> N
 
 
 @pytest.mark.parametrize(
-    "innocent", ["OMG", "LOL that was GREAT", "noooo", "gg gg", "hahahaha nice"]
+    "innocent",
+    [
+        "OMG",
+        "LOL that was GREAT",
+        "noooo",
+        "gg gg",
+        "hahahaha nice",
+        "OMG THAT WAS AMAZING HAHAHA",
+        "GG WP EVERYONE SEE YOU TOMORROW",
+        "LETS GOOOOOOOOOOOOOO",
+        "wait what???????????",
+        "POG POG POG POG POG",
+    ],
 )
 def test_excitement_is_not_spam(rules_reviewer: Reviewer, innocent: str) -> None:
     assert rules_reviewer.review_text(innocent).result == "ALLOW"

@@ -61,10 +61,10 @@ class LinksConfig(PackConfig):
 
 class SpamConfig(PackConfig):
     shouting: bool = True
-    shout_min_letters: int = Field(default=12, ge=1)
+    shout_min_letters: int = Field(default=40, ge=1)
     shout_min_upper_ratio: float = Field(default=0.7, gt=0, le=1)
-    max_char_run: int = Field(default=10, ge=2)
-    max_word_repeats: int = Field(default=5, ge=2)
+    max_char_run: int = Field(default=20, ge=2)
+    max_word_repeats: int = Field(default=8, ge=2)
 
 
 class Packs(_Strict):
