@@ -22,7 +22,7 @@ from chatmod.escalation import (
     LedgerKey,
     LedgerState,
 )
-from chatmod.policy import load_policy
+from chatmod.policy import load_policy, parse_policy
 
 pytestmark = [
     pytest.mark.usefixtures("moto_aws"),
@@ -257,3 +257,64 @@ def test_redelivered_batch_yields_one_delete_message_through_dynamodb_idempotenc
     ]
     assert len(records) == 1 and records[0]["status"] == {"S": "COMPLETED"}
     assert "expires_at" in records[0]  # shares the table's TTL attribute
+
+
+def test_purge_on_disconnect_deletes_flagged_messages_kept_in_dynamodb() -> None:
+    """Unconfirmed second opinions are remembered on the user's item; the disconnect deletes
+    them, and a redelivery of the disconnecting strike deletes nothing twice."""
+    client = make_table()
+    ivschat = boto3.client("ivschat")
+    policy = parse_policy(
+        "version: 1\ndefaults:\n  escalation: {purge_on_disconnect: true}\n", "purge policy"
+    )
+
+    class Unsure:
+        name = "fake"
+
+        def score(self, text: str) -> dict[str, float]:
+            return {"toxicity": 0.7}  # gray, not confirmed: the message stays, but is noted
+
+    ledger = DynamoDBLedger(TABLE, client)
+    actions = IvsChatActions(ivschat, sleep=lambda _: None)
+    guard = PowertoolsGuard(dynamodb_store(TABLE, client))
+    processor = EscalationProcessor(
+        lambda: policy, ledger, actions, guard, Unsure(), clock_ms=lambda: T0 + 100
+    )
+    for i, message_id in enumerate(("MSG0000000F1", "MSG0000000F2")):
+        record = EscalationRecord(
+            kind="second_opinion",
+            room_arn=ROOM,
+            user_id="viewer-42",
+            message_id=message_id,
+            reviewed_at_ms=T0 + i,
+            result="ALLOW",
+            gray_zone=("toxicity",),
+            content="borderline",
+        )
+        assert processor.process(record).deleted == {}
+    assert set(ledger.get(KEY).flagged) == {"MSG0000000F1", "MSG0000000F2"}
+    reason = "Removed by moderation."
+    with Stubber(ivschat) as stubber:
+        stubber.add_response(
+            "disconnect_user",
+            {},
+            {
+                "roomIdentifier": ROOM,
+                "userId": "viewer-42",
+                "reason": "Disconnected for repeated violations of the chat rules.",
+            },
+        )
+        for message_id in ("MSG0000000F1", "MSG0000000F2"):
+            stubber.add_response(
+                "delete_message",
+                {"id": "EVT00000000" + message_id[-1]},
+                {"roomIdentifier": ROOM, "id": message_id, "reason": reason},
+            )
+        processor.process(strike("MSG000000001", T0 + 10))
+        processor.process(strike("MSG000000002", T0 + 11))
+        last = strike("MSG000000003", T0 + 12)
+        result = processor.process(last)
+        assert result.deleted == {"MSG0000000F1": "done", "MSG0000000F2": "done"}
+        assert processor.process(last).deleted == {}  # redelivered: nothing twice
+        stubber.assert_no_pending_responses()
+    assert ledger.get(KEY).flagged == {}
