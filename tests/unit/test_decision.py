@@ -126,3 +126,41 @@ def test_no_residual_scoring_without_rule_masks() -> None:
     decision = r.review_text("hello there")
     assert decision.residual_scores == {}
     assert len(r.model.calls) == 1  # type: ignore[union-attr]
+
+
+def _word_calls(model: KeywordModel, message: str) -> list[list[str]]:
+    """The model calls that scored single words of ``message`` (the word locator's)."""
+    assert " " in message  # whole-message calls are then never made of single words
+    return [call for call in model.calls if call and all(" " not in text for text in call)]
+
+
+def test_words_are_not_located_when_the_model_denies() -> None:
+    """toxicity reaches deny while threat only reaches mask: locating words would be wasted."""
+    policy = parse_policy(
+        POLICY.replace("threat: {deny: 0.9, allow: 0.4}", "threat: {deny: 0.99, mask: 0.9}")
+    )
+    model = KeywordModel({"garbage human": {"toxicity": 0.99, "threat": 0.95}})
+    message = "you garbage human go away"
+    decision = Reviewer(policy, model).review_text(message)
+    assert decision.result == "DENY" and decision.rule_ids == ("model.toxicity",)
+    assert _word_calls(model, message) == []
+
+
+def test_words_are_not_located_when_a_rule_denies() -> None:
+    model = KeywordModel({"idiot": {"toxicity": 0.85}})
+    message = "you f4ggot idiot"
+    decision = Reviewer(parse_policy(POLICY), model).review_text(message)
+    assert decision.result == "DENY" and "hate" in decision.categories
+    assert _word_calls(model, message) == []
+
+
+def test_each_word_is_scored_once_however_many_labels_mask() -> None:
+    policy = parse_policy(
+        POLICY.replace("threat: {deny: 0.9, allow: 0.4}", "insult: {deny: 0.99, mask: 0.8}")
+    )
+    model = KeywordModel(MODEL.weights)
+    message = "you idiot stop it"
+    decision = Reviewer(policy, model).review_text(message)
+    assert decision.result == "ALLOW" and decision.content == "you i**** stop it"
+    assert set(decision.rule_ids) == {"model.toxicity", "model.insult"}
+    assert len(_word_calls(model, message)) == 1

@@ -8,7 +8,7 @@ from typing import Literal
 
 from chatmod.compile import CompiledRoom
 from chatmod.masking import mask_text
-from chatmod.rules.base import RuleHit, Severity
+from chatmod.rules.base import Action, RuleHit, Severity
 
 Result = Literal["ALLOW", "DENY"]
 # Finds the words to mask for a label whose score reached its mask threshold.
@@ -42,29 +42,43 @@ def _model_hits(
     room: CompiledRoom,
     scores: Mapping[str, float],
     locate_words: WordLocator | None,
+    *,
+    denied: bool = False,
 ) -> tuple[list[RuleHit], list[str]]:
-    """Model scores as hits: a deny hit over the whole text, or mask hits on located words."""
+    """Model scores as hits: a deny hit over the whole text, or mask hits on located words.
+
+    Words are located only when nothing denies the message (``denied``: a rule already did):
+    masks on a message that is not delivered would cost model runs for nothing.
+    """
     model = room.policy.model
     hits: list[RuleHit] = []
-    gray: list[str] = []
+    below_deny: list[tuple[str, float]] = []
     for label, thresholds in model.thresholds.items():
         score = scores.get(label)
         if score is None:
             continue
-        severity = model.severity_of(label)
-        reason = model.reason.format(label=label.replace("_", " "))
-        rule_id = f"model.{label}"
         if thresholds.deny is not None and score >= thresholds.deny:
-            hits.append(RuleHit(rule_id, label, "deny", severity, 0, 0, reason))
-            continue
+            hits.append(_model_hit(room, label, "deny", 0, 0))
+        else:
+            below_deny.append((label, score))
+    denied = denied or bool(hits)
+    gray: list[str] = []
+    for label, score in below_deny:
+        thresholds = model.thresholds[label]
         located = False
-        if thresholds.mask is not None and score >= thresholds.mask and locate_words:
+        if not denied and thresholds.mask is not None and score >= thresholds.mask and locate_words:
             for start, end in locate_words(label, thresholds.mask):
-                hits.append(RuleHit(rule_id, label, "mask", severity, start, end, reason))
+                hits.append(_model_hit(room, label, "mask", start, end))
                 located = True
         if thresholds.allow is not None and score >= thresholds.allow and not located:
             gray.append(label)
     return hits, gray
+
+
+def _model_hit(room: CompiledRoom, label: str, action: Action, start: int, end: int) -> RuleHit:
+    model = room.policy.model
+    reason = model.reason.format(label=label.replace("_", " "))
+    return RuleHit(f"model.{label}", label, action, model.severity_of(label), start, end, reason)
 
 
 def decide(
@@ -100,7 +114,8 @@ def decide(
     ]
     gray: list[str] = []
     if scores and policy.model.enabled and not exceptions:
-        model_hits, gray = _model_hits(room, scores, locate_words)
+        rules_deny = any(h.action == "deny" for h in effective)
+        model_hits, gray = _model_hits(room, scores, locate_words, denied=rules_deny)
         effective.extend(model_hits)
     denies = [h for h in effective if h.action == "deny"]
     if denies:

@@ -90,15 +90,27 @@ class Reviewer:
         return merged
 
     def _word_locator(self, original: str, limit: int) -> WordLocator:
+        """Finds the words that score on their own; each word is scored once per message,
+        however many labels ask."""
         model = self.model
+        found: list[tuple[list[tuple[int, int]], list[str], dict[str, dict[str, float]]]] = []
+
+        def words_and_scores() -> tuple[
+            list[tuple[int, int]], list[str], dict[str, dict[str, float]]
+        ]:
+            if not found:
+                spans = [m.span() for m in _WORD.finditer(original)][:limit]
+                words = [deleet(fold(original[s:e])).text for s, e in spans]
+                unique = list(dict.fromkeys(words))
+                assert model is not None
+                scored = dict(zip(unique, model.predict(unique), strict=True)) if unique else {}
+                found.append((spans, words, scored))
+            return found[0]
 
         def locate(label: str, threshold: float) -> list[tuple[int, int]]:
             if model is None or limit == 0:
                 return []
-            spans = [m.span() for m in _WORD.finditer(original)][:limit]
-            words = [deleet(fold(original[s:e])).text for s, e in spans]
-            unique = list(dict.fromkeys(words))
-            scored = dict(zip(unique, model.predict(unique), strict=True)) if unique else {}
+            spans, words, scored = words_and_scores()
             return [
                 span
                 for span, word in zip(spans, words, strict=True)
