@@ -92,9 +92,8 @@ def checkpoint_from_fp32_folder(folder: Path, hf_config: Path) -> dict[str, Any]
     state_dict = {}
     for key, where in mapping["tensors"].items():
         array = inits[where["initializer"]]
-        state_dict[key] = torch.from_numpy(
-            np.ascontiguousarray(array.T if where["transpose"] else array)
-        )
+        # a writable, contiguous copy: the graph's arrays are read-only views
+        state_dict[key] = torch.from_numpy(np.array(array.T if where["transpose"] else array))
     config = mapping["config"]
     config["arch"]["args"]["model_type"] = str(hf_config)
     return {"config": config, "state_dict": state_dict}
