@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from chatmod.model import ToxicityModel
 
 _WORD = re2.compile(r"\S+")
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -93,19 +95,15 @@ class Reviewer:
         """Finds the words that score on their own; each word is scored once per message,
         however many labels ask."""
         model = self.model
-        found: list[tuple[list[tuple[int, int]], list[str], dict[str, dict[str, float]]]] = []
 
-        def words_and_scores() -> tuple[
-            list[tuple[int, int]], list[str], dict[str, dict[str, float]]
-        ]:
-            if not found:
-                spans = [m.span() for m in _WORD.finditer(original)][:limit]
-                words = [deleet(fold(original[s:e])).text for s, e in spans]
-                unique = list(dict.fromkeys(words))
-                assert model is not None
-                scored = dict(zip(unique, model.predict(unique), strict=True)) if unique else {}
-                found.append((spans, words, scored))
-            return found[0]
+        @functools.cache  # once per message, for the first label that asks
+        def words_and_scores() -> tuple[list[Span], list[str], dict[str, dict[str, float]]]:
+            assert model is not None
+            spans = [m.span() for m in _WORD.finditer(original)][:limit]
+            words = [deleet(fold(original[s:e])).text for s, e in spans]
+            unique = list(dict.fromkeys(words))
+            scored = dict(zip(unique, model.predict(unique), strict=True)) if unique else {}
+            return spans, words, scored
 
         def locate(label: str, threshold: float) -> list[tuple[int, int]]:
             if model is None or limit == 0:
