@@ -1,8 +1,8 @@
 """The demo page's routes: the page itself, the client SDK from node_modules, and a token endpoint.
 
 The token endpoint plays the part of an application backend: it decides who may do what and
-asks the control plane for a chat token (CreateChatToken), exactly what a real deployment's
-server does before handing the token to the browser.
+issues a chat token for it from the room's directory (the grant CreateChatToken makes), what a
+real deployment's server does with CreateChatToken before handing the token to the browser.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -14,6 +16,7 @@ from websockets.sync.client import connect
 
 from chatmod_local.room.background import BackgroundRoom, serve_in_thread
 from chatmod_local.room.messaging import Hub
+from chatmod_local.room.page import ROLES, PageConfig
 from chatmod_local.room.queue import SqsEndpoint
 from chatmod_local.room.review import ReviewGate
 from chatmod_local.room.server import room_app
@@ -157,3 +160,43 @@ def test_actions_reach_connected_clients_without_a_request_id(
     assert all("RequestId" not in f for f in frames)
     assert alice_frames == frames
     assert alice_ws.close_code == 1000
+
+
+def test_page_token_endpoint_checks_the_name_and_grants_by_role(tmp_path: Any) -> None:
+    """The demo page's backend: bad requests get 400 with a message a person can act on;
+    each role's token carries exactly that role's capabilities."""
+    directory = Directory()
+    room = directory.create_room(name="page")
+    gate = ReviewGate({})
+    page = PageConfig(room.arn, "ws://unused", tmp_path)
+
+    def app() -> Any:
+        return room_app(directory, Hub(directory, gate), SqsEndpoint({}), page)
+
+    def post(bg: BackgroundRoom, body: bytes) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(
+            f"{bg.base_url}/api/token", data=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with serve_in_thread(app) as bg:
+        for body, fragment in [
+            (b"not json", "JSON object"),
+            (b'{"userId": "  "}', "user name"),
+            (json.dumps({"userId": "x" * 129}).encode(), "user name"),
+            (b'{"userId": "ana", "role": "admin"}', "Unknown role"),
+        ]:
+            status, answer = post(bg, body)
+            assert status == 400 and fragment in answer["message"], (body, answer)
+        for role, capabilities in ROLES.items():
+            status, answer = post(bg, json.dumps({"userId": "ana", "role": role}).encode())
+            assert status == 200, answer
+            token = directory.token(answer["token"])
+            assert token is not None and token.user_id == "ana" and token.room_arn == room.arn
+            assert token.capabilities == frozenset(capabilities)
+            assert token.attributes == {"displayName": "ana", "role": role}
+    gate.close()
