@@ -219,7 +219,7 @@ def test_fallback_allow_delivers_the_original_when_review_fails(respond: Respond
     assert waited < 0.5  # the room waited the 200 ms deadline, not the slow handler
 
 
-@pytest.mark.parametrize("respond", [slow, broken, invalid], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("respond", [slow, broken, invalid, too_long], ids=lambda f: f.__name__)
 def test_fallback_deny_rejects_when_review_fails(respond: Respond) -> None:
     with local_room(respond, fallback="DENY") as env, env.join("alice") as alice:
         send(alice, "r", "hello there")
