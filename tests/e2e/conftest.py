@@ -1,5 +1,6 @@
-"""The local room as a session fixture: started once as ``python -m chatmod_local.room`` on a
-free 127.0.0.1 port, with the e2e policy and the keyword model, and stopped at the end."""
+"""The local room as session fixtures, each started once as ``python -m chatmod_local.room`` on
+a free 127.0.0.1 port and stopped at the end: one with the e2e policy and the keyword model, one
+as ``make dev`` runs it (bundled policy, shipped model)."""
 
 from __future__ import annotations
 
@@ -61,25 +62,18 @@ def stop(process: subprocess.Popen[str]) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The ready line (url, messagingUrl, endpointUrl, roomArn, queueUrl) of a running room."""
+def start_room(name: str, options: list[str]) -> Iterator[dict[str, Any]]:
+    """Runs ``python -m chatmod_local.room`` with ``options`` on a free port; yields its ready
+    line (url, messagingUrl, endpointUrl, roomArn, queueUrl) and stops it afterwards."""
     require_node_modules()
-    model_dir = write_keyword_model(tmp_path_factory.mktemp("model"), {GRAY_WORD: {"insult": 0.8}})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    room_log = ARTIFACTS / "room.log"
+    room_log = ARTIFACTS / f"{name}.log"
     command = [
         sys.executable, "-m", "chatmod_local.room",
         "--port", "0",
         "--json",
-        "--policy", str(E2E / "policy.yaml"),
-        "--visibility-timeout", "1",
-        "--function-logs", str(ARTIFACTS / "functions.log"),
-        "--env",
-        f"CHATMOD_MODEL_DIR={model_dir}",
-        f"CHATMOD_SECOND_OPINION_MODEL_DIR={model_dir}",
-        f"CHATMOD_SECOND_OPINION_CONFIRM={CONFIRM_THRESHOLD}",
-        "CHATMOD_LOG_CONTENT=true",
+        "--function-logs", str(ARTIFACTS / f"{name}-functions.log"),
+        *options,
     ]  # fmt: skip
     with room_log.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
@@ -99,6 +93,30 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             yield ready
         finally:
             stop(process)
+
+
+@pytest.fixture(scope="session")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The room with the e2e policy and the keyword model (deterministic gray zone)."""
+    model_dir = write_keyword_model(tmp_path_factory.mktemp("model"), {GRAY_WORD: {"insult": 0.8}})
+    yield from start_room(
+        "room",
+        [
+            "--policy", str(E2E / "policy.yaml"),
+            "--visibility-timeout", "1",
+            "--env",
+            f"CHATMOD_MODEL_DIR={model_dir}",
+            f"CHATMOD_SECOND_OPINION_MODEL_DIR={model_dir}",
+            f"CHATMOD_SECOND_OPINION_CONFIRM={CONFIRM_THRESHOLD}",
+            "CHATMOD_LOG_CONTENT=true",
+        ],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def shipped_room() -> Iterator[dict[str, Any]]:
+    """The room as ``make dev`` starts it: the bundled policy and the shipped model."""
+    yield from start_room("shipped-room", [])
 
 
 def node() -> str:

@@ -50,6 +50,23 @@ const scenarios = {
     };
   },
 
+  async shipped(cfg, open) {
+    const alice = await open(`alice-${tag}`, ['SEND_MESSAGE']);
+    const bob = await open(`bob-${tag}`, ['SEND_MESSAGE']);
+    const texts = ['gg wp everyone', "I'm a gay man and I love this stream", 'kill the boss first',
+      'that boss fight was fucking brutal', 'i will find you and hurt you', 'shut up you stup1d b1tch'];
+    const answers = [];
+    for (const text of texts) answers.push(await alice.attempt(new SendMessageRequest(text)));
+    await fence(alice, [alice, bob], 'shipped');
+    return {
+      results: texts.map((text, i) => ({
+        text,
+        ...(answers[i].ok ? { ok: true, content: answers[i].result.content } : failure(answers[i])),
+      })),
+      bobContents: bob.messages.map((m) => m.content),
+    };
+  },
+
   async moderation(cfg, open) {
     const alice = await open(`alice-${tag}`, ['SEND_MESSAGE']);
     const bob = await open(`bob-${tag}`, ['SEND_MESSAGE']);

@@ -101,3 +101,19 @@ def test_gray_zone_message_is_delivered_then_deleted_after_a_second_opinion(
         "reason": "Removed after a second look.",
     }
     assert result["frankSawDelete"] is True
+
+
+def test_the_shipped_model_and_policy_in_the_room(shipped_room: dict[str, Any]) -> None:
+    """What ``make dev`` runs: neutral chat and identity mentions pass untouched, swearing is
+    masked, a threat and a disguised insult are refused with the model's reason."""
+    result = scenario(shipped_room, "shipped")
+    outcomes = {r["text"]: r for r in result["results"]}
+    for text in ("gg wp everyone", "I'm a gay man and I love this stream", "kill the boss first"):
+        assert outcomes[text] == {"text": text, "ok": True, "content": text}
+    masked = outcomes["that boss fight was fucking brutal"]
+    assert masked["ok"] and masked["content"] == "that boss fight was f****** brutal"
+    for text in ("i will find you and hurt you", "shut up you stup1d b1tch"):
+        assert outcomes[text]["ok"] is False and outcomes[text]["code"] == 406, outcomes[text]
+        assert outcomes[text]["message"].startswith("This message was flagged as")
+    delivered = [r["content"] for r in result["results"] if r["ok"]]
+    assert [c for c in result["bobContents"] if not c.startswith("fence")] == delivered
