@@ -93,7 +93,6 @@ def main() -> None:
     from chatmod.model.factory import load_model
 
     with tempfile.TemporaryDirectory() as tmp:
-        model_dir, hf = MODEL_DIR, HF_CONFIG
         if CHECKPOINT.is_file():
             ckpt, which = CHECKPOINT, "chatmod-minilm (training output)"
         else:
@@ -102,9 +101,12 @@ def main() -> None:
             ckpt = save_checkpoint_from_fp32_folder(FP32_FOLDER, HF_CONFIG, Path(tmp) / "c.ckpt")
             which = "chatmod-minilm (rebuilt from the fp32 model folder)"
 
-        onnx_model = load_model("onnx", model_dir=str(model_dir), threads=args.threads)
+        onnx_model = load_model("onnx", model_dir=str(MODEL_DIR), threads=args.threads)
         detox_model = load_model(
-            "detoxify", checkpoint=str(ckpt), huggingface_config_path=str(hf), threads=args.threads
+            "detoxify",
+            checkpoint=str(ckpt),
+            huggingface_config_path=str(HF_CONFIG),
+            threads=args.threads,
         )
         results = {}
         for name, model in (("onnx", onnx_model), ("detoxify", detox_model)):
@@ -113,7 +115,7 @@ def main() -> None:
                 "p50_ms": float(np.percentile(times, 50)),
                 "p99_ms": float(np.percentile(times, 99)),
             }
-        cold = cold_init(model_dir)
+        cold = cold_init(MODEL_DIR)
 
     ratio50 = results["detoxify"]["p50_ms"] / results["onnx"]["p50_ms"]
     ratio99 = results["detoxify"]["p99_ms"] / results["onnx"]["p99_ms"]

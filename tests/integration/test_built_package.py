@@ -30,22 +30,31 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".aws-sam" / "build"
 RUNTIME_PROVIDED = [boto3, botocore, s3transfer, jmespath, dateutil, urllib3]
 
-PROBE = """
+# Shared by both probes: load the built app.py like Lambda's runtime, a Lambda context for it,
+# and the result line (which also lists any torch/transformers module that got imported).
+PRELUDE = """
 import importlib.util, json, sys
 sys.path[:0] = json.loads(sys.argv[1])
 spec = importlib.util.spec_from_file_location("app", sys.argv[2])
 app = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app)
 class Context:
-    function_name = "ReviewFunction"; memory_limit_in_mb = 1024; aws_request_id = "r1"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ReviewFunction"
-    def get_remaining_time_in_millis(self): return 3000
-events = json.loads(sys.stdin.read())
-out = {"model": getattr(app.MODEL, "name", None),
-       "responses": [app.lambda_handler(e, Context()) for e in events],
-       "foreign": sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "transformers"})}
-print("RESULT" + json.dumps(out))
+    function_name = sys.argv[3]; memory_limit_in_mb = 1024; aws_request_id = "r1"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
+    def get_remaining_time_in_millis(self): return 30000
+def report(out):
+    out["foreign"] = sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "transformers"})
+    print("RESULT" + json.dumps(out))
 """
+
+PROBE = (
+    PRELUDE
+    + """
+events = json.loads(sys.stdin.read())
+report({"model": getattr(app.MODEL, "name", None),
+        "responses": [app.lambda_handler(e, Context()) for e in events]})
+"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +106,15 @@ def run_probe(
         "AWS_REGION": "us-east-1",
     }
     proc = subprocess.run(
-        [sys.executable, "-S", "-c", probe, json.dumps(paths), str(built / function / "app.py")],
+        [
+            sys.executable,
+            "-S",
+            "-c",
+            probe,
+            json.dumps(paths),
+            str(built / function / "app.py"),
+            function,
+        ],
         input=stdin,
         capture_output=True,
         text=True,
@@ -131,22 +148,14 @@ def test_built_review_function_runs_with_only_its_layers(built: Path, tmp_path: 
     assert result["responses"][1]["Content"] == "that boss fight was f****** brutal"
 
 
-ESCALATION_PROBE = """
-import importlib.util, json, sys
-sys.path[:0] = json.loads(sys.argv[1])
-spec = importlib.util.spec_from_file_location("app", sys.argv[2])
-app = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(app)
-class Context:
-    function_name = "EscalationFunction"; memory_limit_in_mb = 1024; aws_request_id = "r2"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:EscalationFunction"
-    def get_remaining_time_in_millis(self): return 30000
+ESCALATION_PROBE = (
+    PRELUDE
+    + """
 event = json.loads(sys.stdin.read())
-out = {"scorer": app.PROCESSOR.scorer.name, "max_tokens": app.PROCESSOR.scorer.model.max_tokens,
-       "response": app.lambda_handler(event, Context()), "calls": app.ACTIONS.calls,
-       "foreign": sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "transformers"})}
-print("RESULT" + json.dumps(out))
+report({"scorer": app.PROCESSOR.scorer.name, "max_tokens": app.PROCESSOR.scorer.model.max_tokens,
+        "response": app.lambda_handler(event, Context()), "calls": app.ACTIONS.calls})
 """
+)
 
 
 def test_built_escalation_function_scores_with_its_fp32_layer(built: Path, tmp_path: Path) -> None:
