@@ -10,7 +10,7 @@ FUNCTION ?= ReviewFunction
 PORT ?= 8700
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup setup-torch setup-e2e demo dev invoke invoke-escalation test test-unit test-e2e test-torch lint typecheck sam-validate sam-build bench eval clean
+.PHONY: setup setup-torch setup-e2e demo dev invoke invoke-escalation test test-unit test-integration test-e2e test-torch lint typecheck sam-validate sam-build bench eval clean
 
 $(VENV)/.stamp: requirements/dev.txt layers/chatmod/requirements.txt pyproject.toml
 	@test -n "$(PY312)" || { echo "Python 3.12 not found (pyenv install 3.12.1)"; exit 1; }
@@ -28,6 +28,7 @@ $(TORCH_VENV)/.stamp: requirements/torch.txt pyproject.toml
 	touch $@
 
 node_modules/.stamp: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 or newer (apt-get install nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -48,10 +49,12 @@ dev: setup node_modules/.stamp
 invoke: setup
 	$(PY) -m chatmod_local.invoke $(FUNCTION) -e $(EVENT)
 
-## Every escalation event through EscalationFunction, AWS-free (memory ledger, dry-run ivschat).
+## Escalation events through EscalationFunction, AWS-free (memory ledger, dry-run ivschat), with
+## the shipped second-opinion model: make invoke-escalation [EVENT=events/escalation/strike.json]
 invoke-escalation: setup
-	$(PY) -m chatmod_local.invoke EscalationFunction -e events/escalation \
-	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true CHATMOD_SECOND_OPINION=none
+	$(PY) -m chatmod_local.invoke EscalationFunction \
+	  -e $(if $(filter command line environment,$(origin EVENT)),$(EVENT),events/escalation) \
+	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true
 
 lint: setup
 	$(VENV)/bin/ruff format --check .
@@ -68,10 +71,16 @@ sam-validate: setup
 sam-build: setup
 	source $(VENV)/bin/activate && sam build --build-dir .aws-sam/build --cache-dir .aws-sam/cache
 
+## Unit tests: no sockets, no servers, no AWS emulation.
 test-unit: setup
-	$(VENV)/bin/pytest -m "not torch and not e2e" -q --ignore=tests/torch
+	$(VENV)/bin/pytest -q tests/unit
 
-## The local room end to end: the npm SDK in Node, and the page in headless Chromium.
+## Integration tests: the local room on real sockets, moto, the built package.
+test-integration: setup
+	$(VENV)/bin/pytest -m "not torch and not e2e" -q tests/integration
+
+## The local room end to end: the npm SDK in Node (under `ws` and Node's own WebSocket), and
+## the page in headless Chromium (with an axe-core accessibility check).
 test-e2e: setup-e2e
 	$(VENV)/bin/pytest -m e2e -q tests/e2e
 
@@ -79,18 +88,21 @@ test-torch: setup-torch
 	$(TORCH_VENV)/bin/pytest -m torch -q tests/torch
 
 ## The whole test suite (what CI runs).
-test: lint typecheck sam-validate sam-build test-unit test-e2e test-torch
+test: lint typecheck sam-validate sam-build test-unit test-integration test-e2e test-torch
 
 ## Benchmarks: figures printed, never asserted.
 bench: setup setup-torch sam-build
 	$(PY) -m bench.handler_latency
+	$(PY) -m bench.cold_start
+	$(PY) -m bench.crafted_search
 	$(TORCH_VENV)/bin/python training/bench_backends.py
 	$(PY) -m bench.package_size
 
 ## Model and pipeline metrics on the dev splits of ../shared/data, next to alt-profanity-check.
 eval: setup-torch
+	@test -d ../shared/data || { echo "../shared/data not found: put the shared data folder beside this clone (../shared)"; exit 1; }
 	$(TORCH_VENV)/bin/python training/evaluate.py
-	$(TORCH_VENV)/bin/python training/evaluate_pipeline.py
+	$(TORCH_VENV)/bin/python training/evaluate_chat.py --markdown artifacts/eval_chat.md
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

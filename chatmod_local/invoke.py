@@ -121,19 +121,40 @@ def lambda_environment(
     return env
 
 
+def set_environ(env: Mapping[str, str]) -> dict[str, str | None]:
+    """Sets ``env`` in os.environ key by key; returns what to put back (None: unset)."""
+    previous = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    return previous
+
+
+def restore_environ(previous: Mapping[str, str | None]) -> None:
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @contextlib.contextmanager
 def patched_environ(env: Mapping[str, str]) -> Iterator[None]:
-    saved = dict(os.environ)
-    os.environ.update(env)
+    """Only ``env``'s keys change and come back: other threads never see an empty environment."""
+    previous = set_environ(env)
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        restore_environ(previous)
 
 
 class LocalFunction:
-    """One warm function instance: initialized once, invoked many times."""
+    """One warm function instance: initialized once, invoked many times.
+
+    Its environment is in os.environ only while it initializes and runs, so several functions
+    can share a process; threads it starts at init then see the process's own environment
+    afterwards. ``owns_process=True`` is Lambda's model instead, for a process that runs this
+    function alone (the room, its worker, the CLI): the environment is set for the instance's
+    life, background threads included, and ``close()`` takes it back.
+    """
 
     def __init__(
         self,
@@ -143,9 +164,11 @@ class LocalFunction:
         overrides: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         log_stream: IO[str] | None = None,
+        owns_process: bool = False,
     ) -> None:
         self.spec = function_spec(template, logical_id, dict(overrides or {}))
         self.env = lambda_environment(self.spec, env)
+        self._kept_environ = set_environ(self.env) if owns_process else None
         self.log_stream = log_stream if log_stream is not None else sys.stderr
         module_file, _, func_name = self.spec.handler.rpartition(".")
         path = self.spec.code_dir / (module_file.replace(".", "/") + ".py")
@@ -168,11 +191,18 @@ class LocalFunction:
     @contextlib.contextmanager
     def _sandbox(self) -> Iterator[None]:
         token = _log_target.set(self.log_stream)
+        environ = patched_environ({} if self._kept_environ is not None else self.env)
         try:
-            with _SANDBOX_LOCK, patched_environ(self.env), contextlib.redirect_stdout(_ROUTER):
+            with _SANDBOX_LOCK, environ, contextlib.redirect_stdout(_ROUTER):
                 yield
         finally:
             _log_target.reset(token)
+
+    def close(self) -> None:
+        """Gives the process its own environment back (``owns_process``)."""
+        if self._kept_environ is not None:
+            restore_environ(self._kept_environ)
+            self._kept_environ = None
 
     def invoke(self, event: Any) -> Any:
         """Call the handler with a JSON round-tripped event, as Lambda delivers it."""
@@ -230,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             overrides=parse_pairs(args.parameter_overrides),
             env=parse_pairs(args.env),
             log_stream=log_stream,
+            owns_process=True,
         )
     except TemplateError as exc:
         print(f"error: {exc}", file=sys.stderr)

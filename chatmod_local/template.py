@@ -122,6 +122,12 @@ class Resolver:
             if key == "Fn::Join":
                 sep, parts = arg
                 return str(sep).join(str(self.resolve(p)) for p in parts)
+            if key == "Fn::Split":
+                sep, text = arg
+                return str(self.resolve(text)).split(str(sep))
+            if key == "Fn::Select":
+                index, items = arg
+                return self.resolve(items)[int(index)]
             if key == "Fn::GetAtt":
                 return f"local:{'.'.join(arg)}"
         out = {k: self.resolve(v) for k, v in value.items()}
@@ -176,6 +182,11 @@ def function_spec(
             env[key] = "" if value is None else str(value)
     layer_dirs: list[Path] = []
     for layer in resource.get("Properties", {}).get("Layers", []):
+        if isinstance(layer, dict) and "Fn::If" in layer:
+            chosen = resolver.resolve([layer])
+            if not chosen or isinstance(chosen[0], str):
+                continue  # off, or a published layer (the AppConfig extension): not local
+            layer = chosen[0]
         ref = layer.get("Ref") if isinstance(layer, dict) else None
         layer_res = resources.get(ref) if ref else None
         if layer_res is None:

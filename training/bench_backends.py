@@ -5,9 +5,9 @@ Usage (from the repo root):
 
 Both backends run the trained chatmod-minilm weights: the onnx backend serves
 layers/model/chatmod-minilm (the int8 export) and the detoxify backend loads
-artifacts/chatmod-minilm.ckpt, or, in a clone without training output, the same checkpoint
-rebuilt from the shipped fp32 model folder (``fp32_folder.py``). One message per call, as the
-chat review handler sees them.
+artifacts/chatmod-minilm.ckpt, or, in a clone without training output, the checkpoint rebuilt
+from the shipped int8 folder and its weights map (``weights_folder.py``). One message per call,
+as the chat review handler sees them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
 HF_CONFIG = HERE / "hf_config" / "chatmod-minilm"
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
-FP32_FOLDER = REPO / "layers" / "model-fp32" / "chatmod-minilm-fp32"
 
 MESSAGES = (
     "lol that play was insane",
@@ -96,10 +95,10 @@ def main() -> None:
         if CHECKPOINT.is_file():
             ckpt, which = CHECKPOINT, "chatmod-minilm (training output)"
         else:
-            from fp32_folder import save_checkpoint_from_fp32_folder
+            from weights_folder import save_checkpoint_from_model_folder
 
-            ckpt = save_checkpoint_from_fp32_folder(FP32_FOLDER, HF_CONFIG, Path(tmp) / "c.ckpt")
-            which = "chatmod-minilm (rebuilt from the fp32 model folder)"
+            ckpt = save_checkpoint_from_model_folder(MODEL_DIR, HF_CONFIG, Path(tmp) / "c.ckpt")
+            which = "chatmod-minilm (rebuilt from the shipped int8 folder)"
 
         onnx_model = load_model("onnx", model_dir=str(MODEL_DIR), threads=args.threads)
         detox_model = load_model(

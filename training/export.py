@@ -7,8 +7,8 @@ Usage (from the repo root):
 Works for this project's checkpoint and for Detoxify's released ones (original, original-small,
 unbiased: BERT / ALBERT / RoBERTa), given a local HF folder with their config and tokenizer.
 Writes model.onnx (dynamic int8, word embeddings included), tokenizer.json and labels.json, and
-keeps the fp32 graph next to the checkpoint for parity checks; ``--fp32-out`` also writes the
-fp32 model folder the escalation function's second opinion uses (see ``fp32_folder.py``).
+keeps the fp32 graph next to the checkpoint for parity checks, and writes ``weights_map.json``,
+which rebuilds a Detoxify checkpoint from the int8 graph (see ``weights_folder.py``).
 Thresholds are tuned on the dev splits when the data folder is present (see ``thresholds.py``),
 else conservative defaults.
 """
@@ -28,22 +28,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-LABEL_ALIASES = {
-    "toxic": "toxicity",
-    "severe_toxic": "severe_toxicity",
-    "identity_hate": "identity_attack",
-    "sexually_explicit": "sexual_explicit",
-}
-CANONICAL = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "sexual_explicit",
-)
-CHATMOD_PREPROCESSING = "chatmod.model.text.prepare_text"
+from serving import SPEC  # noqa: E402
+
 DEFAULT_THRESHOLDS = {"deny": 0.9, "mask": 0.6}
 
 
@@ -145,13 +131,8 @@ def main() -> None:
     parser.add_argument(
         "--fp32", default=None, help="where to keep the fp32 graph (default: next to ckpt)"
     )
-    parser.add_argument(
-        "--fp32-out",
-        default=None,
-        help="also write the fp32 model folder here (the second opinion's model, 512 tokens)",
-    )
     parser.add_argument("--name", default=None)
-    parser.add_argument("--max-tokens", type=int, default=128)
+    parser.add_argument("--max-tokens", type=int, default=SPEC.max_tokens)
     parser.add_argument("--data-dir", default=None, help="tune thresholds on these dev splits")
     parser.add_argument("--no-tune", action="store_true", help="skip threshold tuning")
     args = parser.parse_args()
@@ -161,8 +142,8 @@ def main() -> None:
     if hf_config is None and (HERE / "hf_config" / "chatmod-minilm").is_dir():
         hf_config = str(HERE / "hf_config" / "chatmod-minilm")
     model, tokenizer, class_names, config = load_detoxify(str(ckpt), hf_config)
-    output_names = [LABEL_ALIASES.get(n, n) for n in class_names]
-    labels = [lab for lab in CANONICAL if lab in output_names]
+    output_names = [SPEC.canonical(n) for n in class_names]
+    labels = [lab for lab in SPEC.labels if lab in output_names]
     meta = config.get("chatmod", {})
     name = args.name or config.get("name") or ckpt.stem
 
@@ -202,14 +183,10 @@ def main() -> None:
 
         tune_and_write(out, args.data_dir)
 
-    if args.fp32_out:
-        from fp32_folder import write_fp32_folder
+    from weights_folder import write_weights_map
 
-        loaded = torch.load(str(ckpt), map_location="cpu", weights_only=False)
-        fp32_dir = write_fp32_folder(
-            loaded["config"], loaded["state_dict"], fp32, out, Path(args.fp32_out)
-        )
-        print(f"wrote the fp32 folder {fp32_dir}")
+    loaded = torch.load(str(ckpt), map_location="cpu", weights_only=False)
+    print("wrote", write_weights_map(loaded["config"], loaded["state_dict"], fp32, out))
 
     # Quick sanity check: int8 vs torch on a few strings.
     sys.path.insert(0, str(REPO / "layers" / "chatmod"))

@@ -13,16 +13,9 @@ import string
 from pathlib import Path
 
 import torch
+from serving import LABELS
 
-DEFAULT_CLASSES = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "sexual_explicit",
-)
+DEFAULT_CLASSES = LABELS
 _WORDS = " ".join(
     (
         "you are a an the is i am my friend man woman gay muslim jewish black proud idiot stupid",

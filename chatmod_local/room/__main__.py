@@ -37,6 +37,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-escalations", action="store_true", help="do not queue or run escalations"
     )
     parser.add_argument(
+        "--session-minute-seconds",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long one minute of a token's sessionDurationInMinutes lasts (default 60, as "
+        "in IVS; tests pass 1 to watch sessions end); token expiry stays one minute",
+    )
+    parser.add_argument(
         "--env", nargs="*", default=[], metavar="KEY=VALUE", help="extra function environment"
     )
     parser.add_argument(
@@ -53,6 +61,8 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
         raise SystemExit("--max-length must be 1..500")
     if args.rate is not None and not 1 <= args.rate <= 100:
         raise SystemExit("--rate must be 1..100")
+    if not args.session_minute_seconds > 0:
+        raise SystemExit("--session-minute-seconds must be positive")
     return RoomOptions(
         host=args.host,
         port=args.port,
@@ -67,6 +77,7 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
         escalations=not args.no_escalations,
         visibility_timeout_s=args.visibility_timeout,
         function_env=parse_pairs(args.env),
+        session_minute_s=args.session_minute_seconds,
         function_logs=open(args.function_logs, "a", encoding="utf-8")
         if args.function_logs
         else None,
@@ -75,7 +86,11 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
 
 async def serve(options: RoomOptions, as_json: bool) -> None:
     server = RoomServer(options)
-    urls = await server.start()
+    try:
+        urls = await server.start()
+    except BaseException:
+        await server.stop()  # nothing left running keeps the process alive
+        raise
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -107,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         asyncio.run(serve(options_from(args), args.json))
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:  # one line a person can act on, not a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # interrupted while starting up
         return 130

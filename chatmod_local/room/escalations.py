@@ -38,10 +38,13 @@ class WorkerFunction:
         *,
         timeout_s: float = 30.0,
         init_timeout_s: float = 120.0,
+        process_env: Mapping[str, str] | None = None,
     ) -> None:
         self.logical_id = logical_id
         self.template = str(template)
         self.env = dict(env)
+        # The worker process's own environment (None: this one's); ``env`` goes on top.
+        self.process_env = None if process_env is None else dict(process_env)
         self.timeout_s = timeout_s
         self.init_timeout_s = init_timeout_s
         self.init_ms: float | None = None
@@ -64,6 +67,7 @@ class WorkerFunction:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=16 * 1024 * 1024,
+            env=self.process_env,
         )
         reply = await self._read(self.init_timeout_s)
         if not reply.get("ready"):
@@ -149,8 +153,10 @@ class SqsEventSource:
         *,
         batch_size: int = 10,
         batch_window_s: float = 0.0,
+        on_done: Callable[[str], None] | None = None,
     ) -> None:
         self.queue = queue
+        self.on_done = on_done  # sees each body the function finished with
         self.invoke = invoke
         self.batch_size = batch_size
         self.batch_window_s = batch_window_s
@@ -186,6 +192,8 @@ class SqsEventSource:
         for message in batch:
             if message.message_id in failed:
                 self.queue.retry(message)
+            elif self.on_done is not None:
+                self.on_done(message.body)
         self.deliveries.append(delivery)
         log.info("escalation batch of %d delivered (%d to retry)", len(ids), len(failed))
         return delivery

@@ -1,8 +1,9 @@
 """The IVS Chat messaging protocol's frames, shaped the way amazon-ivs-chat-messaging parses them.
 
-Client requests are ``{"Action", "RequestId", ...}`` JSON objects with the SDK's capitalized
-field names; the server answers with ``MESSAGE``, ``EVENT`` and ``ERROR`` frames, each with a
-unique ``Id`` (the SDK drops a frame whose Id it has already seen).
+Client requests are ``{"Action", "RequestId"?, ...}`` JSON objects with the SDK's capitalized
+field names, checked by the pydantic models below; the server answers with ``MESSAGE``,
+``EVENT`` and ``ERROR`` frames, each with an ``Id`` (the SDK drops a frame whose Id it has
+already seen). ``RequestId`` is optional, as the messaging API reference says.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from chatmod_local.room.ids import new_id
 from chatmod_local.room.state import Capability, iso
@@ -19,7 +21,9 @@ from chatmod_local.room.state import Capability, iso
 MAX_ATTRIBUTES_BYTES = 1024
 MAX_REASON_LENGTH = 256
 MAX_REQUEST_ID_LENGTH = 128
+MAX_USER_ID_LENGTH = 128
 MAX_FRAME_BYTES = 64 * 1024
+MESSAGE_ID_PATTERN = r"^[a-zA-Z0-9]{12}$"  # the control plane's MessageID shape, for both sides
 
 BAD_REQUEST = 400
 UNAUTHORIZED = 401
@@ -30,92 +34,57 @@ PAYLOAD_TOO_LARGE = 413
 TOO_MANY_REQUESTS = 429
 INTERNAL_ERROR = 500
 
-Action = Literal["SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"]
+SESSION_EXPIRED_MESSAGE = "The connection has expired"
 
 
 class FrameError(Exception):
-    """A request the room refuses, as the ERROR frame's code and message."""
+    """A request the room refuses, as the ERROR frame's code and message.
 
-    def __init__(self, code: int, message: str, request_id: str | None = None) -> None:
+    ``frame_id`` is the Id IVS generated for the refused operation (a denied message's own
+    id); without one the ERROR frame gets a fresh Id."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        request_id: str | None = None,
+        frame_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.request_id = request_id
+        self.frame_id = frame_id
 
 
-@dataclass(frozen=True)
-class SendMessage:
-    request_id: str
-    content: str
-    attributes: dict[str, str]
+class _Request(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+    request_id: str | None = Field(
+        None, alias="RequestId", min_length=1, max_length=MAX_REQUEST_ID_LENGTH
+    )
 
 
-@dataclass(frozen=True)
-class DeleteMessage:
-    request_id: str
-    message_id: str
-    reason: str | None
+class SendMessage(_Request):
+    action: Literal["SEND_MESSAGE"] = Field(alias="Action")
+    content: str = Field(alias="Content", min_length=1)
+    attributes: dict[str, str] = Field(default_factory=dict, alias="Attributes")
 
 
-@dataclass(frozen=True)
-class DisconnectUser:
-    request_id: str
-    user_id: str
-    reason: str | None
+class DeleteMessage(_Request):
+    action: Literal["DELETE_MESSAGE"] = Field(alias="Action")
+    message_id: str = Field(alias="Id", pattern=MESSAGE_ID_PATTERN)
+    reason: str | None = Field(None, alias="Reason")
+
+
+class DisconnectUser(_Request):
+    action: Literal["DISCONNECT_USER"] = Field(alias="Action")
+    user_id: str = Field(alias="UserId", min_length=1, max_length=MAX_USER_ID_LENGTH)
+    reason: str | None = Field(None, alias="Reason")
 
 
 ClientRequest = SendMessage | DeleteMessage | DisconnectUser
-
-
-def attributes_size(attributes: Mapping[str, str]) -> int:
-    return sum(len(k.encode()) + len(v.encode()) for k, v in attributes.items())
-
-
-def _string(
-    data: Mapping[str, Any], key: str, request_id: str | None, required: bool
-) -> str | None:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise FrameError(BAD_REQUEST, f"{key} is required", request_id)
-        return None
-    if not isinstance(value, str):
-        raise FrameError(BAD_REQUEST, f"{key} must be a string", request_id)
-    return value
-
-
-def _reason(data: Mapping[str, Any], request_id: str) -> str | None:
-    reason = _string(data, "Reason", request_id, required=False)
-    if reason is not None and len(reason) > MAX_REASON_LENGTH:
-        raise FrameError(
-            PAYLOAD_TOO_LARGE, f"Reason is longer than {MAX_REASON_LENGTH} characters", request_id
-        )
-    return reason or None
-
-
-def _attributes(data: Mapping[str, Any], request_id: str) -> dict[str, str]:
-    raw = data.get("Attributes")
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
-    ):
-        raise FrameError(BAD_REQUEST, "Attributes must map strings to strings", request_id)
-    if attributes_size(raw) > MAX_ATTRIBUTES_BYTES:
-        raise FrameError(
-            PAYLOAD_TOO_LARGE, f"Attributes exceed {MAX_ATTRIBUTES_BYTES} bytes", request_id
-        )
-    return dict(raw)
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """A client frame's action and request id, before its fields are checked."""
-
-    action: str
-    request_id: str
-    data: dict[str, Any]
-
+_REQUEST = TypeAdapter[ClientRequest](Annotated[ClientRequest, Field(discriminator="action")])
 
 CAPABILITY_OF: dict[str, Capability] = {
     "SEND_MESSAGE": "SEND_MESSAGE",
@@ -124,48 +93,70 @@ CAPABILITY_OF: dict[str, Capability] = {
 }
 
 
-def parse_envelope(text: str | bytes) -> Envelope:
-    """The frame's JSON object, Action and RequestId, or a FrameError (400/413)."""
+def attributes_size(attributes: Mapping[str, str]) -> int:
+    return sum(len(k.encode()) + len(v.encode()) for k, v in attributes.items())
+
+
+def decode(text: str | bytes) -> dict[str, Any]:
+    """The frame's JSON object; a FrameError (400/413) for anything else, deep nesting included."""
     if len(text) > MAX_FRAME_BYTES:
         raise FrameError(PAYLOAD_TOO_LARGE, "Request is too large")
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise FrameError(BAD_REQUEST, "Request is not valid JSON") from None
     if not isinstance(data, dict):
         raise FrameError(BAD_REQUEST, "Request must be a JSON object")
-    request_id = data.get("RequestId")
-    if not isinstance(request_id, str) or not request_id:
-        raise FrameError(BAD_REQUEST, "RequestId is required")
-    if len(request_id) > MAX_REQUEST_ID_LENGTH:
-        raise FrameError(BAD_REQUEST, "RequestId is too long", request_id)
+    return data
+
+
+def request_id_of(data: Mapping[str, Any]) -> str | None:
+    """The RequestId to echo in an ERROR frame, when the client sent a usable one."""
+    value = data.get("RequestId")
+    if isinstance(value, str) and 0 < len(value) <= MAX_REQUEST_ID_LENGTH:
+        return value
+    return None
+
+
+def action_of(data: Mapping[str, Any]) -> str:
     action = data.get("Action")
-    if action not in CAPABILITY_OF:
-        raise FrameError(BAD_REQUEST, f"Unknown Action {action!r}", request_id)
-    return Envelope(str(action), request_id, data)
+    if not isinstance(action, str) or action not in CAPABILITY_OF:
+        raise FrameError(BAD_REQUEST, f"Unknown Action {action!r}", request_id_of(data))
+    return action
 
 
-def parse_fields(envelope: Envelope) -> ClientRequest:
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"] if part not in CAPABILITY_OF)
+    return f"{where or 'Request'}: {problem['msg']}"
+
+
+def parse_fields(data: Mapping[str, Any]) -> ClientRequest:
     """The request's fields, checked as IVS checks them (400, or 413 for oversized ones)."""
-    data, request_id = envelope.data, envelope.request_id
-    if envelope.action == "SEND_MESSAGE":
-        content = _string(data, "Content", request_id, required=True)
-        assert content is not None
-        return SendMessage(request_id, content, _attributes(data, request_id))
-    if envelope.action == "DELETE_MESSAGE":
-        message_id = _string(data, "Id", request_id, required=True)
-        if not message_id:
-            raise FrameError(BAD_REQUEST, "Id is required", request_id)
-        return DeleteMessage(request_id, message_id, _reason(data, request_id))
-    user_id = _string(data, "UserId", request_id, required=True)
-    if not user_id:
-        raise FrameError(BAD_REQUEST, "UserId is required", request_id)
-    return DisconnectUser(request_id, user_id, _reason(data, request_id))
+    request_id = request_id_of(data)
+    try:
+        request = _REQUEST.validate_python(dict(data))
+    except ValidationError as exc:
+        raise FrameError(BAD_REQUEST, _first_problem(exc), request_id) from None
+    reason = None if isinstance(request, SendMessage) else request.reason
+    if reason is not None and len(reason) > MAX_REASON_LENGTH:
+        raise FrameError(
+            PAYLOAD_TOO_LARGE, f"Reason is longer than {MAX_REASON_LENGTH} characters", request_id
+        )
+    if isinstance(request, SendMessage) and attributes_size(request.attributes) > (
+        MAX_ATTRIBUTES_BYTES
+    ):
+        raise FrameError(
+            PAYLOAD_TOO_LARGE, f"Attributes exceed {MAX_ATTRIBUTES_BYTES} bytes", request_id
+        )
+    return request
 
 
 def parse_request(text: str | bytes) -> ClientRequest:
     """One client frame as a request, or a FrameError saying why IVS would refuse it."""
-    return parse_fields(parse_envelope(text))
+    data = decode(text)
+    action_of(data)
+    return parse_fields(data)
 
 
 def _now() -> str:
@@ -231,10 +222,13 @@ def disconnect_user_event(
     return event_frame("aws:DISCONNECT_USER", attributes, request_id, event_id)
 
 
-def error_frame(code: int, message: str, request_id: str | None = None) -> dict[str, Any]:
+def error_frame(
+    code: int, message: str, request_id: str | None = None, frame_id: str | None = None
+) -> dict[str, Any]:
+    """``Id`` is the refused operation's IVS identifier when it has one, else a fresh one."""
     frame: dict[str, Any] = {
         "Type": "ERROR",
-        "Id": new_id(),
+        "Id": frame_id or new_id(),
         "ErrorCode": code,
         "ErrorMessage": message,
     }

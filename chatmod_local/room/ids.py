@@ -16,9 +16,3 @@ def new_id() -> str:
 def new_token() -> str:
     """An opaque chat token that is also a valid WebSocket subprotocol (RFC 6455 token chars)."""
     return "LOCAL" + secrets.token_urlsafe(36)
-
-
-def is_subprotocol_token(value: str) -> bool:
-    """True when ``value`` can travel in Sec-WebSocket-Protocol (an RFC 7230 token)."""
-    allowed = set(_ALNUM + "!#$%&'*+-.^_`|~")
-    return bool(value) and all(ch in allowed for ch in value)

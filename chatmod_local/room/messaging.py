@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from chatmod_local.room import frames
 from chatmod_local.room.frames import FrameError
 from chatmod_local.room.ids import new_id
 from chatmod_local.room.limits import RateLimiter, too_long
+from chatmod_local.room.moderation import ModerationLog
 from chatmod_local.room.review import ReviewGate, Verdict, review_event
 from chatmod_local.room.state import Capability, ChatToken, Directory, Room
 
@@ -26,31 +26,46 @@ class Socket(Protocol):
 
     async def send_str(self, data: str, compress: int | None = None) -> None: ...
 
-    async def close(
-        self, *, code: int = CLOSE_NORMAL, message: bytes = b"", drain: bool = True
-    ) -> bool: ...
-
 
 @dataclass(eq=False)
 class Connection:
-    """One client connection: its socket, the token it connected with and its address."""
+    """One client connection: its socket, the token it connected with and its address.
+
+    The hub never closes a socket itself: it asks (``request_close``) and the connection's
+    reader, which owns the socket, sends the Close frame and waits for the client's Close, so
+    every client sees a clean close (a dropped TCP connection reads as 1006 and a reconnect)."""
 
     socket: Socket
     token: ChatToken
     ip: str = "127.0.0.1"
     id: str = field(default_factory=new_id)
     open: bool = True
+    close_reason: str = ""
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def request_close(self, reason: str) -> None:
+        if not self.closing.is_set():
+            self.close_reason = reason
+            self.closing.set()
+
+    def close_message(self) -> bytes:
+        """The close reason as at most 123 bytes of whole UTF-8 characters."""
+        message = self.close_reason.encode()[:MAX_CLOSE_REASON_BYTES]
+        return message.decode(errors="ignore").encode()
 
 
 class Hub:
     """Every room's connections, the requests they send and the frames the room fans out."""
 
-    def __init__(self, directory: Directory, gate: ReviewGate) -> None:
+    def __init__(
+        self, directory: Directory, gate: ReviewGate, observer: ModerationLog | None = None
+    ) -> None:
         self.directory = directory
         self.gate = gate
+        self.observer = observer or ModerationLog()
         self._members: dict[str, set[Connection]] = {}
         self._limiters: dict[str, RateLimiter] = {}
-        self._closing: set[asyncio.Task[None]] = set()
         self.verdicts: list[tuple[str, Verdict]] = []  # (message id, verdict): for logs and tests
 
     # -- membership -------------------------------------------------------------------------
@@ -82,33 +97,38 @@ class Hub:
     # -- client requests --------------------------------------------------------------------
     async def handle(self, connection: Connection, text: str | bytes) -> None:
         """One client frame: answered with the frames IVS would send, never an exception."""
+        request_id: str | None = None
         try:
-            envelope = frames.parse_envelope(text)
-            self._require(connection, frames.CAPABILITY_OF[envelope.action], envelope.request_id)
-            request = frames.parse_fields(envelope)
+            data = frames.decode(text)
+            request_id = frames.request_id_of(data)
+            action = frames.action_of(data)
+            self._require(connection, frames.CAPABILITY_OF[action], request_id)
+            request = frames.parse_fields(data)
             if isinstance(request, frames.SendMessage):
                 await self._send_message(connection, request)
-            elif isinstance(request, frames.DeleteMessage):
+                return
+            room = self._room(connection.token.room_arn, request_id)
+            self._within_rate(room, request_id)
+            if isinstance(request, frames.DeleteMessage):
                 await self.delete_message(
-                    connection.token.room_arn,
-                    request.message_id,
-                    request.reason,
-                    request.request_id,
+                    room.arn, request.message_id, request.reason or None, request_id
                 )
             else:
                 await self.disconnect_user(
-                    connection.token.room_arn, request.user_id, request.reason, request.request_id
+                    room.arn, request.user_id, request.reason or None, request_id
                 )
         except FrameError as exc:
-            await self.send(connection, frames.error_frame(exc.code, exc.message, exc.request_id))
+            error = frames.error_frame(exc.code, exc.message, exc.request_id, exc.frame_id)
+            await self.send(connection, error)
         except Exception as exc:  # a bug in the emulator must not look like a dead room
             log.exception("request failed")
-            request_id = _request_id_of(text)
             await self.send(
                 connection, frames.error_frame(frames.INTERNAL_ERROR, str(exc), request_id)
             )
 
-    def _require(self, connection: Connection, capability: Capability, request_id: str) -> None:
+    def _require(
+        self, connection: Connection, capability: Capability, request_id: str | None
+    ) -> None:
         if not connection.token.can(capability):
             raise FrameError(
                 frames.FORBIDDEN, f"The connection's token does not grant {capability}", request_id
@@ -120,23 +140,25 @@ class Hub:
             raise FrameError(frames.NOT_FOUND, "Room not found", request_id)
         return room
 
+    def _within_rate(self, room: Room, request_id: str | None) -> None:
+        """Every request a client sends to the room counts against its messages per second."""
+        limiter = self._limiters.setdefault(room.arn, RateLimiter())
+        if not limiter.allow(room.maximum_message_rate_per_second):
+            raise FrameError(
+                frames.TOO_MANY_REQUESTS,
+                f"Room rate of {room.maximum_message_rate_per_second} messages per second exceeded",
+                request_id,
+            )
+
     async def _send_message(self, connection: Connection, request: frames.SendMessage) -> None:
         room = self._room(connection.token.room_arn, request.request_id)
-        if not request.content:
-            raise FrameError(frames.BAD_REQUEST, "Content must not be empty", request.request_id)
         if too_long(request.content, room.maximum_message_length):
             raise FrameError(
                 frames.PAYLOAD_TOO_LARGE,
                 f"Content is longer than {room.maximum_message_length} characters",
                 request.request_id,
             )
-        limiter = self._limiters.setdefault(room.arn, RateLimiter())
-        if not limiter.allow(room.maximum_message_rate_per_second):
-            raise FrameError(
-                frames.TOO_MANY_REQUESTS,
-                f"Room rate of {room.maximum_message_rate_per_second} messages per second exceeded",
-                request.request_id,
-            )
+        self._within_rate(room, request.request_id)
         message_id = new_id()
         token = connection.token
         event = review_event(
@@ -150,6 +172,7 @@ class Hub:
         )
         verdict = await self.gate.review(room, event)
         self.verdicts.append((message_id, verdict))
+        self.observer.reviewed(room.arn, message_id, token.user_id, request.content, verdict)
         log.info(
             "message %s from %s: %s (%s, %.1f ms)",
             message_id,
@@ -159,7 +182,9 @@ class Hub:
             verdict.elapsed_ms,
         )
         if verdict.result == "DENY":
-            raise FrameError(frames.NOT_ACCEPTABLE, verdict.reason, request.request_id)
+            raise FrameError(
+                frames.NOT_ACCEPTABLE, verdict.reason, request.request_id, frame_id=message_id
+            )
         await self.broadcast(
             room.arn,
             frames.message_frame(
@@ -178,6 +203,7 @@ class Hub:
     ) -> str:
         self._room(room_arn, request_id)
         frame = frames.delete_message_event(message_id, reason, request_id)
+        self.observer.deleted(room_arn, message_id, reason)
         await self.broadcast(room_arn, frame)
         return str(frame["Id"])
 
@@ -187,6 +213,7 @@ class Hub:
         """Tells the room, then closes every connection of the user with a clean close handshake."""
         self._room(room_arn, request_id)
         frame = frames.disconnect_user_event(user_id, reason, request_id)
+        self.observer.disconnected(room_arn, user_id, reason)
         await self.broadcast(room_arn, frame)
         for connection in self.connections(room_arn):
             if connection.token.user_id == user_id:
@@ -199,35 +226,26 @@ class Hub:
         await self.broadcast(room_arn, frame)
         return str(frame["Id"])
 
+    async def expire(self, connection: Connection) -> None:
+        """The session is over: IVS's 401 ERROR ("The connection has expired"), then a clean
+        close. The SDK takes the 401 for an expired token and reconnects with a fresh one (a
+        new session), as it does against IVS; no client sees a 1006."""
+        await self.send(
+            connection, frames.error_frame(frames.UNAUTHORIZED, frames.SESSION_EXPIRED_MESSAGE)
+        )
+        self.close_later(connection, "Session expired")
+
     def close_later(self, connection: Connection, reason: str) -> None:
-        """Closes without making the caller wait for the client's half of the handshake."""
+        """Asks the connection's reader to close; the caller does not wait for the handshake."""
         self.leave(connection)
-        message = reason.encode()[:MAX_CLOSE_REASON_BYTES]
-        while message:
-            try:
-                message.decode()
-                break
-            except UnicodeDecodeError:
-                message = message[:-1]
-        task = asyncio.get_running_loop().create_task(self._close(connection, message))
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        connection.request_close(reason)
 
-    async def _close(self, connection: Connection, message: bytes) -> None:
-        with contextlib.suppress(ConnectionError, RuntimeError, asyncio.TimeoutError):
-            await connection.socket.close(code=CLOSE_NORMAL, message=message)
-
-    async def close_all(self) -> None:
-        for room_connections in list(self._members.values()):
-            for connection in list(room_connections):
-                self.close_later(connection, "Room shutting down")
-        if self._closing:
-            await asyncio.wait(set(self._closing), timeout=2)
-
-
-def _request_id_of(text: str | bytes) -> str | None:
-    with contextlib.suppress(ValueError, UnicodeDecodeError):
-        data = json.loads(text)
-        if isinstance(data, dict) and isinstance(data.get("RequestId"), str):
-            return str(data["RequestId"])
-    return None
+    async def close_all(self, timeout_s: float = 2.0) -> None:
+        everyone = [c for members in self._members.values() for c in members]
+        for connection in everyone:
+            self.close_later(connection, "Room shutting down")
+        waits = [asyncio.ensure_future(c.finished.wait()) for c in everyone]
+        if waits:
+            _, pending = await asyncio.wait(waits, timeout=timeout_s)
+            for task in pending:
+                task.cancel()

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from chatmod_local.room.moderation import ModerationLog
 from chatmod_local.room.state import Capability, Directory
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -42,7 +43,11 @@ def vendor_missing(node_modules: Path) -> list[str]:
     ]
 
 
-def page_routes(directory: Directory, config: PageConfig) -> list[web.AbstractRouteDef]:
+def page_routes(
+    directory: Directory, config: PageConfig, moderation: ModerationLog | None = None
+) -> list[web.AbstractRouteDef]:
+    reviews = moderation or ModerationLog()
+
     async def config_endpoint(request: web.Request) -> web.Response:
         room = directory.room(config.room_arn)
         return web.json_response(
@@ -82,9 +87,21 @@ def page_routes(directory: Directory, config: PageConfig) -> list[web.AbstractRo
         )
         return web.json_response(token.describe())
 
+    async def moderation_endpoint(request: web.Request) -> web.Response:
+        """What the moderator panel shows (reviews, strikes, disconnects); the room's view,
+        which IVS itself does not offer."""
+        return web.json_response(
+            reviews.snapshot(config.room_arn), headers={"Cache-Control": "no-store"}
+        )
+
+    async def favicon(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(WEB_DIR / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
+
     routes: list[web.AbstractRouteDef] = [
         web.get("/api/config", config_endpoint),
         web.post("/api/token", token_endpoint),
+        web.get("/api/moderation", moderation_endpoint),
+        web.get("/favicon.ico", favicon),
         web.static("/web", WEB_DIR),
     ]
     for name, sub in VENDOR_PACKAGES.items():

@@ -15,7 +15,7 @@ import struct
 import time
 import uuid
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,8 +81,10 @@ class LocalQueue:
         *,
         visibility_timeout_s: float = 1.0,
         max_receives: int = 3,
+        on_put: Callable[[str], None] | None = None,
     ) -> None:
         self.name = name
+        self.on_put = on_put  # sees each body sent (the moderation panel reads escalations)
         self.url = f"{base_url.rstrip('/')}/{ACCOUNT}/{name}"
         self.arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
         self.fifo = name.endswith(".fifo")
@@ -111,6 +113,8 @@ class LocalQueue:
             message.deduplication_id = dedup
             message.sequence_number = f"{self._sequence:020d}"
         self.sent += 1
+        if self.on_put is not None:
+            self.on_put(message.body)
         self._ready.append(message)
         self._available.set()
         return message

@@ -1,29 +1,43 @@
 """Puts the local room together: one HTTP port for the page, the messaging WebSocket, the
 ivschat control plane and the SQS endpoint; the review function in-process, the escalation
-function in a worker process fed by the local queue."""
+function in a worker process fed by the local queue.
+
+The review function owns this process's environment, as a Lambda instance owns its own: the
+threads it starts at init (model load, escalation sender, IP key) see its region, SQS endpoint
+and credentials. The worker is started with the room's environment from before, not the
+function's."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from aiohttp import web
 
 from chatmod_local.invoke import DEFAULT_TEMPLATE, ROOT, LocalFunction
-from chatmod_local.room.control import ControlPlane
+from chatmod_local.room.control import ControlPlane, Limits
 from chatmod_local.room.endpoint import is_upgrade, messaging_handler
 from chatmod_local.room.escalations import SqsEventSource, WorkerFunction
+from chatmod_local.room.guard import request_guard
 from chatmod_local.room.messaging import Hub
 from chatmod_local.room.page import PageConfig, index, page_routes
 from chatmod_local.room.queue import LocalQueue, SqsEndpoint
 from chatmod_local.room.review import REVIEW_DEADLINE_S, ReviewGate
-from chatmod_local.room.state import Directory, FallbackResult, ReviewHandler, Room, function_arn
+from chatmod_local.room.state import (
+    MINUTE_S,
+    Directory,
+    FallbackResult,
+    ReviewHandler,
+    Room,
+    function_arn,
+)
 from chatmod_local.room.wiring import read_wiring
 
 log = logging.getLogger("chatmod.room")
@@ -49,6 +63,7 @@ class RoomOptions:
     function_env: dict[str, str] = field(default_factory=dict)
     node_modules: Path = ROOT / "node_modules"
     function_logs: IO[str] | None = None
+    session_minute_s: float = MINUTE_S  # one minute of sessionDurationInMinutes, in seconds
 
 
 @dataclass(frozen=True)
@@ -70,10 +85,17 @@ class RoomUrls:
 
 
 def room_app(
-    directory: Directory, hub: Hub, sqs: SqsEndpoint, page: PageConfig | None = None
+    directory: Directory,
+    hub: Hub,
+    sqs: SqsEndpoint,
+    page: PageConfig | None = None,
+    *,
+    hosts: Iterable[str] = (),
+    limits: Limits | None = None,
 ) -> web.Application:
     """The room's one HTTP port: messaging WebSocket and page on ``/``, SQS on ``POST /``,
-    the ivschat operations on ``POST /<Operation>``, the page's assets and API."""
+    the ivschat operations on ``POST /<Operation>`` and ``/tags/*``, the page's assets and
+    API; every request passes the guard (``hosts``: names served beyond the loopback ones)."""
     messaging = messaging_handler(directory, hub)
 
     async def root(request: web.Request) -> web.StreamResponse:
@@ -83,11 +105,11 @@ def room_app(
             raise web.HTTPNotFound()
         return await index(request)
 
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_guard(hosts)])
     app.add_routes([web.get("/", root), web.post("/", sqs.handle)])
-    app.add_routes(ControlPlane(directory, hub).routes())
+    app.add_routes(ControlPlane(directory, hub, limits).routes())
     if page is not None:
-        app.add_routes(page_routes(directory, page))
+        app.add_routes(page_routes(directory, page, hub.observer))
     return app
 
 
@@ -115,7 +137,7 @@ class RoomServer:
     def __init__(self, options: RoomOptions) -> None:
         self.options = options
         self.wiring = read_wiring(options.template, options.parameter_overrides)
-        self.directory = Directory()
+        self.directory = Directory(session_minute_s=options.session_minute_s)
         self.gate = ReviewGate({}, options.review_deadline_s)
         self.hub = Hub(self.directory, self.gate)
         self.room: Room | None = None
@@ -125,6 +147,7 @@ class RoomServer:
         self.event_source: SqsEventSource | None = None
         self.urls: RoomUrls | None = None
         self._runner: web.AppRunner | None = None
+        self._room_environ = dict(os.environ)  # what the worker starts with
 
     def _function_env(self, base_url: str, queue: LocalQueue) -> dict[str, str]:
         env = {
@@ -144,7 +167,7 @@ class RoomServer:
         return env
 
     def _app(self, page: PageConfig, sqs: SqsEndpoint) -> web.Application:
-        app = room_app(self.directory, self.hub, sqs, page)
+        app = room_app(self.directory, self.hub, sqs, page, hosts=[self.options.host])
 
         async def health(request: web.Request) -> web.Response:
             return web.json_response({"ok": True, "functions": self.functions_ready()})
@@ -170,6 +193,7 @@ class RoomServer:
             base_url,
             visibility_timeout_s=options.visibility_timeout_s or wiring.visibility_timeout_s,
             max_receives=wiring.max_receives,
+            on_put=self.hub.observer.escalated,
         )
         self.queue = queue
         review_arn = function_arn(wiring.review_function, "live")
@@ -219,6 +243,7 @@ class RoomServer:
             overrides=self.options.parameter_overrides,
             env=env,
             log_stream=stream,
+            owns_process=True,
         )
         self.review_function = function
         self.gate.register(name, function.invoke)
@@ -228,7 +253,11 @@ class RoomServer:
         self, name: str, env: Mapping[str, str], queue: LocalQueue
     ) -> None:
         worker = WorkerFunction(
-            name, self.options.template, env, timeout_s=self.wiring.escalation_timeout_s
+            name,
+            self.options.template,
+            env,
+            timeout_s=self.wiring.escalation_timeout_s,
+            process_env=self._room_environ,
         )
         try:
             await worker.start()
@@ -241,6 +270,7 @@ class RoomServer:
             worker.invoke,
             batch_size=self.wiring.batch_size,
             batch_window_s=self.wiring.batch_window_s,
+            on_done=self.hub.observer.escalation_done,
         )
         self.event_source.start()
         log.info("%s initialized in %.0f ms (worker process)", name, worker.init_ms or 0.0)
@@ -254,12 +284,5 @@ class RoomServer:
         if self._runner is not None:
             await self._runner.cleanup()
         self.gate.close()
-
-    def snapshot(self) -> dict[str, Any]:
-        """What happened so far, for the CLI's status line and for tests."""
-        return {
-            "queued": len(self.queue) if self.queue else 0,
-            "sent": self.queue.sent if self.queue else 0,
-            "deadLetters": len(self.queue.dead_letters) if self.queue else 0,
-            "deliveries": len(self.event_source.deliveries) if self.event_source else 0,
-        }
+        if self.review_function is not None:
+            self.review_function.close()

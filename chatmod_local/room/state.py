@@ -22,10 +22,21 @@ ACCOUNT = LOCAL_PSEUDO["AWS::AccountId"]
 DEFAULT_RATE = 10
 DEFAULT_MAX_LENGTH = 500
 DEFAULT_SESSION_MINUTES = 60
+TOKEN_LIFETIME_S = 60.0  # IVS: a chat token must be used within one minute of its creation
+MINUTE_S = 60.0
 
 
 def room_arn(room_id: str) -> str:
     return f"arn:aws:ivschat:{REGION}:{ACCOUNT}:room/{room_id}"
+
+
+def logging_configuration_arn(configuration_id: str) -> str:
+    return f"arn:aws:ivschat:{REGION}:{ACCOUNT}:logging-configuration/{configuration_id}"
+
+
+def resource_id(arn: str) -> str:
+    """The id at the end of an ivschat ARN (what error bodies name as ``resourceId``)."""
+    return arn.rsplit("/", 1)[-1]
 
 
 def function_arn(name: str, alias: str | None = None) -> str:
@@ -60,6 +71,7 @@ class Room:
     maximum_message_rate_per_second: int = DEFAULT_RATE
     review_handler: ReviewHandler | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    logging_configuration_identifiers: tuple[str, ...] = ()
     created: float = 0.0
     updated: float = 0.0
 
@@ -77,7 +89,7 @@ class Room:
             "maximumMessageLength": self.maximum_message_length,
             "maximumMessageRatePerSecond": self.maximum_message_rate_per_second,
             "tags": dict(self.tags),
-            "loggingConfigurationIdentifiers": [],
+            "loggingConfigurationIdentifiers": list(self.logging_configuration_identifiers),
         }
         if self.review_handler is not None:
             out["messageReviewHandler"] = self.review_handler.describe()
@@ -85,8 +97,41 @@ class Room:
 
 
 @dataclass(frozen=True)
+class LoggingConfiguration:
+    """Where a room's messages and events would be logged; stored, never delivered."""
+
+    id: str
+    destination: Mapping[str, Mapping[str, str]]
+    name: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    created: float = 0.0
+    updated: float = 0.0
+
+    @property
+    def arn(self) -> str:
+        return logging_configuration_arn(self.id)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "id": self.id,
+            "name": self.name,
+            "createTime": iso(self.created),
+            "updateTime": iso(self.updated),
+            "destinationConfiguration": {k: dict(v) for k, v in self.destination.items()},
+            "state": "ACTIVE",
+            "tags": dict(self.tags),
+        }
+
+
+@dataclass(frozen=True)
 class ChatToken:
-    """What a chat token grants: one user, in one room, with some capabilities, for a while."""
+    """What a chat token grants: one user, in one room, with some capabilities, for a while.
+
+    As in IVS, two clocks: the token must be used to connect before ``token_expires`` (a minute
+    after it was created), and the connection it opens (the session) lasts until
+    ``session_expires`` (``sessionDurationInMinutes`` after creation, as CreateChatToken's
+    ``sessionExpirationTime`` says)."""
 
     value: str
     room_arn: str
@@ -99,6 +144,10 @@ class ChatToken:
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
+    def usable(self, now: float) -> bool:
+        """Whether the token may still open a connection: unexpired, with session time left."""
+        return now < self.token_expires and now < self.session_expires
+
     def describe(self) -> dict[str, str]:
         """The CreateChatToken response (also what the SDK's token provider returns)."""
         return {
@@ -109,13 +158,22 @@ class ChatToken:
 
 
 class Directory:
-    """The rooms of the local account and the tokens issued for them (thread-safe)."""
+    """The rooms of the local account and the tokens issued for them (thread-safe).
 
-    def __init__(self, clock: Clock = time.time) -> None:
+    ``session_minute_s`` is how long one minute of ``sessionDurationInMinutes`` lasts: 60 as in
+    IVS; tests that watch a session end give a second or so (``--session-minute-seconds``).
+    Token expiry is not scaled: a token is good for one real minute either way."""
+
+    def __init__(self, clock: Clock = time.time, session_minute_s: float = MINUTE_S) -> None:
+        if not session_minute_s > 0:
+            raise ValueError(f"session_minute_s must be positive, not {session_minute_s!r}")
         self._clock = clock
+        self.session_minute_s = session_minute_s
         self._lock = threading.Lock()
         self._rooms: dict[str, Room] = {}
+        self._logging: dict[str, LoggingConfiguration] = {}
         self._tokens: dict[str, ChatToken] = {}
+        self._claimed: set[str] = set()
 
     def now(self) -> float:
         return self._clock()
@@ -129,6 +187,7 @@ class Directory:
         maximum_message_rate_per_second: int = DEFAULT_RATE,
         review_handler: ReviewHandler | None = None,
         tags: Mapping[str, str] | None = None,
+        logging_configuration_identifiers: Iterable[str] = (),
     ) -> Room:
         now = self._clock()
         room = Room(
@@ -138,6 +197,7 @@ class Directory:
             maximum_message_rate_per_second=maximum_message_rate_per_second,
             review_handler=review_handler,
             tags=dict(tags or {}),
+            logging_configuration_identifiers=tuple(logging_configuration_identifiers),
             created=now,
             updated=now,
         )
@@ -151,8 +211,75 @@ class Directory:
             return self._rooms.get(identifier) or self._rooms.get(room_arn(identifier))
 
     def rooms(self) -> list[Room]:
+        """Newest update first, the order ListRooms documents."""
         with self._lock:
-            return sorted(self._rooms.values(), key=lambda r: r.created)
+            return sorted(self._rooms.values(), key=lambda r: (r.updated, r.created), reverse=True)
+
+    def room_count(self) -> int:
+        with self._lock:
+            return len(self._rooms)
+
+    # -- logging configurations --------------------------------------------------------------
+    def create_logging_configuration(
+        self,
+        destination: Mapping[str, Mapping[str, str]],
+        name: str = "",
+        tags: Mapping[str, str] | None = None,
+    ) -> LoggingConfiguration:
+        now = self._clock()
+        configuration = LoggingConfiguration(
+            id=new_id(),
+            destination=destination,
+            name=name,
+            tags=dict(tags or {}),
+            created=now,
+            updated=now,
+        )
+        with self._lock:
+            self._logging[configuration.arn] = configuration
+        return configuration
+
+    def logging_configuration(self, arn: str) -> LoggingConfiguration | None:
+        with self._lock:
+            return self._logging.get(arn)
+
+    def logging_configurations(self) -> list[LoggingConfiguration]:
+        with self._lock:
+            return sorted(self._logging.values(), key=lambda c: c.created, reverse=True)
+
+    def update_logging_configuration(self, arn: str, **changes: Any) -> LoggingConfiguration | None:
+        with self._lock:
+            current = self._logging.get(arn)
+            if current is None:
+                return None
+            updated = replace(current, updated=self._clock(), **changes)
+            self._logging[arn] = updated
+            return updated
+
+    def delete_logging_configuration(self, arn: str) -> bool:
+        with self._lock:
+            return self._logging.pop(arn, None) is not None
+
+    def rooms_logging_to(self, arn: str) -> list[Room]:
+        with self._lock:
+            return [r for r in self._rooms.values() if arn in r.logging_configuration_identifiers]
+
+    # -- tags (rooms and logging configurations alike) ---------------------------------------
+    def tags_of(self, arn: str) -> dict[str, str] | None:
+        with self._lock:
+            resource = self._rooms.get(arn) or self._logging.get(arn)
+            return None if resource is None else dict(resource.tags)
+
+    def set_tags(self, arn: str, tags: Mapping[str, str]) -> bool:
+        """Replaces the resource's whole tag map (the caller merged and checked it)."""
+        with self._lock:
+            if arn in self._rooms:
+                self._rooms[arn] = replace(self._rooms[arn], tags=dict(tags))
+            elif arn in self._logging:
+                self._logging[arn] = replace(self._logging[arn], tags=dict(tags))
+            else:
+                return False
+            return True
 
     def update_room(self, arn: str, **changes: Any) -> Room | None:
         with self._lock:
@@ -176,15 +303,14 @@ class Directory:
         attributes: Mapping[str, str] | None = None,
     ) -> ChatToken:
         now = self._clock()
-        expires = now + session_minutes * 60
         token = ChatToken(
             value=new_token(),
             room_arn=room.arn,
             user_id=user_id,
             capabilities=frozenset(capabilities),
             attributes=dict(attributes or {}),
-            token_expires=expires,
-            session_expires=expires,
+            token_expires=now + TOKEN_LIFETIME_S,
+            session_expires=now + session_minutes * self.session_minute_s,
         )
         with self._lock:
             self._drop_expired(now)
@@ -192,14 +318,25 @@ class Directory:
         return token
 
     def token(self, value: str) -> ChatToken | None:
-        """The token's grant, or None when it is unknown, expired or its room is gone."""
+        """The token's grant, or None when it is unknown, expired (or its session is already
+        over) or its room is gone."""
         now = self._clock()
         with self._lock:
             token = self._tokens.get(value)
-            if token is None or token.token_expires <= now or token.room_arn not in self._rooms:
+            if token is None or not token.usable(now) or token.room_arn not in self._rooms:
                 return None
             return token
 
+    def claim_token(self, value: str) -> ChatToken | None:
+        """The token's grant for a new connection; IVS accepts each token once."""
+        token = self.token(value)
+        with self._lock:
+            if token is None or value in self._claimed:
+                return None
+            self._claimed.add(value)
+            return token
+
     def _drop_expired(self, now: float) -> None:
-        for key in [k for k, t in self._tokens.items() if t.token_expires <= now]:
+        for key in [k for k, t in self._tokens.items() if not t.usable(now)]:
             del self._tokens[key]
+            self._claimed.discard(key)

@@ -37,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     replies = _replies()
     try:
         function = LocalFunction(
-            args.function, args.template, env=parse_pairs(args.env), log_stream=sys.stderr
+            args.function,
+            args.template,
+            env=parse_pairs(args.env),
+            log_stream=sys.stderr,
+            owns_process=True,
         )
     except Exception as exc:
         replies.write(

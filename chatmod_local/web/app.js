@@ -17,6 +17,10 @@ const els = {
   input: $('[data-testid="message-input"]'),
   send: $('[data-testid="send"]'),
   counter: $('[data-testid="counter"]'),
+  moderation: $('[data-testid="moderation-panel"]'),
+  refused: $('[data-testid="refused-list"]'),
+  secondOpinions: $('[data-testid="second-opinion-list"]'),
+  strikes: $('[data-testid="strike-list"]'),
 };
 
 const state = {
@@ -26,6 +30,8 @@ const state = {
   me: null, // {userId, role}
   bubbles: new Map(), // message id -> <li>
   pending: new Map(), // request id -> {li, typed}
+  canSend: false,
+  moderationTimer: null,
 };
 
 const ERROR_LABELS = {
@@ -72,8 +78,11 @@ function codePoints(text) {
 function updateCounter() {
   const max = state.config?.maximumMessageLength ?? 500;
   const used = codePoints(els.input.value);
-  els.counter.textContent = `${used} / ${max}`;
-  els.counter.classList.toggle('over', used > max);
+  const over = used > max;
+  els.counter.textContent = over ? `${used} / ${max}, ${used - max} too many` : `${used} / ${max}`;
+  els.counter.classList.toggle('over', over);
+  els.input.setAttribute('aria-invalid', String(over));
+  els.send.disabled = !state.canSend || over;
 }
 
 function bubble({ userId, text, mine }) {
@@ -81,7 +90,7 @@ function bubble({ userId, text, mine }) {
   li.dataset.testid = 'message';
   li.dataset.sender = userId;
   const who = el('div', 'who');
-  who.append(el('span', 'name', mine ? `${userId} (you)` : userId));
+  who.append(el('span', 'name', mine ? `${userId} (you)` : userId), el('time', 'sent'));
   const body = el('div', 'text', text);
   body.dataset.testid = 'message-text';
   li.append(who, body);
@@ -142,7 +151,9 @@ function onMessage(message) {
   }
   li.dataset.messageId = message.id;
   li.dataset.state = 'delivered';
-  li.title = message.sendTime.toLocaleTimeString();
+  const sent = li.querySelector('time.sent');
+  sent.dateTime = message.sendTime.toISOString();
+  sent.textContent = message.sendTime.toLocaleTimeString();
   state.bubbles.set(message.id, li);
   addModeratorActions(li, message);
 }
@@ -167,10 +178,78 @@ function setJoined(joined) {
   els.joinForm.querySelectorAll('input, select, button').forEach((node) => { node.disabled = joined; });
   els.leave.hidden = !joined;
   const canSend = joined && state.me?.role !== 'viewer';
+  state.canSend = canSend;
   els.input.disabled = !canSend;
-  els.send.disabled = !canSend;
+  updateCounter();
+  showModeration(joined && state.me?.role === 'moderator');
   els.input.placeholder = !joined ? 'Join to chat' : canSend ? 'Say something nice' : 'Viewers can read only';
   if (canSend) els.input.focus();
+}
+
+function scoreText(scores) {
+  return Object.entries(scores)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([label, score]) => `${label} ${score.toFixed(2)}`)
+    .join(', ');
+}
+
+function modItem(testid, parts) {
+  const li = el('li');
+  li.dataset.testid = testid;
+  for (const [className, text] of parts) if (text) li.append(el('div', className, text));
+  return li;
+}
+
+const SECOND_OPINION = { pending: 'second opinion pending', removed: 'removed after a second opinion', kept: 'kept after a second opinion' };
+
+function renderModeration(snapshot) {
+  const refused = snapshot.reviews.filter((r) => r.result === 'DENY');
+  els.refused.replaceChildren(...refused.map((r) => modItem('refused-item', [
+    ['who', `${r.userId}: ${r.reason}`],
+    ['typed', `“${r.typed}”`],
+    ['categories', r.categories.length ? `Categories: ${r.categories.join(', ')}` : ''],
+    ['scores', Object.keys(r.scores).length ? `Scores: ${scoreText(r.scores)}` : ''],
+  ])));
+  const opinions = snapshot.reviews.filter((r) => r.secondOpinion);
+  els.secondOpinions.replaceChildren(...opinions.map((r) => {
+    const li = modItem('second-opinion-item', [
+      ['who', `${r.userId}: ${SECOND_OPINION[r.secondOpinion]}`],
+      ['typed', `“${r.typed}”`],
+      ['scores', Object.keys(r.scores).length ? `Scores: ${scoreText(r.scores)}` : ''],
+    ]);
+    li.dataset.outcome = r.secondOpinion;
+    return li;
+  }));
+  els.strikes.replaceChildren(...Object.entries(snapshot.strikes).map(([user, count]) => {
+    const li = modItem('strike-item', [['who', `${user}: ${count} strike${count === 1 ? '' : 's'}`]]);
+    li.dataset.user = user;
+    li.dataset.count = String(count);
+    return li;
+  }));
+  for (const review of snapshot.reviews) {
+    const li = state.bubbles.get(review.messageId);
+    if (!li || !review.masked || li.querySelector('[data-testid="mask-reason"]')) continue;
+    const why = el('div', 'note', `Masked: typed “${review.typed}”${review.categories.length ? ` (${review.categories.join(', ')})` : ''}`);
+    why.dataset.testid = 'mask-reason';
+    li.append(why);
+  }
+}
+
+async function refreshModeration() {
+  try {
+    const response = await fetch('/api/moderation', { cache: 'no-store' });
+    if (response.ok) renderModeration(await response.json());
+  } catch (error) {
+    console.warn('moderation refresh failed', error);
+  }
+}
+
+function showModeration(visible) {
+  els.moderation.hidden = !visible;
+  clearInterval(state.moderationTimer);
+  state.moderationTimer = visible ? setInterval(refreshModeration, 1000) : null;
+  if (visible) refreshModeration();
 }
 
 async function fetchToken() {

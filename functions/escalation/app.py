@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -21,57 +21,70 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from chatmod.aws.wiring import build_actions, build_guard, build_ledger, build_scorer
+from chatmod.aws.policy_sources import policy_source
+from chatmod.aws.wiring import (
+    build_actions,
+    build_guard,
+    build_intents,
+    build_ledger,
+    build_scorer,
+)
 from chatmod.escalation import EscalationProcessor, EscalationResult, SecondOpinion, parse_record
-from chatmod.escalation.settings import EscalationSettings
-from chatmod.policy import PolicyFile, load_policy, parse_policy
+from chatmod.policy import PolicyFile
+from chatmod.policy_check import checked_policy
+from chatmod.policy_source import BundledPolicySource, LivePolicy
 from chatmod.settings import Settings
 
 SERVICE = "chatmod-escalation"
 NAMESPACE = "chatmod"
 
-settings = Settings.from_env()
-escalation_settings = EscalationSettings.from_env()
+settings = Settings.load()
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 tracer = Tracer(service=SERVICE)
 # A wholly failed batch is reported record by record too (same effect, clearer locally).
 batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
-_policy_cache: dict[str, PolicyFile] = {}
+
+def _reload_failed(message: str, error: BaseException) -> None:
+    logger.error(message, extra={"error": f"{type(error).__name__}: {error}"})
+    with single_metric(
+        name="PolicyReloadFailed", unit=MetricUnit.Count, value=1, namespace=NAMESPACE
+    ) as metric:
+        metric.add_dimension("service", SERVICE)
+
+
+# The same live source as the review function: checked in the background, a broken or
+# unreachable policy keeps the last good one (the bundled one until a first fetch works).
+POLICY: LivePolicy[PolicyFile] = LivePolicy(
+    policy_source(settings),  # bundled unless a file, SSM or AppConfig is set
+    checked_policy,
+    check_every_s=settings.policy_check_s,
+    on_failure=_reload_failed,
+)
+POLICY.start(None if isinstance(POLICY.source, BundledPolicySource) else BundledPolicySource())
 
 
 def current_policy() -> PolicyFile:
-    """The bundled or configured policy file; an SSM parameter is re-read every 5 minutes."""
-    if settings.policy_parameter:
-        from aws_lambda_powertools.utilities import parameters
-
-        text = str(parameters.get_parameter(settings.policy_parameter, max_age=300))
-        if text not in _policy_cache:
-            _policy_cache.clear()
-            _policy_cache[text] = parse_policy(text, f"SSM parameter {settings.policy_parameter}")
-        return _policy_cache[text]
-    if "file" not in _policy_cache:
-        _policy_cache["file"] = load_policy(settings.policy_file)
-    return _policy_cache["file"]
+    """The policy in use now (never waits for a fetch)."""
+    return POLICY.current()
 
 
 def _load_scorer() -> SecondOpinion | None:
     try:
-        return build_scorer(escalation_settings)
+        return build_scorer(settings)
     except Exception:  # strikes still work; second-opinion records fail and are retried
         logger.exception(
             "second-opinion scorer unavailable",
-            extra={"scorer": escalation_settings.second_opinion},
+            extra={"scorer": settings.second_opinion},
         )
         metrics.add_metric(name="SecondOpinionUnavailable", unit=MetricUnit.Count, value=1)
         return None
 
 
-current_policy()  # a broken policy fails the cold start, not a live record
-LEDGER = build_ledger(escalation_settings)
-GUARD = build_guard(escalation_settings)
-ACTIONS = build_actions(escalation_settings)
+LEDGER = build_ledger(settings)
+GUARD = build_guard(settings)
+ACTIONS = build_actions(settings)
 SCORER = _load_scorer()
 PROCESSOR = EscalationProcessor(
     current_policy,
@@ -79,7 +92,9 @@ PROCESSOR = EscalationProcessor(
     ACTIONS,
     GUARD,
     SCORER,
-    confirm_threshold=escalation_settings.confirm_threshold,
+    confirm_threshold=settings.confirm_threshold,
+    intents=build_intents(settings),
+    disconnect_timeout_ms=getattr(ACTIONS, "call_timeout_ms", 30_000),
 )
 
 

@@ -1,27 +1,44 @@
 """IVS Chat message review handler: adapts the Lambda event to chatmod's reviewer.
 
-Everything expensive (policy compile, model load, warm-up) happens at init, outside the
-200 ms window IVS gives each message. Every invocation returns a valid response: a bad
-event or an internal error yields the configured fail-mode result, logged and counted.
+IVS's 200 ms include Lambda init, so import does only what the first answer needs: settings,
+the policy compiled into a rules-only reviewer. A background thread then loads the model (and
+swaps in a reviewer that uses it), creates the escalation sender and reads the IP hash key.
+Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
+queued for the second opinion, so the model still sees every delivered message.
+
+Each review has an internal deadline (``chatmod.deadline``): 150 ms from invocation start, or
+sooner when the Lambda context has less left. A stage that no longer fits is skipped (the model:
+the rules answer alone; attribution: the message goes out with its gray zone), counted as
+``DeadlineAnswer`` by stage and queued for the second opinion, so IVS never times out.
+
+The policy is live (``chatmod.policy_source``): a changed SSM parameter or AppConfig profile
+is fetched, compiled and warmed in the background and swapped in when ready; a failure keeps
+the last good policy (``PolicyReloadFailed``), never the fail mode. Every invocation returns a
+valid response: a bad event or an internal error yields the configured fail-mode result,
+logged and counted.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from chatmod.audit import audit_record
+from chatmod.audit import IpHasher, audit_record
+from chatmod.aws.policy_sources import policy_source
 from chatmod.contract import ReviewRequest
-from chatmod.escalation.settings import EscalationSettings
+from chatmod.deadline import Deadline, invocation_deadline
+from chatmod.escalation.recent import RecentMessages
 from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
 from chatmod.pipeline import Review, Reviewer, load_model_from_settings
 from chatmod.policy import parse_policy, with_max_length
+from chatmod.policy_source import BundledPolicySource, LivePolicy
 from chatmod.settings import Settings
 
 SERVICE = "chatmod-review"
@@ -29,52 +46,100 @@ SERVICE = "chatmod-review"
 # mark, keeping room for the response, the audit line and the metrics flush.
 ESCALATION_DEADLINE_MS = 150.0
 NAMESPACE = "chatmod"
+MAX_DEFERRED_ESCALATIONS = 500  # records kept while the sender is being created
+# True once the queue setting turns out not to be a queue URL (escalations off on purpose).
+ESCALATIONS_OFF = False
 
-settings = Settings.from_env()
+settings, SETTINGS_ERRORS = Settings.load_tolerant()
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 tracer = Tracer(service=SERVICE)
+for _error in SETTINGS_ERRORS:
+    logger.error("invalid setting ignored, its default is used", extra={"setting": _error})
 
 
-def _load_model() -> Any:
+def _count_now(name: str) -> None:
+    """A metric written at once (background work has no invocation flush to ride on)."""
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as m:
+        m.add_dimension("service", SERVICE)
+
+
+SECOND_OPINION = settings.second_opinion != "none"
+# Each sender's last delivered messages per room, sent as context with a second opinion.
+RECENT = RecentMessages()
+
+
+class LiveReviewer(NamedTuple):
+    """A warmed reviewer and whether the model scores its messages."""
+
+    reviewer: Reviewer
+    scored: bool
+
+
+MODEL: Any = None  # set by the background start once loaded
+MODEL_LOADING = settings.model_backend != "none"
+
+
+def _build(text: str, origin: str) -> LiveReviewer:
+    """Parse, compile every room and warm up: raises before anything is swapped in."""
+    model = MODEL
+    policy = with_max_length(parse_policy(text, origin), settings.max_length)
+    reviewer = Reviewer(policy, model)
+    reviewer.warm()
+    return LiveReviewer(reviewer, scored=model is not None)
+
+
+def _reload_failed(message: str, error: BaseException) -> None:
+    logger.error(message, extra={"error": f"{type(error).__name__}: {error}"})
+    _count_now("PolicyReloadFailed")
+
+
+def _reloaded(origin: str) -> None:
+    logger.info("policy in use", extra={"policy_source": origin})
+
+
+POLICY: LivePolicy[LiveReviewer] = LivePolicy(
+    policy_source(settings),  # bundled unless a file, SSM or AppConfig is set
+    _build,
+    check_every_s=settings.policy_check_s,
+    on_failure=_reload_failed,
+    on_reload=_reloaded,
+)
+_source = POLICY.source
+POLICY.start(fallback=None if isinstance(_source, BundledPolicySource) else BundledPolicySource())
+
+SENDER: Any = None  # the escalation sender, once the background start has made it
+_deferred: list[Any] = []
+_deferred_lock = threading.Lock()
+IP_HASHER = IpHasher.for_instance()  # replaced by the stack's key once it is read
+
+
+def use_model(model: Any) -> None:
+    """Puts a loaded model to work: a reviewer that uses it replaces the rules-only one."""
+    global MODEL, MODEL_LOADING
+    MODEL = model
+    POLICY.rebuild()
+    MODEL_LOADING = False
+
+
+def _load_model() -> None:
     try:
-        return load_model_from_settings(settings)
+        model = load_model_from_settings(settings)
     except Exception:  # the rules still protect the room; the error is loud in logs and metrics
         logger.exception("toxicity model unavailable; reviewing with rules only")
-        with single_metric(
-            name="ModelUnavailable", unit=MetricUnit.Count, value=1, namespace=NAMESPACE
-        ) as m:
-            m.add_dimension("service", SERVICE)
-        return None
+        _count_now("ModelUnavailable")
+        global MODEL_LOADING
+        MODEL_LOADING = False
+        return
+    use_model(model)
 
 
-def _policy_text_from_parameter() -> str | None:
-    if not settings.policy_parameter:
-        return None
-    from aws_lambda_powertools.utilities import parameters
+def _make_sender() -> Any:
+    """An SQS sender when CHATMOD_ESCALATION_QUEUE_URL is set (None otherwise).
 
-    return str(parameters.get_parameter(settings.policy_parameter, max_age=300))
-
-
-def _build_reviewer(policy_text: str | None) -> Reviewer:
-    if policy_text is None:
-        reviewer = Reviewer.from_settings(settings, MODEL)
-    else:
-        policy = parse_policy(policy_text, f"SSM parameter {settings.policy_parameter}")
-        reviewer = Reviewer(with_max_length(policy, settings.max_length), MODEL)
-    reviewer.warm()
-    return reviewer
-
-
-MODEL = _load_model()
-_policy_text = _policy_text_from_parameter()
-REVIEWER = _build_reviewer(_policy_text)
-
-
-def _escalation_sender() -> Any:
-    """An SQS sender made at init when CHATMOD_ESCALATION_QUEUE_URL is set (None otherwise).
-
-    A misconfigured sender turns escalations off, loudly; it never stops reviews.
+    Region and endpoint come from the settings read at init, not from the environment of this
+    background moment. A misconfigured sender never stops reviews; every record it would have
+    sent is then logged and counted as dropped (``_drop``).
     """
     url = settings.escalation_queue_url
     if not url:
@@ -82,30 +147,82 @@ def _escalation_sender() -> Any:
     from chatmod.aws.sqs_sender import EscalationSender, is_queue_url
 
     if not is_queue_url(url):
+        global ESCALATIONS_OFF
+        ESCALATIONS_OFF = True  # set on purpose (a local placeholder): nothing is dropped
         logger.warning("not a queue URL; escalations are off", extra={"queue_url": url})
         return None
     try:
-        timeout_ms = EscalationSettings.from_env().send_timeout_ms
-        return EscalationSender.create(url, timeout_ms)
+        return EscalationSender.create(
+            url,
+            settings.send_timeout_ms,
+            region=settings.aws_region,
+            endpoint_url=settings.sqs_endpoint_url,
+        )
     except Exception:
         logger.exception("escalation sender not created; escalations are off")
-        metrics.add_metric(name="EscalationSendFailed", unit=MetricUnit.Count, value=1)
+        _count_now("EscalationSendFailed")
         return None
 
 
-SENDER = _escalation_sender()
+def _drop(record: Any, reason: str, *, in_invocation: bool = True) -> None:
+    """A record that should have been queued and was not: never silently."""
+    logger.error(
+        "escalation dropped",
+        extra={"message_id": record.message_id, "kind": record.kind, "reason": reason},
+    )
+    if in_invocation:
+        metrics.add_metric(name="EscalationDropped", unit=MetricUnit.Count, value=1)
+    else:
+        _count_now("EscalationDropped")
 
 
-def _current_reviewer() -> Reviewer:
-    """Picks up a changed policy parameter (cached 5 minutes) without a redeploy."""
-    global REVIEWER, _policy_text
-    if settings.policy_parameter:
-        text = _policy_text_from_parameter()
-        if text != _policy_text:
-            REVIEWER = _build_reviewer(text)
-            _policy_text = text
-            logger.info("policy reloaded", extra={"parameter": settings.policy_parameter})
-    return REVIEWER
+def _start_sender() -> None:
+    global SENDER
+    sender = _make_sender()
+    with _deferred_lock:
+        SENDER = sender
+        waiting, _deferred[:] = list(_deferred), []
+    for record in waiting:
+        if sender is None:
+            if not ESCALATIONS_OFF:
+                _drop(record, "no escalation sender", in_invocation=False)
+            continue
+        try:
+            sender.send(record)
+        except Exception:
+            logger.exception(
+                "deferred escalation not sent", extra={"message_id": record.message_id}
+            )
+            _count_now("EscalationSendFailed")
+
+
+def _read_ip_key() -> None:
+    global IP_HASHER
+    secret = settings.ip_hash_secret
+    if not secret:
+        return
+    from chatmod.aws.secrets import is_secret_arn, read_ip_hash_key
+
+    if not is_secret_arn(secret):
+        logger.warning("not a secret ARN; IP hashes use a key of this instance only")
+        return
+    try:
+        IP_HASHER = IpHasher(read_ip_hash_key(secret), "stack")
+    except Exception:
+        logger.exception("IP hash key not read; IP hashes use a key of this instance only")
+        _count_now("IpHashKeyUnavailable")
+
+
+def _background_start() -> None:
+    """Everything the first answer can do without, most useful first."""
+    if MODEL_LOADING:
+        _load_model()
+    _start_sender()
+    _read_ip_key()
+
+
+STARTUP = threading.Thread(target=_background_start, name="chatmod-startup", daemon=True)
+STARTUP.start()
 
 
 def _record(review: Review) -> None:
@@ -116,7 +233,7 @@ def _record(review: Review) -> None:
             review.request,
             decision,
             review.elapsed_ms,
-            ip_salt=settings.ip_hash_salt,
+            ip_hasher=IP_HASHER,
             include_content=settings.log_content,
         ),
     )
@@ -136,7 +253,9 @@ def _fail(event: Any, kind: str) -> dict[str, Any]:
     metrics.add_dimension("Result", "FAILMODE")
     metrics.add_metric(name="FailMode", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name=f"FailMode_{kind}", unit=MetricUnit.Count, value=1)
-    return fail_response(event, settings.fail_mode, REVIEWER.policy.defaults.max_length)
+    return fail_response(
+        event, settings.fail_mode, POLICY.current().reviewer.policy.defaults.max_length
+    )
 
 
 @tracer.capture_lambda_handler(capture_response=False)
@@ -154,10 +273,16 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         )
         return _fail(event, "InvalidEvent")
     try:
-        review = _current_reviewer().review(request)
+        live = POLICY.current()
+        unscored = not live.scored and MODEL_LOADING
+        deadline = invocation_deadline(started, _remaining_ms(context))
+        review = live.reviewer.review(request, deadline=deadline)
         response = review.response.to_ivs()
         _record(review)
-        escalate(review, started)
+        if unscored:
+            metrics.add_metric(name="RulesOnlyAnswers", unit=MetricUnit.Count, value=1)
+        _count_deadline_answer(deadline, review)
+        escalate(live.reviewer, review, started, unscored=unscored or deadline.cut == "model")
     except Exception:
         logger.exception(
             "review failed; answering with the fail mode",
@@ -172,23 +297,60 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
     return response
 
 
-def escalate(review: Review, started: float) -> None:
+def _remaining_ms(context: Any) -> int | None:
+    """The Lambda context's time left (None for a caller that passes no real context)."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return int(remaining()) if callable(remaining) else None
+
+
+def _count_deadline_answer(deadline: Deadline, review: Review) -> None:
+    """An answer that skipped a stage for want of time; the second opinion gets the message
+    (a skipped model: queued as unscored; a skipped attribution: its gray zone)."""
+    if deadline.cut is None:
+        return
+    logger.warning(
+        "review cut short by the deadline",
+        extra={"message_id": review.request.message_id, "stage": deadline.cut},
+    )
+    with single_metric(
+        name="DeadlineAnswer", unit=MetricUnit.Count, value=1, namespace=NAMESPACE
+    ) as metric:
+        metric.add_dimension("Stage", deadline.cut)
+
+
+def escalate(reviewer: Reviewer, review: Review, started: float, *, unscored: bool = False) -> None:
     """Hands decisions that deserve follow-up to the escalation queue (no-op when unset).
 
     Waits for the send only until ``ESCALATION_DEADLINE_MS`` after ``started`` (a
     ``perf_counter`` reading at the start of the invocation), so the answer still reaches IVS
-    within its 200 ms. Never raises: a failed or late send is logged and counted, and the
-    decision stands.
+    within its 200 ms. Before the background start has made the sender, records wait for it.
+    Never raises: a failed or late send is logged and counted, and the decision stands.
     """
-    if SENDER is None:
+    if not settings.escalation_queue_url or ESCALATIONS_OFF:
         return
     try:
-        policy = REVIEWER.room(review.request.room_arn).policy.escalation
-        record = escalation_record(review.request, review.decision, policy, int(time.time() * 1000))
+        policy = reviewer.room(review.request.room_arn).policy.escalation
+        now_ms = int(time.time() * 1000)
+        follow_up = policy.enabled and policy.second_opinion
+        context = _context_then_remember(review, now_ms) if follow_up else ()
+        record = escalation_record(
+            review.request,
+            review.decision,
+            policy,
+            now_ms,
+            unscored=unscored,
+            second_opinion=SECOND_OPINION,
+            context=context,
+        )
         if record is None:
             return
+        with _deferred_lock:
+            sender = SENDER
+            if sender is None:
+                _defer_or_drop(record)
+                return
         left_ms = ESCALATION_DEADLINE_MS - (time.perf_counter() - started) * 1000
-        if SENDER.send_within(record, left_ms / 1000) == "late":
+        if sender.send_within(record, left_ms / 1000) == "late":
             logger.warning(
                 "escalation send still running at the deadline; answering IVS first",
                 extra={"message_id": review.request.message_id, "kind": record.kind},
@@ -199,6 +361,29 @@ def escalate(review: Review, started: float) -> None:
     except Exception:
         logger.exception("escalation not sent", extra={"message_id": review.request.message_id})
         metrics.add_metric(name="EscalationSendFailed", unit=MetricUnit.Count, value=1)
+
+
+def _defer_or_drop(record: Any) -> None:
+    """No sender yet: wait for the background start, or count the record as dropped."""
+    if not STARTUP.is_alive():
+        _drop(record, "no escalation sender")
+    elif len(_deferred) >= MAX_DEFERRED_ESCALATIONS:
+        _drop(record, "too many records waiting for the sender")
+    else:
+        _deferred.append(record)
+        metrics.add_metric(name="EscalationDeferred", unit=MetricUnit.Count, value=1)
+
+
+def _context_then_remember(review: Review, now_ms: int) -> tuple[str, ...]:
+    """The sender's messages delivered here before this one; this one joins them if delivered."""
+    if not SECOND_OPINION:
+        return ()
+    request = review.request
+    room, user = request.room_arn, request.sender.user_id
+    context = RECENT.context(room, user, now_ms)
+    if review.decision.result == "ALLOW":
+        RECENT.remember(room, user, review.decision.content, now_ms)
+    return context
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)

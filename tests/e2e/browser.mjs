@@ -2,8 +2,11 @@
 // one of them a moderator. Usage: node browser.mjs '<config JSON>'. Prints what each page
 // shows as one JSON object (tests/e2e/test_browser.py asserts on it) and saves screenshots.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const cfg = JSON.parse(process.argv[2]);
 const tag = Math.random().toString(36).slice(2, 6);
@@ -49,6 +52,41 @@ async function view(page) {
   }));
 }
 
+/** axe-core's serious and critical WCAG 2 A/AA violations on the page as it is now. */
+async function accessibility(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function narrow(browser) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(cfg.url);
+  await page.locator('body[data-ready="true"]').waitFor(WAIT);
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const favicon = (await page.request.get(new URL('/favicon.ico', cfg.url).href)).status();
+  const names = await page.evaluate(() => ({
+    message: document.querySelector('#message').labels[0]?.textContent ?? null,
+    statusRole: document.querySelector('[data-testid="status"]').getAttribute('role'),
+  }));
+  await context.close();
+  return { sideways, favicon, names };
+}
+
+async function panel(page) {
+  return page.evaluate(() => ({
+    hidden: document.querySelector('[data-testid="moderation-panel"]').hidden,
+    refused: [...document.querySelectorAll('[data-testid="refused-item"]')].map((li) => li.textContent),
+    secondOpinions: [...document.querySelectorAll('[data-testid="second-opinion-item"]')].map((li) => ({ outcome: li.dataset.outcome, text: li.textContent })),
+    strikes: Object.fromEntries([...document.querySelectorAll('[data-testid="strike-item"]')].map((li) => [li.dataset.user, Number(li.dataset.count)])),
+    maskReasons: [...document.querySelectorAll('[data-testid="mask-reason"]')].map((n) => n.textContent),
+  }));
+}
+
 async function run() {
   const browser = await chromium.launch({ executablePath: cfg.chromium, args: ARGS, headless: true });
   try {
@@ -57,6 +95,12 @@ async function run() {
     const a = await join(browser, alice, 'chatter');
     const b = await join(browser, bob, 'moderator');
     const steps = {};
+    steps.layout = await narrow(browser);
+
+    const max = Number((await a.getByTestId('counter').textContent()).split('/')[1]);
+    await a.getByTestId('message-input').fill('x'.repeat(max + 1));
+    steps.sendDisabledOverLimit = await a.getByTestId('send').isDisabled();
+    await a.getByTestId('message-input').fill('');
 
     await say(a, 'hello from the browser');
     await message(b, 'hello from the browser', 'delivered').waitFor(WAIT);
@@ -81,6 +125,12 @@ async function run() {
     await message(a, cfg.strikeText, 'denied').waitFor(WAIT);
     await a.locator('[data-testid="status"][data-state="disconnected"]').waitFor(WAIT);
     await b.getByTestId('user-disconnected').waitFor(WAIT);
+    await b.locator(`[data-testid="strike-item"][data-user="${alice}"][data-count="2"]`).waitFor(WAIT);
+    await b.locator('[data-testid="second-opinion-item"][data-outcome="removed"]').waitFor(WAIT);
+    await b.getByTestId('mask-reason').first().waitFor(WAIT);
+    steps.panel = await panel(b);
+    steps.chatterPanelHidden = await a.getByTestId('moderation-panel').isHidden();
+    steps.accessibility = { chatter: await accessibility(a), moderator: await accessibility(b) };
 
     const outDir = path.resolve(cfg.artifacts);
     mkdirSync(outDir, { recursive: true });

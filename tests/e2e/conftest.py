@@ -44,7 +44,7 @@ def read_ready_line(process: subprocess.Popen[str], timeout_s: float) -> dict[st
             line = process.stdout.readline()
             if not line:
                 break
-            if line.startswith("{"):
+            if line.startswith('{"ready"'):  # the functions may log JSON lines too
                 ready: dict[str, Any] = json.loads(line)
                 return ready
     finally:
@@ -82,7 +82,7 @@ def start_room(name: str, options: list[str]) -> Iterator[dict[str, Any]]:
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={"AWS_DEFAULT_REGION": "us-east-1", **os.environ, "PYTHONUNBUFFERED": "1"},
         )
         try:
             ready = read_ready_line(process, READY_TIMEOUT_S)
@@ -95,22 +95,37 @@ def start_room(name: str, options: list[str]) -> Iterator[dict[str, Any]]:
             stop(process)
 
 
+def keyword_room_options(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The e2e policy and the keyword model (deterministic gray zone)."""
+    model_dir = write_keyword_model(tmp_path_factory.mktemp("model"), {GRAY_WORD: {"insult": 0.8}})
+    return [
+        "--policy", str(E2E / "policy.yaml"),
+        "--visibility-timeout", "1",
+        "--env",
+        f"CHATMOD_MODEL_DIR={model_dir}",
+        f"CHATMOD_SECOND_OPINION_MODEL_DIR={model_dir}",
+        f"CHATMOD_SECOND_OPINION_CONFIRM={CONFIRM_THRESHOLD}",
+        "CHATMOD_LOG_CONTENT=true",
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The room with the e2e policy and the keyword model (deterministic gray zone)."""
-    model_dir = write_keyword_model(tmp_path_factory.mktemp("model"), {GRAY_WORD: {"insult": 0.8}})
+    yield from start_room("room", keyword_room_options(tmp_path_factory))
+
+
+SESSION_MINUTE_S = 1  # the short-session room's minute of sessionDurationInMinutes, in seconds
+
+
+@pytest.fixture(scope="session")
+def short_session_room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The keyword room where a minute of session lasts a second, so a session ends in a test;
+    tokens still expire a minute after they are made, as in IVS."""
+    options = keyword_room_options(tmp_path_factory)
     yield from start_room(
-        "room",
-        [
-            "--policy", str(E2E / "policy.yaml"),
-            "--visibility-timeout", "1",
-            "--env",
-            f"CHATMOD_MODEL_DIR={model_dir}",
-            f"CHATMOD_SECOND_OPINION_MODEL_DIR={model_dir}",
-            f"CHATMOD_SECOND_OPINION_CONFIRM={CONFIRM_THRESHOLD}",
-            "CHATMOD_LOG_CONTENT=true",
-        ],
-    )  # fmt: skip
+        "short-session-room", ["--session-minute-seconds", str(SESSION_MINUTE_S), *options]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -119,28 +134,75 @@ def shipped_room() -> Iterator[dict[str, Any]]:
     yield from start_room("shipped-room", [])
 
 
+WEBSOCKETS = ("ws", "builtin")  # the `ws` package, and Node's own WebSocket (undici)
+
+
 def node() -> str:
     found = shutil.which("node")
     if found is None:
-        pytest.fail("node is not installed")
+        pytest.fail("node is not installed (Node 20 or newer)")
     return found
 
 
-def run_node(script: str, *args: str, timeout_s: float = 90) -> dict[str, Any]:
+def node_major() -> int:
+    version = subprocess.run(
+        [node(), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    return int(version.strip().lstrip("v").split(".")[0])
+
+
+def node_command(script: str, args: tuple[str, ...], websocket: str) -> list[str]:
+    """Node 22+ has a global WebSocket; Node 20 needs --experimental-websocket for it."""
+    flags = ["--experimental-websocket"] if websocket == "builtin" and node_major() < 22 else []
+    return [node(), *flags, str(E2E / script), *args]
+
+
+def node_env(websocket: str) -> dict[str, str]:
+    return {**os.environ, "CHATMOD_E2E_WEBSOCKET": websocket}
+
+
+def result_of(script: str, stdout: str, stderr: str, returncode: int) -> dict[str, Any]:
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    assert lines, f"{script} printed no result (exit {returncode}):\n{stderr[-4000:]}"
+    result: dict[str, Any] = json.loads(lines[-1])
+    assert "error" not in result, f"{script} failed: {result['error']}\n{stderr[-4000:]}"
+    assert returncode == 0, stderr[-4000:]
+    return result
+
+
+def run_node(
+    script: str, *args: str, websocket: str = "ws", timeout_s: float = 90
+) -> dict[str, Any]:
     """Runs a Node script from tests/e2e and returns the JSON object it printed last."""
     completed = subprocess.run(
-        [node(), str(E2E / script), *args],
+        node_command(script, args, websocket),
         cwd=ROOT,
+        env=node_env(websocket),
         capture_output=True,
         text=True,
         timeout=timeout_s,
         check=False,
     )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    assert lines, (
-        f"{script} printed no result (exit {completed.returncode}):\n{completed.stderr[-4000:]}"
-    )
-    result: dict[str, Any] = json.loads(lines[-1])
-    assert "error" not in result, f"{script} failed: {result['error']}\n{completed.stderr[-4000:]}"
-    assert completed.returncode == 0, completed.stderr[-4000:]
-    return result
+    return result_of(script, completed.stdout, completed.stderr, completed.returncode)
+
+
+def run_node_each_websocket(
+    script: str, *args: str, timeout_s: float = 120
+) -> dict[str, dict[str, Any]]:
+    """The same script under every WebSocket at once (for scenarios that mostly wait)."""
+    running = {
+        websocket: subprocess.Popen(
+            node_command(script, args, websocket),
+            cwd=ROOT,
+            env=node_env(websocket),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for websocket in WEBSOCKETS
+    }
+    results = {}
+    for websocket, process in running.items():
+        stdout, stderr = process.communicate(timeout=timeout_s)
+        results[websocket] = result_of(script, stdout, stderr, process.returncode)
+    return results

@@ -1,9 +1,68 @@
 // Helpers around the unmodified amazon-ivs-chat-messaging SDK, for the end-to-end scenarios.
-// Node 20 has no global WebSocket by default: the SDK gets the `ws` package's, as its docs suggest.
-import WebSocket from 'ws';
+// CHATMOD_E2E_WEBSOCKET picks the WebSocket the SDK gets: `builtin` is Node's own (undici; Node 20
+// needs --experimental-websocket, Node 22+ has it), `ws` the package the SDK's docs suggest.
+import WS from 'ws';
 import { ChatRoom } from 'amazon-ivs-chat-messaging';
 
-globalThis.WebSocket = WebSocket;
+export const WEBSOCKET = process.env.CHATMOD_E2E_WEBSOCKET ?? 'ws';
+if (WEBSOCKET !== 'ws' && (WEBSOCKET !== 'builtin' || typeof globalThis.WebSocket !== 'function')) {
+  throw new Error(`no WebSocket for CHATMOD_E2E_WEBSOCKET=${WEBSOCKET} (Node 20: --experimental-websocket)`);
+}
+
+/** Every socket the SDK opens: the token it offered, whether it opened, the ERROR frames it got
+ * and how it closed. What a client can tell from the wire, beside what the SDK reports; the SDK
+ * itself is untouched, it only gets this subclass as its WebSocket (listeners are added, never
+ * replaced, so it sees every event as it would without them). */
+export const sockets = [];
+
+function recorded(Base) {
+  return class RecordedWebSocket extends Base {
+    constructor(url, protocols, ...rest) {
+      super(url, protocols, ...rest);
+      const record = { token: protocols, opened: false, errors: [], close: null };
+      sockets.push(record);
+      this.addEventListener('open', () => { record.opened = true; });
+      this.addEventListener('message', (event) => {
+        let frame;
+        try {
+          frame = JSON.parse(String(event.data));
+        } catch {
+          return;
+        }
+        if (frame.Type === 'ERROR') {
+          record.errors.push({ code: frame.ErrorCode, message: frame.ErrorMessage, requestId: frame.RequestId ?? null });
+        }
+      });
+      this.addEventListener('close', (event) => {
+        record.close = { code: event.code, reason: event.reason, wasClean: event.wasClean };
+      });
+    }
+  };
+}
+globalThis.WebSocket = recorded(WEBSOCKET === 'ws' ? WS : globalThis.WebSocket);
+
+/** Opens a plain `ws` socket with `token` outside the SDK: 'open', or the handshake's HTTP status. */
+export function tryToken(url, token, timeoutMs = 5000) {
+  return new Promise((resolve) => {
+    const socket = new WS(url, token);
+    const timer = setTimeout(() => { socket.terminate(); resolve('no answer'); }, timeoutMs);
+    socket.on('open', () => { clearTimeout(timer); socket.close(1000); resolve('open'); });
+    socket.on('unexpected-response', (request, response) => {
+      clearTimeout(timer);
+      resolve(response.statusCode);
+      request.destroy();
+    });
+    socket.on('error', () => {});
+  });
+}
+
+// The room takes only boto3-shaped control-plane requests: JSON and a SigV4-shaped header
+// (the signature is not checked, so a fixed one serves).
+const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+const API_HEADERS = {
+  'content-type': 'application/json',
+  authorization: `AWS4-HMAC-SHA256 Credential=local/${day}/us-east-1/ivschat/aws4_request, SignedHeaders=content-type;host, Signature=${'0'.repeat(64)}`,
+};
 
 const quietLogger = {
   debug() {},
@@ -13,11 +72,11 @@ const quietLogger = {
 };
 
 /** What an application backend does: CreateChatToken on the control plane. */
-export async function createToken(cfg, userId, capabilities = [], roomArn = cfg.roomArn) {
+export async function createToken(cfg, userId, capabilities = [], roomArn = cfg.roomArn, extra = {}) {
   const response = await fetch(`${cfg.endpointUrl}/CreateChatToken`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ roomIdentifier: roomArn, userId, capabilities, attributes: { displayName: userId } }),
+    headers: API_HEADERS,
+    body: JSON.stringify({ roomIdentifier: roomArn, userId, capabilities, attributes: { displayName: userId }, ...extra }),
   });
   if (!response.ok) throw new Error(`CreateChatToken ${response.status}: ${await response.text()}`);
   return response.json();
@@ -26,7 +85,7 @@ export async function createToken(cfg, userId, capabilities = [], roomArn = cfg.
 export async function controlPlane(cfg, operation, body) {
   const response = await fetch(`${cfg.endpointUrl}/${operation}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: API_HEADERS,
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -48,10 +107,15 @@ export async function waitFor(what, predicate, timeoutMs = 10000) {
   }
 }
 
-/** A connected SDK client that records everything the room sends it. */
+/** A connected SDK client that records everything the room sends it. `tokenExtra` is added to
+ * each CreateChatToken request; a function gets the number of tokens fetched so far. */
 export class Client {
-  constructor(cfg, userId, capabilities, roomArn = cfg.roomArn) {
+  constructor(cfg, userId, capabilities, roomArn = cfg.roomArn, tokenExtra = {}) {
     this.userId = userId;
+    this.connects = 0; // more than one: the SDK reconnected
+    this.connecting = 0; // 'connecting' events: the first connect, then each reconnect
+    this.tokens = []; // what the token provider handed the SDK, in order
+    this.errors = [];
     this.messages = [];
     this.deletes = [];
     this.disconnects = [];
@@ -59,7 +123,12 @@ export class Client {
     this.closed = null;
     this.room = new ChatRoom({
       regionOrUrl: cfg.messagingUrl,
-      tokenProvider: () => createToken(cfg, userId, capabilities, roomArn),
+      tokenProvider: async () => {
+        const extra = typeof tokenExtra === 'function' ? tokenExtra(this.tokens.length) : tokenExtra;
+        const token = await createToken(cfg, userId, capabilities, roomArn, extra);
+        this.tokens.push(token);
+        return token;
+      },
     });
     this.room.logger = quietLogger;
     this.room.logLevel = 'error';
@@ -68,6 +137,14 @@ export class Client {
     this.room.addListener('userDisconnect', (e) => this.disconnects.push(e));
     this.room.addListener('event', (e) => this.events.push(e));
     this.room.addListener('disconnect', (reason) => { this.closed = reason; });
+    this.room.addListener('connect', () => { this.connects += 1; });
+    this.room.addListener('connecting', () => { this.connecting += 1; });
+  }
+
+  /** The sockets the SDK opened for this client, in order (matched by the token they offered). */
+  sockets() {
+    const mine = new Set(this.tokens.map((t) => t.token));
+    return sockets.filter((s) => mine.has(s.token));
   }
 
   async connect(timeoutMs = 10000) {
@@ -121,13 +198,13 @@ export async function main(scenarios) {
   }
   const cfg = JSON.parse(cfgJson);
   const clients = [];
-  const open = async (userId, capabilities, roomArn) => {
-    const client = new Client(cfg, userId, capabilities, roomArn);
+  const open = async (userId, capabilities, roomArn, tokenExtra) => {
+    const client = new Client(cfg, userId, capabilities, roomArn, tokenExtra);
     clients.push(client);
     return client.connect();
   };
   try {
-    const result = await scenario(cfg, open);
+    const result = { websocket: WEBSOCKET, ...(await scenario(cfg, open)) };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exitCode = 0;
   } catch (error) {

@@ -2,7 +2,7 @@
 // Usage: node sdk_scenarios.mjs <scenario> '<room config JSON>'; prints one JSON object that
 // tests/e2e/test_sdk.py asserts on (what each client saw, and each request's answer).
 import { DeleteMessageRequest, DisconnectUserRequest, SendMessageRequest } from 'amazon-ivs-chat-messaging';
-import { controlPlane, main, sleep, waitFor } from './sdk_client.mjs';
+import { controlPlane, main, sleep, tryToken, waitFor } from './sdk_client.mjs';
 
 const tag = Math.random().toString(36).slice(2, 8);
 
@@ -21,9 +21,11 @@ function failure(answer) {
   return answer.ok ? { ok: true } : { ok: false, code: answer.error.errorCode, message: answer.error.errorMessage };
 }
 
-/** A message every reader gets after `marker` proves earlier frames to them were not dropped. */
+/** A message every reader gets after `marker` proves earlier frames to them were not dropped.
+ * Plain words only: the shipped room reviews it with the real model, and a random tag beside a
+ * rare word can read as toxic to it. */
 async function fence(sender, readers, label) {
-  const text = `fence ${label} ${tag}`;
+  const text = `end of the ${label} messages`;
   const answer = await sender.attempt(new SendMessageRequest(text));
   if (!answer.ok) throw new Error(`fence message refused: ${answer.error.errorMessage}`);
   for (const reader of readers) {
@@ -53,8 +55,7 @@ const scenarios = {
   async shipped(cfg, open) {
     const alice = await open(`alice-${tag}`, ['SEND_MESSAGE']);
     const bob = await open(`bob-${tag}`, ['SEND_MESSAGE']);
-    const texts = ['gg wp everyone', "I'm a gay man and I love this stream", 'kill the boss first',
-      'that boss fight was fucking brutal', 'i will find you and hurt you', 'shut up you stup1d b1tch'];
+    const texts = cfg.texts;
     const answers = [];
     for (const text of texts) answers.push(await alice.attempt(new SendMessageRequest(text)));
     await fence(alice, [alice, bob], 'shipped');
@@ -82,7 +83,8 @@ const scenarios = {
     const kicked = await mod.attempt(new DisconnectUserRequest(alice.userId, 'Spamming'), 'disconnectUser');
     const bobDisconnect = await waitFor('bob to get userDisconnect', () => bob.disconnects.find((d) => d.userId === alice.userId));
     await waitFor('alice to be disconnected', () => alice.closed);
-    await sleep(100);
+    await sleep(1500); // long enough for a reconnect to show
+
     return {
       alice: alice.userId,
       forbidden: { aliceDelete: failure(aliceDelete), aliceDisconnect: failure(aliceDisconnect), viewerSend: failure(viewerSend) },
@@ -93,7 +95,35 @@ const scenarios = {
       aliceSawOwnDisconnect: alice.disconnects.some((d) => d.userId === alice.userId),
       aliceClosed: alice.closed,
       aliceState: alice.room.state,
+      aliceConnects: alice.connects,
       bobState: bob.room.state,
+    };
+  },
+
+  /** Ivy's first session runs out (the room runs a minute of session in a second); later tokens
+   * get the default session. Records what the SDK reports and what its sockets saw. */
+  async expiry(cfg, open) {
+    const short = { sessionDurationInMinutes: cfg.sessionMinutes };
+    const ivy = await open(`ivy-${tag}`, ['SEND_MESSAGE'], cfg.roomArn, (fetched) => (fetched === 0 ? short : {}));
+    const jon = await open(`jon-${tag}`, ['SEND_MESSAGE']);
+    const [first] = ivy.sockets();
+    await waitFor('the first session to close', () => first.close, 30000);
+    await waitFor('ivy to be connected again', () => ivy.connects >= 2 && ivy.room.state === 'connected', 30000);
+    await fence(ivy, [ivy, jon], 'expiry'); // the new session sends and receives
+    const [firstToken, secondToken] = ivy.tokens;
+    return {
+      ivy: ivy.userId,
+      closed: ivy.closed,
+      state: ivy.room.state,
+      connects: ivy.connects,
+      connecting: ivy.connecting,
+      tokens: ivy.tokens.length,
+      distinctTokens: new Set(ivy.tokens.map((t) => t.token)).size,
+      sockets: ivy.sockets().slice(0, 2).map((s) => ({ opened: s.opened, errors: s.errors, close: s.close })),
+      secondSocketToken: ivy.sockets()[1]?.token === secondToken.token,
+      firstTokenAgain: await tryToken(cfg.messagingUrl, firstToken.token),
+      jonSawIvy: jon.messages.filter((m) => m.sender.userId === ivy.userId).map((m) => m.content),
+      jonState: jon.room.state,
     };
   },
 
@@ -130,7 +160,10 @@ const scenarios = {
     }
     const erinSaw = await waitFor('erin to get userDisconnect', () => erin.disconnects.find((d) => d.userId === dave.userId), 20000);
     await waitFor('dave to be disconnected', () => dave.closed, 5000);
+    await sleep(1500);
     return {
+      daveState: dave.room.state,
+      daveConnects: dave.connects,
       dave: dave.userId,
       answers,
       erinSaw: { userId: erinSaw.userId, reason: erinSaw.reason ?? null },
@@ -146,11 +179,14 @@ const scenarios = {
     if (!sent.ok) return { sent: failure(sent) };
     const delivered = await waitFor('gina to see the flagged message', () => gina.messages.find((m) => m.id === sent.result.id));
     const deleted = await waitFor('gina to get messageDelete', () => gina.deletes.find((d) => d.messageId === sent.result.id), 20000);
+    // The sender's copy of the event may arrive a moment after gina's: wait for it, then report.
+    const frankSawDelete = await waitFor('frank to get messageDelete', () => frank.deletes.some((d) => d.messageId === sent.result.id), 5000)
+      .then(() => true, () => false);
     return {
       sent: { ok: true, id: sent.result.id, content: sent.result.content },
       delivered: summary(delivered),
       deleted: { messageId: deleted.messageId, reason: deleted.reason ?? null },
-      frankSawDelete: frank.deletes.some((d) => d.messageId === sent.result.id),
+      frankSawDelete,
     };
   },
 };

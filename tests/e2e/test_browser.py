@@ -105,3 +105,32 @@ def test_screenshots_are_kept(browser_run: dict[str, Any]) -> None:
         shot = ARTIFACTS / name
         assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert shot.stat().st_size > 10_000
+
+
+def test_the_page_passes_axe_with_no_serious_violations(browser_run: dict[str, Any]) -> None:
+    found = browser_run["steps"]["accessibility"]
+    assert found == {"chatter": [], "moderator": []}
+
+
+def test_the_page_fits_a_phone_and_names_its_controls(browser_run: dict[str, Any]) -> None:
+    layout = browser_run["steps"]["layout"]
+    assert layout["sideways"] <= 0  # no horizontal scrolling at 390 px
+    assert layout["favicon"] == 200
+    assert layout["names"] == {"message": "Message", "statusRole": "status"}
+    assert browser_run["steps"]["sendDisabledOverLimit"] is True
+
+
+def test_the_moderator_panel_shows_refusals_strikes_and_second_opinions(
+    browser_run: dict[str, Any],
+) -> None:
+    panel = browser_run["steps"]["panel"]
+    assert panel["hidden"] is False and browser_run["steps"]["chatterPanelHidden"] is True
+    alice = browser_run["alice"]
+    assert panel["strikes"] == {alice: 2}
+    refused = " ".join(panel["refused"])
+    assert SLUR_TEXT in refused and "Hateful language isn't allowed in this chat." in refused
+    assert STRIKE_TEXT in refused and "Harassment isn't allowed in this chat." in refused
+    assert "Categories:" in refused and "Scores:" in refused
+    outcomes = [item["outcome"] for item in panel["secondOpinions"]]
+    assert outcomes == ["removed"] and GRAY_TEXT in panel["secondOpinions"][0]["text"]
+    assert any("fucking" in reason for reason in panel["maskReasons"])

@@ -38,6 +38,8 @@ sys.path[:0] = json.loads(sys.argv[1])
 spec = importlib.util.spec_from_file_location("app", sys.argv[2])
 app = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app)
+if hasattr(app, "STARTUP"):
+    app.STARTUP.join(60)  # the background start: model loaded, sender made
 class Context:
     function_name = sys.argv[3]; memory_limit_in_mb = 1024; aws_request_id = "r1"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
@@ -158,25 +160,28 @@ report({"scorer": app.PROCESSOR.scorer.name, "max_tokens": app.PROCESSOR.scorer.
 )
 
 
-def test_built_escalation_function_scores_with_its_fp32_layer(built: Path, tmp_path: Path) -> None:
-    """The escalation function as deployed: chatmod layer + the fp32 layer, nothing else."""
-    layers = load_template(built / "template.yaml")["Resources"]
-    content = layers["SecondOpinionModelLayer"]["Properties"]["ContentUri"]
-    fp32 = (built / str(content)).resolve() / "chatmod-minilm-fp32"  # SAM packages it as is
-    assert (fp32 / "model.onnx").is_file(), "the built template must point at the fp32 layer"
+def test_built_escalation_function_scores_with_the_model_layer(built: Path, tmp_path: Path) -> None:
+    """The escalation function as deployed: chatmod layer + the review's model layer."""
+    template = load_template(built / "template.yaml")["Resources"]
+    layers = template["EscalationFunction"]["Properties"]["Layers"]
+    assert {"Ref": "ModelLayer"} in layers
+    assert "SecondOpinionModelLayer" not in template  # no second copy of the model
+    content = template["ModelLayer"]["Properties"]["ContentUri"]
+    model = (built / str(content)).resolve() / "chatmod-minilm"  # SAM packages it as is
+    assert (model / "model.onnx").is_file(), "the built template must point at the model layer"
     event = json.loads((ROOT / "events" / "escalation" / "second-opinion.json").read_text("utf-8"))
     body = json.loads(event["Records"][0]["body"])
     body["content"] = "you are a worthless idiot and nobody wants you here"  # clearly confirmed
     event["Records"][0]["body"] = json.dumps(body)
     env = {
-        "CHATMOD_SECOND_OPINION_MODEL_DIR": str(fp32),
+        "CHATMOD_SECOND_OPINION_MODEL_DIR": str(model),
         "CHATMOD_LEDGER": "memory",
         "CHATMOD_ACTIONS_DRY_RUN": "true",
     }
     result = run_probe(
         ESCALATION_PROBE, built, "EscalationFunction", tmp_path, env, json.dumps(event)
     )
-    assert result["scorer"] == "model:onnx:chatmod-minilm-fp32" and result["max_tokens"] == 512
+    assert result["scorer"] == "model:onnx:chatmod-minilm"
     assert result["response"] == {"batchItemFailures": []}
     assert result["calls"] == [
         [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,14 @@ LOCAL_ENV = {"CHATMOD_LEDGER": "memory", "CHATMOD_SECOND_OPINION": "none"}
 
 
 class ConfirmsInsults:
-    """A deterministic stand-in for the deeper model."""
+    """A deterministic stand-in for the deeper model: it reads the message after its context,
+    so an insult split over two messages ("you absolute" / "clown, ...") is confirmed."""
 
     name = "fake:insults"
 
-    def score(self, text: str) -> dict[str, float]:
-        return {"insult": 0.99 if "clown" in text else 0.1, "toxicity": 0.5}
+    def score(self, text: str, context: Sequence[str] = ()) -> dict[str, float]:
+        joined = " ".join([*context, text])
+        return {"insult": 0.99 if "absolute clown" in joined else 0.1, "toxicity": 0.5}
 
 
 @dataclass
@@ -66,6 +68,7 @@ EXPECTED: dict[str, Expected] = {
     ),
     "disconnect-now.json": Expected(calls=[disconnect("viewer-66")], strikes={"viewer-66": 0}),
     "second-opinion.json": Expected(calls=[delete("MSG000000301")]),
+    "second-opinion-context.json": Expected(calls=[delete("MSG000000302")]),
     "poison.json": Expected(failed=[0, 1], strikes={"viewer-9": 1}),
     "redelivered.json": Expected(calls=[disconnect("viewer-77")], strikes={"viewer-77": 0}),
 }
@@ -90,7 +93,9 @@ def escalation() -> Iterator[Harness]:
     logs = io.StringIO()
     function = LocalFunction("EscalationFunction", env=LOCAL_ENV, log_stream=logs)
     function.module.PROCESSOR.scorer = ConfirmsInsults()
-    stubber = Stubber(function.module.ACTIONS.client)
+    actions = function.module.ACTIONS
+    actions.disconnect_client = actions.client  # one Stubber answers both actions
+    stubber = Stubber(actions.client)
     with stubber:
         yield Harness(function, stubber, logs)
         stubber.assert_no_pending_responses()
@@ -142,12 +147,11 @@ def test_second_opinion_without_a_scorer_returns_the_record_to_the_queue(
 
 
 def test_throttled_disconnect_returns_the_record_then_succeeds(escalation: Harness) -> None:
-    escalation.function.module.ACTIONS.sleep = lambda _: None
     event = json.loads((EVENTS / "disconnect-now.json").read_text("utf-8"))
-    for _ in range(4):  # CHATMOD_IVSCHAT_MAX_ATTEMPTS defaults to 4
-        escalation.stubber.add_client_error(
-            "disconnect_user", "ThrottlingException", http_status_code=429
-        )
+    # botocore's retries run under the Stubber's answer: one throttled answer is the call's
+    escalation.stubber.add_client_error(
+        "disconnect_user", "ThrottlingException", http_status_code=429
+    )
     first = escalation.function.invoke(event)
     assert first == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     escalation.stubber.add_response("disconnect_user", {}, disconnect("viewer-66")[1])
@@ -170,23 +174,30 @@ def test_template_wiring_for_the_cloud() -> None:
     assert spec.timeout_s * 6 <= 180  # the queue's visibility timeout covers retries
 
 
-def test_the_default_second_opinion_is_the_fp32_model_reading_512_tokens() -> None:
-    """As deployed: the scorer comes from the fp32 layer the template gives the function."""
+def test_the_default_second_opinion_is_the_review_model_reading_context() -> None:
+    """As deployed: the scorer is the int8 model from the model layer the review function
+    also carries (no second copy), and the sender's earlier messages change its verdict."""
     function = LocalFunction(
         "EscalationFunction", env={"CHATMOD_LEDGER": "memory"}, log_stream=io.StringIO()
     )
-    assert function.spec.environment["CHATMOD_SECOND_OPINION_MODEL_DIR"] == (
-        "/opt/chatmod-minilm-fp32"
-    )
+    assert function.spec.environment["CHATMOD_SECOND_OPINION_MODEL_DIR"] == "/opt/chatmod-minilm"
     folder = Path(function.env["CHATMOD_SECOND_OPINION_MODEL_DIR"])  # /opt mapped to the layer
-    assert folder == ROOT / "layers" / "model-fp32" / "chatmod-minilm-fp32"
+    assert folder == ROOT / "layers" / "model" / "chatmod-minilm"
     scorer = function.module.PROCESSOR.scorer
     model = scorer.model
-    assert model.name == "onnx:chatmod-minilm-fp32" and model.max_tokens == 512
+    assert model.name == "onnx:chatmod-minilm"
     graph = onnx.load(str(folder / "model.onnx"), load_external_data=False)
-    assert not [n.op_type for n in graph.graph.node if "Integer" in n.op_type]  # no int8 ops
+    assert [n.op_type for n in graph.graph.node if "Integer" in n.op_type]  # the int8 graph
     assert scorer.score("you are a worthless idiot")["toxicity"] > 0.9
     assert scorer.score("thanks for the stream, see you tomorrow")["toxicity"] < 0.1
+    # Each part of a split insult is mild alone; read after the sender's earlier messages the
+    # message scores as the insult it is (the higher reading wins, so context never lowers it).
+    readings = scorer.readings("piece of trash", ("you are a", "worthless"))
+    assert readings.joined_text == "you are a worthless piece of trash"
+    assert readings.joined is not None
+    assert readings.alone["toxicity"] < 0.9 < readings.joined["toxicity"]
+    assert scorer.score("piece of trash", ("you are a", "worthless")) == readings.combined()
+    assert readings.combined()["toxicity"] == readings.joined["toxicity"]
 
 
 def _dry_run(env: dict[str, Any]) -> LocalFunction:

@@ -13,8 +13,6 @@ import boto3
 import pytest
 
 from chatmod.escalation import EscalationRecord, parse_record
-from chatmod.pipeline import Reviewer
-from chatmod.policy import load_policy
 from chatmod_local.invoke import LocalFunction
 from tests.unit.fakes import KeywordModel
 
@@ -72,8 +70,9 @@ def review_function(queue_url: str, model: KeywordModel | None = None) -> LocalF
         env={"CHATMOD_ESCALATION_QUEUE_URL": queue_url, "CHATMOD_MODEL_BACKEND": "none"},
         log_stream=io.StringIO(),
     )
+    function.module.STARTUP.join(60)
     if model is not None:
-        setattr(function.module, "REVIEWER", Reviewer(load_policy(), model))  # noqa: B010
+        function.module.use_model(model)
     return function
 
 
@@ -107,7 +106,23 @@ def test_review_function_queues_strikes_and_second_opinions_only() -> None:
         None,
     )
     assert gray.content == "meh, whatever you say" and gray.gray_zone == ("toxicity",)
+    # The sender's earlier delivered message travels as context; the denied one never arrived.
+    assert gray.context == ("good game everyone",)
+    assert strike.context == () and threat.context == ()
     assert threat.categories == ("threat",) and threat.user_id == "viewer-66"
+
+
+def test_second_opinion_context_is_this_senders_recent_messages_in_this_room() -> None:
+    sqs, queue, _ = make_queues()
+    review = review_function(queue, KeywordModel({"meh": {"toxicity": 0.7}}))
+    review.invoke(review_event("you are a", "MSG000000001"))
+    review.invoke(review_event("hello from someone else", "MSG000000002", user="viewer-66"))
+    review.invoke(review_event("that boss fight was fucking brutal", "MSG000000003"))  # masked
+    review.invoke(review_event("meh loser", "MSG000000004"))
+    review.invoke(review_event("meh indeed", "MSG000000005", user="viewer-66"))
+    gray = {r.message_id: r for r in records(sqs, queue) if r.kind == "second_opinion"}
+    assert gray["MSG000000004"].context == ("you are a", "that boss fight was f****** brutal")
+    assert gray["MSG000000005"].context == ("hello from someone else",)
 
 
 def test_a_failed_send_never_changes_the_decision() -> None:
@@ -147,7 +162,9 @@ def test_a_hung_send_never_holds_the_answer_back() -> None:
     assert [(r.message_id, r.kind) for r in records(sqs, queue)] == [("MSG000000002", "strike")]
 
 
-def test_a_bad_sender_setting_turns_escalations_off_not_reviews() -> None:
+def test_a_bad_sender_setting_is_ignored_and_reviews_go_on() -> None:
+    """A typo in one setting must not stop the function (IVS would then apply its fallback to
+    every message): the value is logged as invalid and its default is used."""
     _, queue, _ = make_queues()
     logs = io.StringIO()
     review = LocalFunction(
@@ -159,8 +176,10 @@ def test_a_bad_sender_setting_turns_escalations_off_not_reviews() -> None:
         },
         log_stream=logs,
     )
-    assert review.module.SENDER is None
-    assert "escalations are off" in logs.getvalue()
+    review.module.STARTUP.join(60)
+    assert "invalid setting ignored" in logs.getvalue()
+    assert "CHATMOD_ESCALATION_SEND_TIMEOUT_MS='fast'" in logs.getvalue()
+    assert review.module.settings.send_timeout_ms == 60
     response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
     assert response["ReviewResult"] == "DENY"
 
@@ -169,6 +188,7 @@ def test_without_a_queue_url_nothing_is_sent() -> None:
     review = LocalFunction(
         "ReviewFunction", env={"CHATMOD_MODEL_BACKEND": "none"}, log_stream=io.StringIO()
     )
+    review.module.STARTUP.join(60)
     assert review.module.SENDER is None  # the template's !Ref resolves to a placeholder locally
 
 

@@ -37,7 +37,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "slur": ("DENY", None),
     "pii": ("ALLOW", "dm me, my number is ***-***-**** or mail ****.***@*******.***"),
     "link": ("ALLOW", "free skins at ****://*******-*****-*****.***/*****"),
-    "obfuscated": ("ALLOW", "you absolute $ * * *, f******* off"),
+    "obfuscated": ("ALLOW", "this lag is $ * * *, f******* it"),
     "too_long": ("DENY", None),
     "malformed": ("ALLOW", ""),
 }
@@ -123,7 +123,7 @@ def test_internal_error_gets_fail_mode_and_is_logged(monkeypatch: pytest.MonkeyP
     def explode(*_: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(broken.function.module.REVIEWER, "review", explode)
+    monkeypatch.setattr(broken.function.module.POLICY.current().reviewer, "review", explode)
     response = broken.invoke(load("clean"))
     assert response == {
         "ReviewResult": "ALLOW",

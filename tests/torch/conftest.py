@@ -9,9 +9,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TRAINING = REPO / "training"
-REAL_CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
 REAL_HF_CONFIG = TRAINING / "hf_config" / "chatmod-minilm"
-FP32_FOLDER = REPO / "layers" / "model-fp32" / "chatmod-minilm-fp32"
+MODEL_FOLDER = REPO / "layers" / "model" / "chatmod-minilm"
 DATA_DIR = (REPO / ".." / "shared" / "data").resolve()
 
 pytest.importorskip("torch")
@@ -30,12 +29,10 @@ def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
 
 @pytest.fixture(scope="session")
 def real_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The trained chatmod-minilm checkpoint: the training output when there is one, else the
-    same weights rebuilt from the shipped fp32 model folder (a fresh clone has no artifacts/)."""
-    if REAL_CHECKPOINT.is_file():
-        return REAL_CHECKPOINT
-    from fp32_folder import save_checkpoint_from_fp32_folder
+    """The shipped chatmod-minilm weights as a Detoxify checkpoint, rebuilt from the int8 model
+    folder (a fresh clone has no training output), so every clone tests the same weights."""
+    from weights_folder import save_checkpoint_from_model_folder
 
-    return save_checkpoint_from_fp32_folder(
-        FP32_FOLDER, REAL_HF_CONFIG, tmp_path_factory.mktemp("real") / "chatmod-minilm.ckpt"
+    return save_checkpoint_from_model_folder(
+        MODEL_FOLDER, REAL_HF_CONFIG, tmp_path_factory.mktemp("real") / "chatmod-minilm.ckpt"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from chatmod.labels import LABELS
+from chatmod.model.spec import LABELS
 
 
 class KeywordModel:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from chatmod.cli import main, score_stream
-from chatmod.labels import LABELS
+from chatmod.model.spec import LABELS
 from chatmod.pipeline import Reviewer
 from chatmod.policy import load_policy
 

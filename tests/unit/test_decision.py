@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from chatmod.pipeline import Reviewer
+from chatmod.pipeline import ATTRIBUTION_WORK_CHARS, Reviewer, attribution_window
 from chatmod.policy import parse_policy
 
 from .fakes import KeywordModel
@@ -15,6 +15,7 @@ POLICY = textwrap.dedent(
       rules:
         - {id: allow.game, category: exception, action: allow, terms: ["kill the boss"]}
       model:
+        level: custom
         thresholds:
           toxicity: {deny: 0.95, mask: 0.8, allow: 0.5}
           threat: {deny: 0.9, allow: 0.4}
@@ -64,11 +65,31 @@ def test_gray_zone_allows_and_flags_for_a_second_opinion() -> None:
 
 
 def test_mask_level_score_with_no_single_word_to_blame_is_gray_zone() -> None:
+    # Removing any one or two words leaves a "garbage" or a "trash": no word carries the score
+    # alone, so nothing is starred and the message goes to the second opinion.
+    model = KeywordModel({"garbage": {"toxicity": 0.9}, "trash": {"toxicity": 0.9}})
+    text = "garbage trash garbage trash"
+    decision = Reviewer(parse_policy(POLICY), model).review_text(text)
+    assert decision.result == "ALLOW"
+    assert decision.content == text
+    assert decision.gray_zone == ("toxicity",)
+
+
+def test_mask_stars_the_word_whose_removal_clears_the_message() -> None:
+    # "garbage human" is toxic only as a phrase; without "garbage" the message is clean, so
+    # that word is blamed (not "human", a word that would hide who was addressed).
     model = KeywordModel({"garbage human": {"toxicity": 0.9}})
     decision = Reviewer(parse_policy(POLICY), model).review_text("you garbage human")
+    assert decision.content == "you g****** human"
+    assert decision.rule_ids == ("model.toxicity",)
+
+
+def test_threat_in_its_gray_zone_is_never_masked_into_acceptability() -> None:
+    model = KeywordModel({"idiot": {"toxicity": 0.85, "threat": 0.6}})
+    decision = Reviewer(parse_policy(POLICY), model).review_text("you idiot")
     assert decision.result == "ALLOW"
-    assert decision.content == "you garbage human"
-    assert decision.gray_zone == ("toxicity",)
+    assert decision.content == "you idiot"
+    assert set(decision.gray_zone) == {"toxicity", "threat"}
 
 
 def test_clean_text_is_allowed_unchanged_with_its_scores() -> None:
@@ -114,24 +135,26 @@ def test_model_judges_what_is_left_after_rule_masks() -> None:
     r = Reviewer(parse_policy(POLICY), model)
     masked = r.review_text("what a fucking game")
     assert (masked.result, masked.content) == ("ALLOW", "what a f****** game")
-    assert masked.scores["toxicity"] == 0.99  # what the model says of the message as sent
-    assert masked.residual_scores["toxicity"] == 0.01  # what the decision used
+    assert masked.scores["toxicity"] == 0.01  # what the decision used: the rest
+    assert masked.scored_after_masks
+    assert r.model.calls[0] == ["what a  game"]  # type: ignore[union-attr]
     denied = r.review_text("fucking idiot")
     assert denied.result == "DENY"
     assert denied.rule_ids == ("model.toxicity",)
 
 
-def test_no_residual_scoring_without_rule_masks() -> None:
+def test_without_rule_masks_the_message_is_scored_once() -> None:
     r = reviewer()
     decision = r.review_text("hello there")
-    assert decision.residual_scores == {}
+    assert not decision.scored_after_masks
     assert len(r.model.calls) == 1  # type: ignore[union-attr]
 
 
-def _word_calls(model: KeywordModel, message: str) -> list[list[str]]:
-    """The model calls that scored single words of ``message`` (the word locator's)."""
-    assert " " in message  # whole-message calls are then never made of single words
-    return [call for call in model.calls if call and all(" " not in text for text in call)]
+def _attribution_calls(model: KeywordModel, message: str) -> list[list[str]]:
+    """The model calls one review made after scoring the message itself (attribution's)."""
+    first = model.calls[0]
+    assert first[0] == message, "the review scores the message as typed first"
+    return model.calls[1:]
 
 
 def test_words_are_not_located_when_the_model_denies() -> None:
@@ -143,7 +166,7 @@ def test_words_are_not_located_when_the_model_denies() -> None:
     message = "you garbage human go away"
     decision = Reviewer(policy, model).review_text(message)
     assert decision.result == "DENY" and decision.rule_ids == ("model.toxicity",)
-    assert _word_calls(model, message) == []
+    assert _attribution_calls(model, message) == []
 
 
 def test_words_are_not_located_when_a_rule_denies() -> None:
@@ -151,10 +174,10 @@ def test_words_are_not_located_when_a_rule_denies() -> None:
     message = "you f4ggot idiot"
     decision = Reviewer(parse_policy(POLICY), model).review_text(message)
     assert decision.result == "DENY" and "hate" in decision.categories
-    assert _word_calls(model, message) == []
+    assert _attribution_calls(model, message) == []
 
 
-def test_each_word_is_scored_once_however_many_labels_mask() -> None:
+def test_attribution_costs_one_batch_and_one_check_however_many_labels_mask() -> None:
     policy = parse_policy(
         POLICY.replace("threat: {deny: 0.9, allow: 0.4}", "insult: {deny: 0.99, mask: 0.8}")
     )
@@ -163,4 +186,28 @@ def test_each_word_is_scored_once_however_many_labels_mask() -> None:
     decision = Reviewer(policy, model).review_text(message)
     assert decision.result == "ALLOW" and decision.content == "you i**** stop it"
     assert set(decision.rule_ids) == {"model.toxicity", "model.insult"}
-    assert len(_word_calls(model, message)) == 1
+    batch, check = _attribution_calls(model, message)
+    # the message without each content word ("you" and "it" are never candidates) ...
+    assert batch == ["you idiot stop it", "you stop it", "you idiot it"]
+    assert check == ["you stop it"]  # ... and the exact re-check of the chosen removal
+
+
+def test_attribution_window_shrinks_with_the_message_length() -> None:
+    """Chat lines keep all 12 candidates; a long line weighs fewer, so the batched run's work
+    (length x candidates) stays bounded; never fewer than 3 or more than the policy allows."""
+    assert attribution_window(30, 24) == 12
+    assert attribution_window(60, 24) == 6
+    assert attribution_window(100, 24) == 3
+    assert attribution_window(1000, 24) == 3
+    assert attribution_window(30, 2) == 2
+
+
+def test_a_long_line_still_stars_its_insult_with_a_narrow_window() -> None:
+    """About 100 characters, so attribution weighs 3 candidates: the hottest window holds the
+    insult, and no batched run reads more than the work bound plus the message itself."""
+    model = KeywordModel(MODEL.weights)
+    text = "what a long day at work today and the traffic was slow again, honestly you idiot, see you all later on"
+    assert 100 <= len(text) < 120
+    decision = Reviewer(parse_policy(POLICY), model).review_text(text)
+    assert decision.content == text.replace("idiot", "i****")
+    assert max(sum(map(len, call)) for call in model.calls) <= ATTRIBUTION_WORK_CHARS + len(text)

@@ -1,47 +1,52 @@
-"""ivschat calls with the exact parameters, reason limits, throttling and missing resources."""
+"""ivschat calls with the exact parameters, reason limits, botocore's retries, throttling and
+missing resources (the Stubber answers before botocore's retry loop: one answer per call)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
+from chatmod.aws.clients import client_config
 from chatmod.aws.ivschat import IvsChatActions, ThrottledError
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 
 
-@pytest.fixture
-def ivschat() -> Iterator[tuple[IvsChatActions, Stubber, list[float]]]:
-    client = boto3.client(
+def make_ivschat_client() -> Any:
+    return boto3.client(
         "ivschat", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
-    sleeps: list[float] = []
-    actions = IvsChatActions(client, max_attempts=3, backoff_ms=100, sleep=sleeps.append)
+
+
+@pytest.fixture
+def ivschat() -> Iterator[tuple[IvsChatActions, Stubber]]:
+    client = make_ivschat_client()
     with Stubber(client) as stubber:
-        yield actions, stubber, sleeps
+        yield IvsChatActions(client), stubber
         stubber.assert_no_pending_responses()
 
 
 def test_delete_message_sends_room_id_and_reason(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]],
+    ivschat: tuple[IvsChatActions, Stubber],
 ) -> None:
-    actions, stubber, _ = ivschat
+    actions, stubber = ivschat
     stubber.add_response(
         "delete_message",
         {"id": "EVT000000001"},
         {"roomIdentifier": ROOM, "id": "MSG000000001", "reason": "Removed by moderation."},
     )
     assert actions.delete_message(ROOM, "MSG000000001", "Removed by moderation.") == "done"
-    assert actions.calls == 1
 
 
 def test_disconnect_user_truncates_a_long_reason_to_256(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]],
+    ivschat: tuple[IvsChatActions, Stubber],
 ) -> None:
-    actions, stubber, _ = ivschat
+    actions, stubber = ivschat
     reason = "x" * 255 + "…"
     stubber.add_response(
         "disconnect_user", {}, {"roomIdentifier": ROOM, "userId": "viewer-42", "reason": reason}
@@ -49,8 +54,8 @@ def test_disconnect_user_truncates_a_long_reason_to_256(
     assert actions.disconnect_user(ROOM, "viewer-42", "x" * 400) == "done"
 
 
-def test_empty_reason_gets_a_default(ivschat: tuple[IvsChatActions, Stubber, list[float]]) -> None:
-    actions, stubber, _ = ivschat
+def test_empty_reason_gets_a_default(ivschat: tuple[IvsChatActions, Stubber]) -> None:
+    actions, stubber = ivschat
     stubber.add_response(
         "disconnect_user",
         {},
@@ -59,57 +64,34 @@ def test_empty_reason_gets_a_default(ivschat: tuple[IvsChatActions, Stubber, lis
     assert actions.disconnect_user(ROOM, "viewer-42", "   ") == "done"
 
 
-def test_throttling_is_retried_with_growing_backoff_then_succeeds(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]],
+def test_throttling_left_after_botocores_attempts_is_throttled_error(
+    ivschat: tuple[IvsChatActions, Stubber],
 ) -> None:
-    actions, stubber, sleeps = ivschat
-    params = {"roomIdentifier": ROOM, "id": "MSG000000001", "reason": "r"}
-    stubber.add_client_error(
-        "delete_message", "ThrottlingException", http_status_code=429, expected_params=params
-    )
-    stubber.add_client_error(
-        "delete_message", "ThrottlingException", http_status_code=429, expected_params=params
-    )
-    stubber.add_response("delete_message", {"id": "EVT000000001"}, params)
-    assert actions.delete_message(ROOM, "MSG000000001", "r") == "done"
-    assert actions.calls == 3
-    assert len(sleeps) == 2
-    assert 0.05 <= sleeps[0] <= 0.1 and 0.1 <= sleeps[1] <= 0.2
-
-
-def test_a_bare_429_counts_as_throttling(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]],
-) -> None:
-    actions, stubber, _ = ivschat
-    stubber.add_client_error("disconnect_user", "TooManyRequests", http_status_code=429)
-    stubber.add_response("disconnect_user", {})
-    assert actions.disconnect_user(ROOM, "viewer-42", "r") == "done"
-
-
-def test_throttled_every_time_raises_so_the_record_returns_to_the_queue(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]],
-) -> None:
-    actions, stubber, sleeps = ivschat
-    for _ in range(3):
-        stubber.add_client_error("delete_message", "ThrottlingException", http_status_code=429)
-    with pytest.raises(ThrottledError):
+    actions, stubber = ivschat
+    stubber.add_client_error("delete_message", "ThrottlingException", http_status_code=429)
+    with pytest.raises(ThrottledError, match="DeleteMessage throttled"):
         actions.delete_message(ROOM, "MSG000000001", "r")
-    assert len(sleeps) == 2
+
+
+def test_a_bare_429_counts_as_throttling(ivschat: tuple[IvsChatActions, Stubber]) -> None:
+    actions, stubber = ivschat
+    stubber.add_client_error("disconnect_user", "TooManyRequests", http_status_code=429)
+    with pytest.raises(ThrottledError):
+        actions.disconnect_user(ROOM, "viewer-42", "r")
 
 
 def test_resource_not_found_counts_as_done(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]],
+    ivschat: tuple[IvsChatActions, Stubber],
 ) -> None:
-    actions, stubber, sleeps = ivschat
+    actions, stubber = ivschat
     stubber.add_client_error("delete_message", "ResourceNotFoundException", http_status_code=404)
     assert actions.delete_message(ROOM, "MSG000000001", "r") == "gone"
-    assert sleeps == []
 
 
 def test_disconnect_from_a_deleted_room_counts_as_done_and_is_logged(
-    ivschat: tuple[IvsChatActions, Stubber, list[float]], caplog: pytest.LogCaptureFixture
+    ivschat: tuple[IvsChatActions, Stubber], caplog: pytest.LogCaptureFixture
 ) -> None:
-    actions, stubber, sleeps = ivschat
+    actions, stubber = ivschat
     stubber.add_client_error(
         "disconnect_user",
         "ResourceNotFoundException",
@@ -118,22 +100,137 @@ def test_disconnect_from_a_deleted_room_counts_as_done_and_is_logged(
     )
     with caplog.at_level("INFO"):
         assert actions.disconnect_user(ROOM, "viewer-42", "bye") == "gone"
-    assert sleeps == [] and actions.calls == 1
-    assert "disconnect_user: ResourceNotFoundException, counted as done" in caplog.text
+    assert "DisconnectUser: ResourceNotFoundException, counted as done" in caplog.text
 
 
-def test_other_errors_are_not_retried(ivschat: tuple[IvsChatActions, Stubber, list[float]]) -> None:
+def test_other_errors_raise_as_they_are(ivschat: tuple[IvsChatActions, Stubber]) -> None:
     from botocore.exceptions import ClientError
 
-    actions, stubber, _ = ivschat
+    actions, stubber = ivschat
     stubber.add_client_error("disconnect_user", "AccessDeniedException", http_status_code=403)
-    with pytest.raises(ClientError):
+    with pytest.raises(ClientError) as caught:
         actions.disconnect_user(ROOM, "viewer-42", "r")
-    assert actions.calls == 1
+    assert not isinstance(caught.value, ThrottledError)
 
 
-def test_endpoint_override_points_the_client_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_botocore_retries_deletes_and_never_repeats_a_disconnect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    actions = IvsChatActions.create("http://127.0.0.1:9911")
-    assert actions.client.meta.endpoint_url == "http://127.0.0.1:9911"
-    assert actions.client.meta.config.retries["total_max_attempts"] == 1
+    actions = IvsChatActions.create("http://127.0.0.1:9911", delete_attempts=4)
+    for client in (actions.client, actions.disconnect_client):
+        assert client.meta.endpoint_url == "http://127.0.0.1:9911"
+        assert client.meta.config.retries["mode"] == "adaptive"
+    assert actions.client.meta.config.retries["total_max_attempts"] == 4
+    assert actions.disconnect_client.meta.config.retries["total_max_attempts"] == 1
+    assert actions.call_timeout_ms == 7_000  # one attempt: connect and read timeouts
+
+
+def test_botocore_retries_a_throttled_delete_until_it_succeeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Through botocore's real retry loop (an HTTP stand-in, not the Stubber)."""
+    calls: list[str] = []
+
+    def answer(request: Any, **_: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+
+        calls.append(request.url)
+        status = 429 if len(calls) < 3 else 200
+        body = b'{"message": "slow down"}' if status == 429 else b'{"id": "EVT000000001"}'
+        headers = {"x-amzn-ErrorType": "ThrottlingException"} if status == 429 else {}
+        return AWSResponse(request.url, status, headers, _Raw(body))
+
+    client = boto3.client(
+        "ivschat",
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=client_config(4),
+    )
+    client.meta.events.register("before-send.ivschat.DeleteMessage", answer)
+    sleeps: list[float] = []
+    monkeypatch.setattr("time.sleep", sleeps.append)
+    assert IvsChatActions(client).delete_message(ROOM, "MSG000000001", "r") == "done"
+    assert len(calls) == 3 and len(sleeps) >= 2  # two backoffs before the third attempt
+
+
+class _Raw:
+    """The raw body botocore reads from an HTTP response."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.body
+
+    def read(self, *_: Any) -> bytes:
+        return self.body
+
+
+# -- disconnects are at most once ------------------------------------------------------------
+
+
+def test_a_5xx_after_the_disconnect_is_never_followed_by_a_second_disconnect() -> None:
+    """ivschat disconnected the user and then answered 500: the retry must not kick them again
+    (the Stubber fails on any DisconnectUser it was not given)."""
+    from chatmod.aws.idempotency import MemoryPersistenceLayer, PowertoolsGuard
+    from chatmod.escalation import EscalationProcessor, MemoryLedger
+    from chatmod.escalation.actions import ActionInFlightError, MemoryIntentLog
+    from chatmod.escalation.record import EscalationRecord
+    from chatmod.policy import load_policy
+
+    client = make_ivschat_client()
+    actions = IvsChatActions(client)
+    now = [1_700_000_000_000]
+    intents = MemoryIntentLog()
+    processor = EscalationProcessor(
+        load_policy,
+        MemoryLedger(),
+        actions,
+        PowertoolsGuard(MemoryPersistenceLayer()),
+        clock_ms=lambda: now[0],
+        intents=intents,
+        disconnect_timeout_ms=actions.call_timeout_ms,
+    )
+    threat = EscalationRecord(
+        kind="strike",
+        room_arn=ROOM,
+        user_id="viewer-66",
+        message_id="MSG000000066",
+        reviewed_at_ms=now[0],
+        result="DENY",
+        severity="high",
+        categories=("threat",),
+    )
+    with Stubber(client) as stubber:
+        stubber.add_client_error("disconnect_user", "InternalServerException", http_status_code=500)
+        with pytest.raises(ClientError):
+            processor.process(threat)  # the effect happened; the answer was a 5xx
+        stubber.assert_no_pending_responses()
+        now[0] += 1_000  # the queue redelivers at once: the first call might still be running
+        with pytest.raises(ActionInFlightError):
+            processor.process(threat)
+        now[0] += actions.call_timeout_ms  # older than the call's timeout: never repeated
+        result = processor.process(threat)
+        assert result.disconnected == "attempted"
+        assert processor.process(threat).disconnected is None  # the claim is complete
+
+
+def test_a_throttled_disconnect_did_nothing_and_may_be_tried_again() -> None:
+    from chatmod.escalation.actions import MemoryIntentLog, at_most_once
+
+    client = make_ivschat_client()
+    actions = IvsChatActions(client)
+    intents = MemoryIntentLog()
+    key = {"action": "disconnect", "room": ROOM, "target": "viewer-1#MSG000000001"}
+
+    def disconnect() -> str:
+        return actions.disconnect_user(ROOM, "viewer-1", "bye")
+
+    with Stubber(client) as stubber:
+        stubber.add_client_error("disconnect_user", "ThrottlingException", http_status_code=429)
+        stubber.add_response("disconnect_user", {})
+        with pytest.raises(ThrottledError):
+            at_most_once(intents, key, disconnect, timeout_ms=30_000, now_ms=lambda: 0)
+        assert at_most_once(intents, key, disconnect, timeout_ms=30_000, now_ms=lambda: 1) == "done"

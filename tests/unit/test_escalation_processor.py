@@ -37,6 +37,7 @@ POLICY = parse_policy(
         f"""
         defaults:
           model:
+            level: custom
             thresholds:
               toxicity: {{deny: 0.97, allow: 0.6}}
               insult: {{deny: 0.9, allow: 0.6}}
@@ -90,7 +91,12 @@ def strike(
 
 
 def second_opinion(
-    message_id: str, content: str, *, at: int = T0, room: str = ROOM
+    message_id: str,
+    content: str,
+    *,
+    at: int = T0,
+    room: str = ROOM,
+    context: tuple[str, ...] = (),
 ) -> EscalationRecord:
     return EscalationRecord(
         kind="second_opinion",
@@ -101,6 +107,7 @@ def second_opinion(
         result="ALLOW",
         gray_zone=("toxicity",),
         content=content,
+        context=context,
     )
 
 
@@ -112,9 +119,7 @@ class Harness:
             "ivschat", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
         )
         self.stubber = Stubber(self.client)
-        self.actions = IvsChatActions(
-            self.client, max_attempts=2, backoff_ms=0, sleep=lambda _: None
-        )
+        self.actions = IvsChatActions(self.client)
         self.ledger = MemoryLedger()
         self.store = MemoryPersistenceLayer()
         self.processor = EscalationProcessor(
@@ -174,7 +179,6 @@ def test_redelivered_strikes_neither_count_twice_nor_disconnect_twice(h: Harness
     # the whole batch redelivered: no ivschat call is stubbed, so any call would fail the test
     for record in (first, strike("MSG000000002", T0 + 1), third):
         assert h.processor.process(record).disconnected is None
-    assert h.actions.calls == 1
 
 
 def test_after_a_disconnect_the_next_episode_starts_from_zero(h: Harness) -> None:
@@ -205,8 +209,7 @@ def test_a_threat_disconnects_at_once(h: Harness) -> None:
 def test_disconnect_throttled_past_retries_is_finished_by_the_redelivery(h: Harness) -> None:
     h.processor.process(strike("MSG000000001", T0))
     h.processor.process(strike("MSG000000002", T0 + 1))
-    for _ in range(2):
-        h.stubber.add_client_error("disconnect_user", "ThrottlingException", http_status_code=429)
+    h.stubber.add_client_error("disconnect_user", "ThrottlingException", http_status_code=429)
     third = strike("MSG000000003", T0 + 2)
     with pytest.raises(ThrottledError):
         h.processor.process(third)
@@ -231,8 +234,17 @@ def test_confirmed_second_opinion_deletes_the_message_once(h: Harness) -> None:
     # insult has severity high: the confirmed message is also a strike
     assert result.active_strikes == 1
     again = h.processor.process(clown)  # redelivered: replayed, no second DeleteMessage
-    assert again.deleted == {"MSG000000002": "done"}
-    assert h.actions.calls == 1
+    assert again.deleted == {"MSG000000002": "done"}  # the Stubber had one answer
+
+
+def test_the_records_context_turns_a_split_insult_into_a_deletion(h: Harness) -> None:
+    """'ok you' then 'clown': neither part alone is confirmed, the two read together are."""
+    assert h.processor.process(second_opinion("MSG000000001", "clown")).deleted == {}
+    h.expect_delete("MSG000000002")
+    split = second_opinion("MSG000000002", "clown", context=("ok you",))
+    result = h.processor.process(split)
+    assert result.confirmed == ("insult",)
+    assert result.deleted == {"MSG000000002": "done"}
 
 
 def test_confirmed_threat_deletes_and_disconnects(h: Harness) -> None:

@@ -12,6 +12,7 @@ from chatmod.contract import ReviewRequest
 from chatmod.escalation import EscalationRecord, clip_reason, escalation_record, parse_record
 from chatmod.pipeline import Reviewer
 from chatmod.policy import EscalationPolicy, parse_policy
+from chatmod.rules.base import Severity
 
 from .fakes import KeywordModel
 
@@ -22,6 +23,7 @@ POLICY = parse_policy(
         """
         defaults:
           model:
+            level: custom
             thresholds:
               toxicity: {deny: 0.97, allow: 0.6}
               threat: {deny: 0.9, allow: 0.5}
@@ -67,7 +69,7 @@ def test_severe_deny_becomes_a_strike_record_without_the_text() -> None:
     assert record is not None
     assert record.kind == "strike"
     assert record.result == "DENY"
-    assert record.severity_level is not None and record.severity_level >= 3
+    assert record.severity is not None and Severity.parse(record.severity) >= Severity.HIGH
     assert record.content is None
     assert (record.room_arn, record.user_id, record.message_id) == (
         ROOM,
@@ -123,6 +125,36 @@ def test_record_round_trips_through_the_queue_body() -> None:
     assert "content" not in json.loads(record_for("i will hurt you").to_body())  # type: ignore[union-attr]
 
 
+def test_second_opinion_records_carry_the_newest_context_cut_to_the_record_limits() -> None:
+    reviewer = Reviewer(POLICY, MODEL)
+    req = request("meh, that was a take")
+    decision = reviewer.review(req).decision
+    policy = POLICY.for_room(ROOM).escalation
+    context = ["first", "   ", "second", "third", "y" * 600 + "tail"]
+    record = escalation_record(req, decision, policy, NOW, context=context)
+    assert record is not None and record.kind == "second_opinion"
+    assert record.context[:2] == ("second", "third")
+    assert len(record.context[2]) == 500 and record.context[2].endswith("tail")
+    assert parse_record(record.to_body()).context == record.context
+    strike_req = request("get out of here you f4ggot")
+    strike = escalation_record(
+        strike_req, reviewer.review(strike_req).decision, policy, NOW, context=["earlier"]
+    )
+    assert strike is not None and strike.kind == "strike" and strike.context == ()
+
+
+def test_a_record_without_context_keeps_the_shape_from_before_the_field() -> None:
+    """Old records (no ``context``) parse as having none, and a record with no context is
+    written without the field, so an escalation function of the previous release reads it."""
+    record = record_for("meh, that was a take")
+    assert record is not None and record.context == ()
+    body = json.loads(record.to_body())
+    assert "context" not in body and body["version"] == 1
+    assert parse_record(json.dumps(body)).context == ()
+    with_context = record.model_copy(update={"context": ("hi",)})
+    assert json.loads(with_context.to_body())["context"] == ["hi"]
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -133,6 +165,10 @@ def test_record_round_trips_through_the_queue_body() -> None:
         {"kind": "ban"},
         {"severity": "apocalyptic"},
         {"kind": "second_opinion"},  # without content
+        {"context": ["earlier"]},  # context on a strike
+        {"kind": "second_opinion", "content": "x", "context": ["a", "b", "c", "d"]},
+        {"kind": "second_opinion", "content": "x", "context": ["y" * 501]},
+        {"kind": "second_opinion", "content": "x", "context": [""]},
         {"unexpected": 1},
     ],
 )

@@ -1,8 +1,6 @@
-"""Second-opinion scorers, the confirm rule, and the escalation settings."""
+"""Second-opinion scorers and the confirm rule."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import boto3
 import pytest
@@ -10,20 +8,19 @@ from botocore.stub import Stubber
 
 from chatmod.aws.comprehend import ComprehendSecondOpinion, scores_from_result
 from chatmod.escalation import ModelSecondOpinion, confirmed_labels
-from chatmod.escalation.second_opinion import fp32_model_dir
-from chatmod.escalation.settings import EscalationSettings
+from chatmod.escalation.second_opinion import joined_reading
 from chatmod.policy import ModelPolicy
-from chatmod.settings import SettingsError
 
 from .fakes import KeywordModel
 
 MODEL_POLICY = ModelPolicy.model_validate(
     {
+        "level": "custom",
         "thresholds": {
             "toxicity": {"deny": 0.97, "allow": 0.6},
             "insult": {"deny": 0.9, "allow": 0.6},
             "obscene": {"mask": 0.85, "allow": 0.6},
-        }
+        },
     }
 )
 
@@ -69,17 +66,47 @@ def test_confirm_threshold_applies_to_every_label_including_gray_zone_ones() -> 
     ]
 
 
-def test_fp32_graph_is_used_when_the_folder_has_one(tmp_path: Path) -> None:
-    src = tmp_path / "model"
-    src.mkdir()
-    for name in ("model.onnx", "tokenizer.json", "labels.json"):
-        (src / name).write_text(name)
-    assert fp32_model_dir(src) == src
-    (src / "model.fp32.onnx").write_text("fp32")
-    linked = fp32_model_dir(src, scratch=tmp_path)
-    assert linked != src
-    assert (linked / "model.onnx").read_text() == "fp32"
-    assert (linked / "labels.json").read_text() == "labels.json"
+def test_context_reading_confirms_a_line_split_over_several_messages() -> None:
+    """Each part alone is harmless; the joined reading sees the insult whole."""
+    model = KeywordModel({"worthless idiot": {"insult": 0.95}})
+    scorer = ModelSecondOpinion(model)
+    readings = scorer.readings("idiot", ("you are a", "worthless"))
+    assert readings.alone["insult"] == pytest.approx(0.01)
+    assert readings.joined is not None and readings.joined["insult"] == pytest.approx(0.95)
+    assert readings.joined_text == "you are a worthless idiot"
+    assert scorer.score("idiot", ("you are a", "worthless"))["insult"] == pytest.approx(0.95)
+    assert confirmed_labels(scorer.score("idiot", ("you are a", "worthless")), MODEL_POLICY) == [
+        "insult"
+    ]
+    assert scorer.score("idiot")["insult"] == pytest.approx(0.01)  # no context: alone only
+    assert model.calls[-1] == ["idiot"]
+
+
+def test_harmless_context_never_lowers_the_messages_own_score() -> None:
+    model = KeywordModel({"idiot": {"insult": 0.93}})
+    scores = ModelSecondOpinion(model).score("you idiot", ("hello", "nice stream"))
+    assert scores["insult"] == pytest.approx(0.93)
+
+
+def test_joined_reading_keeps_the_message_whole_and_cuts_context_at_a_word() -> None:
+    assert joined_reading("idiot", ("you are a", "worthless"), 100) == "you are a worthless idiot"
+    assert joined_reading("idiot", ("you are a", "worthless"), 16) == "worthless idiot"
+    assert joined_reading("idiot", ("you are a", "worthless"), 17) == "a worthless idiot"
+    assert joined_reading("idiot", ("you are a", "worthless"), 18) == "a worthless idiot"  # no "e"
+    assert joined_reading("idiot", ("  ", ""), 100) is None
+    assert joined_reading("x" * 50, ("before",), 50) is None  # the message fills the budget
+
+
+def test_the_model_scorer_sizes_the_joined_text_to_its_token_limit() -> None:
+    class LongModel(KeywordModel):
+        max_tokens = 256
+
+    assert ModelSecondOpinion(LongModel({})).max_chars == 3 * 256
+    assert ModelSecondOpinion(KeywordModel({})).max_chars == 3 * 128
+    long_context = ("word " * 400,)
+    readings = ModelSecondOpinion(KeywordModel({}), max_chars=60).readings("hi", long_context)
+    assert readings.joined_text is not None and len(readings.joined_text) <= 60
+    assert readings.joined_text.endswith(" hi")
 
 
 def test_comprehend_labels_map_onto_chatmods() -> None:
@@ -114,28 +141,24 @@ def test_comprehend_scorer_calls_detect_toxic_content() -> None:
         assert scorer.score("what the heck") == {"toxicity": 0.5, "obscene": 0.7}
 
 
-def test_settings_defaults_and_local_overrides() -> None:
-    default = EscalationSettings.from_env({})
-    assert (default.ledger, default.idempotency, default.second_opinion) == (
-        "dynamodb",
-        "dynamodb",
-        "onnx",
+def test_comprehend_reads_the_message_and_the_joined_context_in_one_call() -> None:
+    client = boto3.client(
+        "comprehend", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
-    assert default.second_opinion_max_tokens == 512 and default.confirm_threshold is None
-    local = EscalationSettings.from_env(
-        {
-            "CHATMOD_LEDGER": "memory",
-            "CHATMOD_IVSCHAT_ENDPOINT_URL": "http://127.0.0.1:9911",
-            "CHATMOD_SECOND_OPINION_CONFIRM": "0.8",
-            "CHATMOD_ACTIONS_DRY_RUN": "true",
-        }
-    )
-    assert local.ledger == local.idempotency == "memory"  # idempotency follows the ledger
-    assert local.ivschat_endpoint_url == "http://127.0.0.1:9911"
-    assert local.confirm_threshold == 0.8 and local.dry_run
-    with pytest.raises(SettingsError):
-        EscalationSettings.from_env({"CHATMOD_LEDGER": "redis"})
-    with pytest.raises(SettingsError):
-        EscalationSettings.from_env({"CHATMOD_SECOND_OPINION_CONFIRM": "1.5"})
-    with pytest.raises(SettingsError):
-        default.require_table()
+    scorer = ComprehendSecondOpinion(client)
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "detect_toxic_content",
+            {
+                "ResultList": [
+                    {"Toxicity": 0.2, "Labels": [{"Name": "INSULT", "Score": 0.1}]},
+                    {"Toxicity": 0.9, "Labels": [{"Name": "INSULT", "Score": 0.95}]},
+                ]
+            },
+            {
+                "TextSegments": [{"Text": "idiot"}, {"Text": "you are a worthless idiot"}],
+                "LanguageCode": "en",
+            },
+        )
+        scores = scorer.score("idiot", ("you are a", "worthless"))
+    assert scores == {"toxicity": 0.9, "insult": 0.95}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.normalize import deleet, fold, join_split_letters, normalize
+from chatmod.normalize import deleet, fold, join_split_letters, model_readings, normalize
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,37 @@ def test_innocent_text_keeps_its_words(innocent: str) -> None:
     assert views.matching.text == innocent.casefold()
 
 
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [
+        ("1 w1ll f1nd y0u", "i will find you"),  # a lone 1 among leet words is the pronoun
+        ("1ll cu7 y0u", "i'll cut you"),  # and "1ll" is "I'll", not "ill"
+        ("1m h3r3", "i'm here"),
+        ("b3l0ng 1n 4 z00", "belong in a zoo"),  # and a lone 4 the article
+        ("c u l8r m8", "c u l8r m8"),  # 8 inside a word is a syllable
+        ("8itch", "bitch"),  # at a word's start it is a b
+        ("kill.your.self", "kill your self"),  # dot-joined words are read apart
+    ],
+)
+def test_model_view_reads_leet_sentences(typed: str, seen: str) -> None:
+    assert normalize(typed).model.text == seen
+
+
+@pytest.mark.parametrize(
+    "typed", ["1 more game", "top 1 player", "4 u", "nginx.conf", "2.5.1", "file.tar.gz2"]
+)
+def test_model_view_keeps_numbers_and_dotted_names(typed: str) -> None:
+    """Without other leet words a lone 1 is a number; two dots or a digit keep a name whole."""
+    assert normalize(typed).model.text == normalize(typed).matching.text
+
+
+def test_written_in_characters_map_to_the_character_they_stand_for() -> None:
+    """The apostrophe of "i'll" comes from the "1", the spaces of "kill your self" from dots."""
+    view = normalize("ok 1ll go.kill.urself").model
+    assert view.text == "ok i'll go kill urself"
+    assert [view.original[o] for o in view.offsets] == list("ok 11ll go.kill.urself")
+
+
 def test_numbers_are_not_read_as_letters() -> None:
     assert deleet(fold("call 555 1234 or 2024")).text == "call 555 1234 or 2024"
 
@@ -102,3 +133,23 @@ def test_ligature_expands_but_maps_to_one_character() -> None:
     view = fold("ﬁx")
     assert view.text == "fix"
     assert view.offsets == (0, 0, 1)
+
+
+def test_from_original_maps_original_spans_back_to_merged_view_runs() -> None:
+    view = normalize("you f u c k ing idiot").model  # split letters join in the view
+    assert view.text == "you fuck ing idiot"
+    runs = view.from_original([(4, 15)])  # "f u c k ing" in the original
+    assert runs == [(4, 12)]  # one run, "fuck ing", not one span per character
+    assert view.from_original([(0, 3), (16, 21)]) == [(0, 3), (13, 18)]
+    assert view.from_original([]) == []
+    assert [view.to_original(s, e) for s, e in runs] == [(4, 15)]
+
+
+def test_the_as_typed_reading_can_be_capped_when_a_de_obfuscated_one_is_read() -> None:
+    """The cap applies only beside a de-obfuscated reading, which still reads everything."""
+    disguised = "sh1t " * 100
+    readings = model_readings(normalize(disguised), typed_max_chars=200)
+    assert readings[0] == disguised[:200]
+    assert readings[1] == normalize(disguised).model.text
+    plain = "good game everyone " * 20
+    assert model_readings(normalize(plain), typed_max_chars=200) == [plain]

@@ -15,8 +15,7 @@ from chatmod.model import (
 )
 from chatmod.model.base import REPO_MODEL_DIR
 from chatmod.model.text import prepare_text
-
-FP32_MODEL_DIR = REPO_MODEL_DIR.parents[1] / "model-fp32" / "chatmod-minilm-fp32"
+from chatmod.settings import Settings
 
 NEUTRAL_IDENTITY = [
     "I am a gay man",
@@ -102,9 +101,13 @@ def test_direct_threats_score_and_game_talk_does_not(model: ToxicityModel) -> No
         assert scores["toxicity"] < 0.3 and scores["threat"] < 0.3, (text, scores)
 
 
-def test_default_model_dir_prefers_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_model_dir_does_not_read_the_environment_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """CHATMOD_MODEL_DIR is read once, into the settings; the fallback is the shipped folder."""
     monkeypatch.setenv("CHATMOD_MODEL_DIR", str(tmp_path))
-    assert default_model_dir() == tmp_path
+    assert default_model_dir() != tmp_path
+    assert Settings.load().model_dir == str(tmp_path)
 
 
 def test_missing_model_files_name_settings(tmp_path: Path) -> None:
@@ -133,11 +136,26 @@ def test_prepare_text_undoes_cheap_obfuscation(raw: str, expected: str) -> None:
     assert prepare_text(raw) == expected
 
 
-def test_int8_and_fp32_layers_hold_the_same_model(model: ToxicityModel) -> None:
-    """The review layer's int8 graph and the second opinion's fp32 graph come from one set of
-    trained weights: scores agree to within quantization error (largest mid-range, where the
-    sigmoid is steepest; seen up to 0.053)."""
-    fp32 = load_model("onnx", model_dir=str(FP32_MODEL_DIR), max_tokens=128)
-    texts = [*TOXIC, *NEUTRAL, *NEUTRAL_IDENTITY, "k i l l yourself", "y0u are tr4sh"]
-    for text, a, b in zip(texts, model.predict(texts), fp32.predict(texts), strict=True):
-        assert a == pytest.approx(b, abs=0.08), text
+class _CountingSession:
+    """Passes runs to the real session and counts them."""
+
+    def __init__(self, session: object) -> None:
+        self.session = session
+        self.runs = 0
+
+    def run(self, *args: object, **kwargs: object) -> object:
+        self.runs += 1
+        return self.session.run(*args, **kwargs)  # type: ignore[attr-defined]
+
+
+def test_texts_that_read_the_same_run_once() -> None:
+    """A message and its de-obfuscated reading often prepare to the same text: one run, the
+    same scores; different texts still run apart."""
+    model = load_model("onnx", model_dir=str(REPO_MODEL_DIR))
+    counting = _CountingSession(model._session)  # type: ignore[attr-defined]
+    model._session = counting  # type: ignore[attr-defined]
+    same = model.predict(["LETS GOOOOOO", "lets goo", "l3ts goo"])
+    assert counting.runs == 1
+    assert same[0] == same[1] == same[2]
+    model.predict(["gg wp", "good game"])
+    assert counting.runs == 3

@@ -10,7 +10,6 @@ import pytest
 
 from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyError, load_policy, parse_policy, with_max_length
-from chatmod.settings import Settings, SettingsError
 
 ROOM_A = "arn:aws:ivschat:us-east-1:123456789012:room/roomAAAAAAAA"
 ROOM_B = "arn:aws:ivschat:us-east-1:123456789012:room/roomBBBBBBBB"
@@ -187,18 +186,3 @@ def test_mask_char_is_configurable() -> None:
 def test_settings_max_length_overrides_policy_default() -> None:
     policy = with_max_length(load_policy(), 12)
     assert Reviewer(policy).review_text("thirteen chars").result == "DENY"
-
-
-def test_settings_parse_and_reject_bad_values() -> None:
-    settings = Settings.from_env({"CHATMOD_FAIL_MODE": "deny", "CHATMOD_MAX_LENGTH": "200"})
-    assert (settings.fail_mode, settings.max_length, settings.model_backend) == (
-        "DENY",
-        200,
-        "onnx",
-    )
-    with pytest.raises(SettingsError, match="CHATMOD_FAIL_MODE"):
-        Settings.from_env({"CHATMOD_FAIL_MODE": "maybe"})
-    with pytest.raises(SettingsError, match="CHATMOD_MAX_LENGTH"):
-        Settings.from_env({"CHATMOD_MAX_LENGTH": "900"})
-    with pytest.raises(SettingsError, match="CHATMOD_LOG_CONTENT"):
-        Settings.from_env({"CHATMOD_LOG_CONTENT": "perhaps"})

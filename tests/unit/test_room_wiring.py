@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chatmod_local.room.ids import is_subprotocol_token, new_id, new_token
+from chatmod_local.room.ids import new_id, new_token
 from chatmod_local.room.review import function_name, parse_response
 from chatmod_local.room.wiring import read_wiring
+from tests.websocket_tokens import is_subprotocol_token
 
 ROOT = Path(__file__).resolve().parents[2]
 

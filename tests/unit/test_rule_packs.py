@@ -151,9 +151,13 @@ def test_text_that_is_not_a_link(rules_reviewer: Reviewer, innocent: str) -> Non
 @pytest.mark.parametrize(
     ("typed", "rule_id"),
     [
-        ("THIS STREAM IS THE BEST EVER AND EVERYONE HERE MUST FOLLOW MY CHANNEL", "spam.shouting"),
+        (
+            "THIS STREAM IS THE BEST EVER AND EVERYONE HERE MUST FOLLOW MY CHANNEL RIGHT NOW "
+            "OR I WILL KEEP POSTING THIS SAME MESSAGE IN EVERY SINGLE STREAM I CAN FIND TODAY",
+            "spam.shouting",
+        ),
         ("!" * 25, "spam.repeat"),
-        ("n" + "o" * 24 + " way", "spam.repeat"),
+        ("n" + "o" * 70 + " way", "spam.repeat"),
         ("follow " * 8, "spam.flood"),
         ("xoxo" * 10, "spam.flood"),
     ],
@@ -176,7 +180,11 @@ def test_spam_is_denied(rules_reviewer: Reviewer, typed: str, rule_id: str) -> N
         "OMG THAT WAS AMAZING HAHAHA",
         "GG WP EVERYONE SEE YOU TOMORROW",
         "LETS GOOOOOOOOOOOOOO",
+        "LETS GOOOOOOOOOOOOOOOOOOOOOOOOOOOOOO",
+        "n" + "o" * 24 + " way",
         "wait what???????????",
+        "REALLY????????????????????????? that was AMAZING",
+        "THIS STREAM IS THE BEST EVER AND EVERYONE HERE MUST FOLLOW",
         "POG POG POG POG POG",
     ],
 )

@@ -1,23 +1,50 @@
 """The audit record written for every decision: enough to explain it, nothing to leak.
 
-The sender's IP is never logged raw (a salted hash lets you correlate without storing it),
-and message text is left out unless a setting turns it on.
+The sender's IP is never logged raw: an HMAC-SHA256 keyed by a secret lets you correlate
+lines without storing it. A plain or salted hash would not do: there are only 2^32 IPv4
+addresses, so anyone who knows the salt recovers an address by trying them all. Message text
+is left out unless a setting turns it on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from chatmod.contract import ReviewRequest, room_id_from_arn
 from chatmod.decision import Decision
 
+MIN_KEY_BYTES = 16
 
-def hash_ip(ip: str, salt: str = "") -> str:
-    """A short, salted, one-way digest of an IP address ("" stays "")."""
-    if not ip:
-        return ""
-    return hashlib.sha256(f"{salt}{ip}".encode()).hexdigest()[:16]
+
+@dataclass(frozen=True)
+class IpHasher:
+    """Keyed, one-way digests of IP addresses; ``key_source`` says whose key is in use.
+
+    ``"stack"``: the secret generated at deploy, shared by every instance (lines correlate
+    across instances); ``"instance"``: a random key of this process only, used until the
+    secret has been read or when it cannot be (lines correlate within the instance only).
+    """
+
+    key: bytes
+    key_source: str
+
+    def __post_init__(self) -> None:
+        if len(self.key) < MIN_KEY_BYTES:
+            raise ValueError(f"an IP hash key needs at least {MIN_KEY_BYTES} bytes")
+
+    @classmethod
+    def for_instance(cls) -> IpHasher:
+        return cls(secrets.token_bytes(32), "instance")
+
+    def digest(self, ip: str) -> str:
+        """16 hex characters of HMAC-SHA256 ("" stays "")."""
+        if not ip:
+            return ""
+        return hmac.new(self.key, ip.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 def audit_record(
@@ -25,7 +52,7 @@ def audit_record(
     decision: Decision,
     latency_ms: float,
     *,
-    ip_salt: str = "",
+    ip_hasher: IpHasher,
     include_content: bool = False,
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
@@ -33,7 +60,8 @@ def audit_record(
         "room_arn": request.room_arn,
         "room_id": room_id_from_arn(request.room_arn),
         "user_id": request.sender.user_id,
-        "ip_hash": hash_ip(request.sender.ip, ip_salt),
+        "ip_hash": ip_hasher.digest(request.sender.ip),
+        "ip_key": ip_hasher.key_source,
         "decision": decision.result,
         "modified": decision.modified,
         "categories": list(decision.categories),
@@ -41,7 +69,7 @@ def audit_record(
         "severity": decision.severity.label if decision.severity else None,
         "gray_zone": list(decision.gray_zone),
         "scores": {k: round(v, 4) for k, v in decision.scores.items()},
-        "residual_scores": {k: round(v, 4) for k, v in decision.residual_scores.items()},
+        "scored_after_masks": decision.scored_after_masks,
         "latency_ms": round(latency_ms, 3),
     }
     if decision.reason:

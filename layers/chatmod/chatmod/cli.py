@@ -15,16 +15,19 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from chatmod.pipeline import Reviewer, load_model_from_settings
-from chatmod.policy import PolicyError, load_policy
+from chatmod.policy import PolicyError
+from chatmod.policy_check import checked_policy
+from chatmod.policy_source import FilePolicySource
 from chatmod.settings import Settings, SettingsError
 
 
 def _reviewer(args: argparse.Namespace) -> Reviewer:
-    settings = Settings.from_env()
+    explicit: dict[str, Any] = {}
     if args.policy:
-        settings = Settings(**{**settings.__dict__, "policy_file": args.policy})
+        explicit["policy_file"] = args.policy
     if args.no_model:
-        settings = Settings(**{**settings.__dict__, "model_backend": "none"})
+        explicit["model_backend"] = "none"
+    settings = Settings.load(**explicit)
     return Reviewer.from_settings(settings, load_model_from_settings(settings))
 
 
@@ -108,9 +111,15 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_policy(args: argparse.Namespace) -> int:
-    policy = load_policy(args.file)
+    """Parsed, within the limits of ``chatmod.policy_limits`` and compiled, every room."""
+    source = FilePolicySource(args.file)
+    try:
+        text = source.fetch()
+    except OSError as exc:
+        raise PolicyError(f"cannot read policy file {args.file}: {exc}") from exc
+    policy = checked_policy(text, source.name)
     rooms = ", ".join(policy.rooms) or "none"
-    print(f"{args.file}: valid (rooms with overrides: {rooms})")
+    print(f"{args.file}: valid and compiles (rooms with overrides: {rooms})")
     return 0
 
 
@@ -129,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument("--no-model", action="store_true", help="rules only")
         if name == "review":
             cmd.add_argument("text", nargs="+")
-    check = sub.add_parser("check-policy", help="validate a policy file")
+    check = sub.add_parser(
+        "check-policy", help="validate a policy file and compile every room (terms too)"
+    )
     check.add_argument("file")
     args = parser.parse_args(argv)
     handlers = {"score": _cmd_score, "review": _cmd_review, "check-policy": _cmd_check_policy}

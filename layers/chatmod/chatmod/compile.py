@@ -17,6 +17,7 @@ from chatmod.rules import (
     LinkCheck,
     PatternCheck,
     PhoneNumberCheck,
+    PublicIpCheck,
     RepeatedCharacterCheck,
     ShoutingCheck,
     TermCheck,
@@ -35,11 +36,24 @@ DEFAULT_REASONS: dict[str, str] = {
 
 
 @lru_cache(maxsize=8)
+def _builtin_pack(pack: str) -> dict[str, list[object]]:
+    text = resources.files("chatmod").joinpath(f"packs/{pack}.yaml").read_text("utf-8")
+    data: dict[str, list[object]] = yaml.safe_load(text) or {}
+    return data
+
+
 def builtin_terms(pack: str) -> tuple[str, ...]:
     """A built-in term list from ``chatmod/packs/<pack>.yaml``."""
-    text = resources.files("chatmod").joinpath(f"packs/{pack}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text) or {}
-    return load_terms(str(t) for t in data.get("terms", []))
+    return load_terms(str(t) for t in _builtin_pack(pack).get("terms", []))
+
+
+def builtin_exemptions(pack: str) -> tuple[str, ...]:
+    """Phrases a built-in pack leaves alone though they contain one of its terms."""
+    return load_terms(str(t) for t in _builtin_pack(pack).get("exempt", []))
+
+
+def _builtin_term_check(pack: str, meta: RuleMeta) -> TermCheck:
+    return TermCheck(meta, builtin_terms(pack), builtin_exemptions(pack))
 
 
 @dataclass(frozen=True)
@@ -81,10 +95,10 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
     checks: list[Check] = []
     if packs.slurs.enabled:
         meta = _meta("slurs", "hate", packs.slurs, "deny", Severity.HIGH)
-        checks.append(TermCheck(meta, builtin_terms("slurs")))
+        checks.append(_builtin_term_check("slurs", meta))
     if packs.profanity.enabled:
         meta = _meta("profanity", "profanity", packs.profanity, "mask", Severity.LOW)
-        checks.append(TermCheck(meta, builtin_terms("profanity")))
+        checks.append(_builtin_term_check("profanity", meta))
     if packs.pii.enabled:
         pii = packs.pii
         checks.append(
@@ -95,6 +109,9 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
         )
         checks.append(
             PhoneNumberCheck(_meta("pii.phone", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+        checks.append(
+            PublicIpCheck(_meta("pii.ip", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
         )
     if packs.links.enabled:
         meta = _meta("links", "links", packs.links, "mask", Severity.LOW, mask_all=True)

@@ -6,11 +6,41 @@ other answer makes it fall back to the room's FallbackResult.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ReviewResult = Literal["ALLOW", "DENY"]
+REPLACEMENT = "\ufffd"
+# IVS's Reason attribute and ivschat's DeleteMessage/DisconnectUser reasons: 1-256 characters
+# (botocore does not check the upper bound).
+REASON_MAX = 256
+ELLIPSIS = "…"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (JSON ``\\ud800`` escapes) replaced by U+FFFD.
+
+    They are not Unicode: RE2 and the Lambda runtime cannot encode them, so a message carrying
+    one would otherwise fail review, or its answer could not be sent and IVS would fall back.
+    One code point for one keeps every offset.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(REPLACEMENT, text)
+    return text
+
+
+CleanStr = Annotated[str, AfterValidator(without_surrogates)]
+
+
+def clip_reason(reason: str | None, default: str) -> str:
+    """A reason IVS and ivschat accept: spaces collapsed, never empty, at most 256 characters."""
+    text = " ".join((reason or "").split()) or " ".join(default.split()) or "Moderation action."
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + ELLIPSIS
 
 
 class Sender(BaseModel):
@@ -18,9 +48,9 @@ class Sender(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    user_id: str = Field(alias="UserId")
-    attributes: dict[str, str] = Field(default_factory=dict, alias="Attributes")
-    ip: str = Field(default="", alias="Ip")
+    user_id: CleanStr = Field(alias="UserId")
+    attributes: dict[CleanStr, CleanStr] = Field(default_factory=dict, alias="Attributes")
+    ip: CleanStr = Field(default="", alias="Ip")
 
 
 class ReviewRequest(BaseModel):
@@ -28,10 +58,10 @@ class ReviewRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    content: str = Field(alias="Content")
-    message_id: str = Field(alias="MessageId")
-    room_arn: str = Field(alias="RoomArn")
-    attributes: dict[str, str] = Field(default_factory=dict, alias="Attributes")
+    content: CleanStr = Field(alias="Content")
+    message_id: CleanStr = Field(alias="MessageId")
+    room_arn: CleanStr = Field(alias="RoomArn")
+    attributes: dict[CleanStr, CleanStr] = Field(default_factory=dict, alias="Attributes")
     sender: Sender = Field(alias="Sender")
 
 
@@ -41,8 +71,19 @@ class ReviewResponse(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     review_result: ReviewResult = Field(alias="ReviewResult")
-    content: str = Field(alias="Content")
-    attributes: dict[str, str] = Field(default_factory=dict, alias="Attributes")
+    content: CleanStr = Field(alias="Content")
+    attributes: dict[CleanStr, CleanStr] = Field(default_factory=dict, alias="Attributes")
+
+    @classmethod
+    def allow(cls, content: str, attributes: dict[str, str]) -> ReviewResponse:
+        """Delivered (as given, or masked) with the message's own attributes."""
+        return cls(ReviewResult="ALLOW", Content=content, Attributes=attributes)
+
+    @classmethod
+    def deny(cls, content: str, reason: str | None) -> ReviewResponse:
+        """Refused; the sender sees ``reason`` (clipped to IVS's limit)."""
+        reason = clip_reason(reason, "Message not allowed.")
+        return cls(ReviewResult="DENY", Content=content, Attributes={"Reason": reason})
 
     def to_ivs(self) -> dict[str, object]:
         """The JSON-ready dict IVS expects."""

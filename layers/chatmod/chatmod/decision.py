@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from chatmod.compile import CompiledRoom
 from chatmod.masking import mask_text
+from chatmod.policy import NO_MASK_WHEN, ModelPolicy
 from chatmod.rules.base import Action, RuleHit, Severity
 
 Result = Literal["ALLOW", "DENY"]
-# Finds the words to mask for a label whose score reached its mask threshold.
-WordLocator = Callable[[str, float], list[tuple[int, int]]]
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -29,48 +29,66 @@ class Decision:
     scores: Mapping[str, float] = field(default_factory=dict)
     gray_zone: tuple[str, ...] = ()  # labels between their allow and deny thresholds
     hits: tuple[RuleHit, ...] = ()
-    # Scores of the text left once rule masks are removed; the model's part of the decision
-    # used these instead of ``scores`` (empty when nothing was masked).
-    residual_scores: Mapping[str, float] = field(default_factory=dict)
+    # True when ``scores`` are of the text left once rule masks are taken out (the model judges
+    # what will be shown; the text as sent is then not scored at all).
+    scored_after_masks: bool = False
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _model_hits(
-    room: CompiledRoom,
-    scores: Mapping[str, float],
-    locate_words: WordLocator | None,
-    *,
-    denied: bool = False,
-) -> tuple[list[RuleHit], list[str]]:
-    """Model scores as hits: a deny hit over the whole text, or mask hits on located words.
+@dataclass(frozen=True)
+class ModelPlan:
+    """What the model's scores call for, before any word is located.
 
-    Words are located only when nothing denies the message (``denied``: a rule already did):
-    masks on a message that is not delivered would cost model runs for nothing.
+    ``fix``: labels in their mask range that starring the blamed words may fix (label -> mask
+    threshold); ``gray``: labels to deliver with a second opinion; ``deny``: labels at deny.
     """
-    model = room.policy.model
-    hits: list[RuleHit] = []
-    below_deny: list[tuple[str, float]] = []
-    for label, thresholds in model.thresholds.items():
+
+    deny: tuple[str, ...] = ()
+    fix: Mapping[str, float] = field(default_factory=dict)
+    gray: tuple[str, ...] = ()
+
+
+def model_plan(model: ModelPolicy, scores: Mapping[str, float]) -> ModelPlan:
+    """Walk each label's thresholds once; the pipeline asks this to know whether to locate
+    words, and ``decide`` asks it again to use what was located."""
+    thresholds = model.label_thresholds
+    deny: list[str] = []
+    fix: dict[str, float] = {}
+    gray: list[str] = []
+    unfixable = any(
+        scores.get(label, 0.0) >= (t.allow if t.allow is not None else t.mask or 1.1)
+        for label, t in thresholds.items()
+        if label in NO_MASK_WHEN
+    )
+    for label, t in thresholds.items():
         score = scores.get(label)
         if score is None:
             continue
-        if thresholds.deny is not None and score >= thresholds.deny:
-            hits.append(_model_hit(room, label, "deny", 0, 0))
+        if t.deny is not None and score >= t.deny:
+            deny.append(label)
+        elif t.mask is not None and score >= t.mask and not unfixable:
+            fix[label] = t.mask
+        elif (t.allow is not None and score >= t.allow) or (t.mask is not None and score >= t.mask):
+            gray.append(label)
+    return ModelPlan(tuple(deny), fix, tuple(gray))
+
+
+def _model_hits(
+    room: CompiledRoom, plan: ModelPlan, blamed: Sequence[Span]
+) -> tuple[list[RuleHit], list[str]]:
+    """Model verdicts as hits: deny hits over the whole text, mask hits on the blamed words.
+    A label in its mask range with no word blamed is delivered for a second opinion."""
+    hits = [_model_hit(room, label, "deny", 0, 0) for label in plan.deny]
+    gray = list(plan.gray)
+    if plan.deny:
+        return hits, gray
+    for label in plan.fix:
+        if blamed:
+            hits.extend(_model_hit(room, label, "mask", start, end) for start, end in blamed)
         else:
-            below_deny.append((label, score))
-    denied = denied or bool(hits)
-    gray: list[str] = []
-    for label, score in below_deny:
-        thresholds = model.thresholds[label]
-        located = False
-        if not denied and thresholds.mask is not None and score >= thresholds.mask and locate_words:
-            for start, end in locate_words(label, thresholds.mask):
-                hits.append(_model_hit(room, label, "mask", start, end))
-                located = True
-        if thresholds.allow is not None and score >= thresholds.allow and not located:
             gray.append(label)
     return hits, gray
 
@@ -86,11 +104,14 @@ def decide(
     original: str,
     hits: Sequence[RuleHit],
     scores: Mapping[str, float] | None = None,
-    locate_words: WordLocator | None = None,
+    blamed: Sequence[Span] = (),
     *,
     enforce_length: bool = True,
 ) -> Decision:
-    """Rule hits first; then the model, unless an ``allow`` exception matched the message."""
+    """Rule hits first; then the model, unless an ``allow`` exception matched the message.
+
+    Pure: ``scores`` are the model's (of the text left after rule masks, when there were any)
+    and ``blamed`` the words attribution found for the labels in their mask range."""
     policy = room.policy
     scores = dict(scores or {})
     max_length = policy.max_length if enforce_length else len(original)
@@ -114,8 +135,7 @@ def decide(
     ]
     gray: list[str] = []
     if scores and policy.model.enabled and not exceptions:
-        rules_deny = any(h.action == "deny" for h in effective)
-        model_hits, gray = _model_hits(room, scores, locate_words, denied=rules_deny)
+        model_hits, gray = _model_hits(room, model_plan(policy.model, scores), blamed)
         effective.extend(model_hits)
     denies = [h for h in effective if h.action == "deny"]
     if denies:

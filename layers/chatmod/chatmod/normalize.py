@@ -8,34 +8,35 @@ masking touches exactly the offending characters of what the user typed.
 from __future__ import annotations
 
 import itertools
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-# Look-alikes from other scripts, after case folding, mapped to the Latin letter they imitate.
-HOMOGLYPHS: dict[str, str] = {
+from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
+from chatmod.model.text import LEET as MODEL_LEET
+from chatmod.model.text import char_folder
+
+# The model's tables (``chatmod.model.text``) plus what only the rules read: each look-alike is
+# written once. The rule-only entries stay out of the model's input until a retrain takes them.
+RULE_ONLY_HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k", "м": "m",
-    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b",
-    "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
-    "ɡ": "g", "ү": "y", "ҽ": "e",
+    "з": "3", "и": "u", "й": "u", "п": "n", "ь": "b", "ї": "i", "ԛ": "q", "ԝ": "w", "ү": "y",
+    "ҽ": "e",
     # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "σ": "o", "μ": "u", "ϲ": "c",
+    "β": "b", "γ": "y", "η": "n", "σ": "o", "μ": "u", "ϲ": "c",
     # Armenian
-    "օ": "o", "ս": "u", "ո": "n", "հ": "h", "զ": "q", "ա": "w", "ց": "g", "ք": "p", "լ": "l",
-    "ռ": "n", "վ": "d", "ե": "t", "ի": "h", "ւ": "l", "ջ": "g",
+    "ո": "n", "հ": "h", "զ": "q", "ա": "w", "ց": "g", "ք": "p", "լ": "l", "ռ": "n", "վ": "d",
+    "ե": "t", "ի": "h", "ւ": "l", "ջ": "g",
     # Latin variants NFKC leaves alone
-    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ß": "ss", "æ": "ae", "œ": "oe",
-    "ɑ": "a", "ɩ": "i", "ʋ": "u", "ꞵ": "b",
+    "đ": "d", "ħ": "h", "ŧ": "t", "ß": "ss", "æ": "ae", "œ": "oe", "ʋ": "u", "ꞵ": "b",
 }  # fmt: skip
+HOMOGLYPHS: dict[str, str] = {**MODEL_HOMOGLYPHS, **RULE_ONLY_HOMOGLYPHS}
 
 # Digits and symbols used as letters ("sh1t", "@ss", "$lut"). Applied only inside words that
 # also contain a real letter, so numbers and prices stay numbers.
-LEET: dict[str, str] = {
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
+RULE_ONLY_LEET: dict[str, str] = {
+    "8": "b", "9": "g", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l",
 }  # fmt: skip
+LEET: dict[str, str] = {**MODEL_LEET, **RULE_ONLY_LEET}
 
 # Characters that may stand between letters split apart to dodge a filter ("f.u.c.k").
 SEPARATORS = frozenset(" \t\n.,-_*~'\"`/\\·•:;=^")
@@ -56,25 +57,41 @@ class NormalizedText:
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
 
+    def from_original(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The runs of this view whose characters came from inside any of ``spans`` (of the
+        original text): the inverse of ``to_original``, merged into contiguous ranges."""
+        runs: list[tuple[int, int]] = []
+        for index, origin in enumerate(self.offsets):
+            if not any(s <= origin < e for s, e in spans):
+                continue
+            if runs and runs[-1][1] == index:
+                runs[-1] = (runs[-1][0], index + 1)
+            else:
+                runs.append((index, index + 1))
+        return runs
+
 
 def _is_letterlike(ch: str) -> bool:
     return ch.isalnum() or ch in LEET
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    """NFKC, case folding, accent stripping and homoglyph mapping of one character."""
-    category = unicodedata.category(ch)
-    if category == "Cf" or category.startswith("M"):
-        return ""  # zero-width joiners, bidi marks, soft hyphens, combining accents
-    out: list[str] = []
-    for part in unicodedata.normalize("NFKC", ch).casefold():
-        decomposed = unicodedata.normalize("NFKD", part)
-        for base in decomposed:
-            if unicodedata.category(base).startswith("M"):
-                continue
-            out.append(HOMOGLYPHS.get(base, base))
-    return "".join(out)
+_fold_char = char_folder(HOMOGLYPHS)
+
+
+def _letterlike_runs(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each run of letter-like characters (letters, digits, leet symbols)."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        if _is_letterlike(text[i]):
+            j = i
+            while j < len(text) and _is_letterlike(text[j]):
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
 
 
 def fold(original: str) -> NormalizedText:
@@ -95,17 +112,7 @@ def join_split_letters(view: NormalizedText, min_letters: int = 3) -> Normalized
     A lone "a" or "i" leading such a run is kept apart, so "a f u c k" still yields "fuck".
     """
     text = view.text
-    tokens: list[tuple[int, int]] = []  # [start, end) of letter-like tokens in ``text``
-    i = 0
-    while i < len(text):
-        if _is_letterlike(text[i]):
-            j = i
-            while j < len(text) and _is_letterlike(text[j]):
-                j += 1
-            tokens.append((i, j))
-            i = j
-        else:
-            i += 1
+    tokens = _letterlike_runs(text)
     drop: set[int] = set()
     run: list[tuple[int, int]] = []
 
@@ -135,35 +142,106 @@ def join_split_letters(view: NormalizedText, min_letters: int = 3) -> Normalized
     )
 
 
+# Inside or at the end of a word, "8" is a syllable in chat ("l8r", "gr8", "m8", "h8"); read as
+# "b" it turned harmless shorthand into nonsense the model scored as toxic. The model's view
+# reads it as "b" only where it starts a word ("8itch"); the term rules read it everywhere.
+_SYLLABLE_DIGITS = frozenset("8")
+# In a message that writes other words in leet, a lone "1" is the pronoun and a lone "4" the
+# article ("bl4ck p30pl3 b3l0ng 1n 4 z00").
+_LONE_LEET = {"1": "i", "4": "a"}
+# "1ll", "1m", "1d", "1ve" are "I'll", "I'm", "I'd", "I've" once the "1" is read as a letter;
+# without the apostrophe "ill" is a different word to the model.
+_I_CONTRACTIONS = frozenset({"ill", "im", "id", "ive"})
+# Words joined by dots ("kill.your.self"): three or more alphabetic parts only, so versions,
+# addresses and file names ("v1.2.3", "10.0.0.1", "nginx.conf") keep their dots.
+_DOT_JOINED_MIN_PARTS = 3
+
+
+def _is_leet_word(word: str) -> bool:
+    return any(ch.isalpha() for ch in word) and any(ch in LEET for ch in word)
+
+
+def _read_char(word: str, k: int) -> str:
+    ch = word[k]
+    if ch in _SYLLABLE_DIGITS and k > 0:
+        return ch
+    return LEET.get(ch, ch)
+
+
+def _read_word(word: str) -> list[tuple[str, int]]:
+    """One word's characters in the model's view, with the index each came from."""
+    has_letter = any(ch.isalpha() for ch in word)
+    # "play!" and "gg!!" end in punctuation, not in a letter written as "!" or "|".
+    tail = len(word) - len(word.rstrip("!|"))
+    out = [
+        (_read_char(word, k) if has_letter and k < len(word) - tail else ch, k)
+        for k, ch in enumerate(word)
+    ]
+    read = "".join(ch for ch, _ in out)
+    if word[0] == "1" and read in _I_CONTRACTIONS:
+        out = [("i", 0), ("'", 0), *out[1:]]  # the apostrophe maps to the "1"
+    return out
+
+
+def _dot_joined(text: str, start: int, end: int) -> bool:
+    parts = text[start:end].split(".")
+    return len(parts) >= _DOT_JOINED_MIN_PARTS and all(p.isalpha() for p in parts)
+
+
 def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
     """Read leetspeak as letters and shorten stretched letters ("fuuuuck" -> "fuuck").
 
-    Used for the model's view of the text; term rules match leet and stretching directly.
+    Used for the model's view of the text; term rules match leet and stretching directly. In a
+    message that writes other words in leet, a lone "1" is the pronoun ("1 w1ll f1nd u") and a
+    lone "4" the article, and words joined by dots are read apart ("kill.your.self").
     """
     text = view.text
+    words = _letterlike_runs(text)
+    leet_message = any(_is_leet_word(text[a:b]) for a, b in words)
     chars: list[str] = []
     offsets: list[int] = []
-    i = 0
-    while i < len(text):
-        if not _is_letterlike(text[i]):
-            chars.append(text[i])
-            offsets.append(view.offsets[i])
-            i += 1
-            continue
-        j = i
-        while j < len(text) and _is_letterlike(text[j]):
-            j += 1
-        word = text[i:j]
-        has_letter = any(ch.isalpha() for ch in word)
-        for k, ch in enumerate(word):
-            out = LEET.get(ch, ch) if has_letter else ch
-            stretched = len(chars) >= max_repeat and all(c == out for c in chars[-max_repeat:])
-            if has_letter and stretched:
-                continue
-            chars.append(out)
-            offsets.append(view.offsets[i + k])
-        i = j
+
+    def emit(ch: str, origin: int) -> None:
+        stretched = len(chars) >= max_repeat and all(c == ch for c in chars[-max_repeat:])
+        if not (ch.isalpha() and stretched):
+            chars.append(ch)
+            offsets.append(view.offsets[origin])
+
+    # The dots of dot-joined words are read as spaces.
+    dots = {k for start, end in _dot_runs(text, words) for k in range(start, end) if text[k] == "."}
+
+    def emit_between(start: int, end: int) -> None:
+        for k in range(start, end):
+            emit(" " if k in dots else text[k], k)
+
+    cursor = 0
+    for start, end in words:
+        emit_between(cursor, start)
+        word = text[start:end]
+        if word in _LONE_LEET and leet_message:
+            emit(_LONE_LEET[word], start)
+        else:
+            for ch, k in _read_word(word):
+                emit(ch, start + k)
+        cursor = end
+    emit_between(cursor, len(text))
     return NormalizedText(view.original, "".join(chars), tuple(offsets))
+
+
+def _dot_runs(text: str, words: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``text`` where three or more alphabetic words are joined by single dots."""
+    runs: list[tuple[int, int]] = []
+    k = 0
+    while k < len(words):
+        m = k
+        while (
+            m + 1 < len(words) and words[m + 1][0] == words[m][1] + 1 and (text[words[m][1]] == ".")
+        ):
+            m += 1
+        if m > k and _dot_joined(text, words[k][0], words[m][1]):
+            runs.append((words[k][0], words[m][1]))
+        k = m + 1
+    return runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +257,16 @@ def normalize(original: str) -> TextViews:
     """Build all views of a message once, so each check reads the one it needs."""
     matching = join_split_letters(fold(original))
     return TextViews(original=original, matching=matching, model=deleet(matching))
+
+
+def model_readings(views: TextViews, typed_max_chars: int | None = None) -> list[str]:
+    """The texts the model scores for a message: as typed, and de-obfuscated when that differs
+    (the higher score per label wins, so disguise cannot lower a score). ``typed_max_chars``
+    caps the as-typed reading when a de-obfuscated one is scored too: that one reads the whole
+    message, and a long as-typed reading would double the model's work on it."""
+    texts = [views.original]
+    if views.model.text.strip() and views.model.text != views.original.casefold():
+        if typed_max_chars is not None:
+            texts[0] = views.original[:typed_max_chars]
+        texts.append(views.model.text)
+    return texts

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import re2
-
+from chatmod.attribution import occlude
 from chatmod.compile import CompiledRoom, compile_room
 from chatmod.contract import ReviewRequest, ReviewResponse
-from chatmod.decision import Decision, WordLocator, decide
-from chatmod.normalize import TextViews, deleet, fold, normalize
+from chatmod.deadline import Deadline
+from chatmod.decision import Decision, decide, model_plan
+from chatmod.model.base import merge_max
+from chatmod.normalize import TextViews, model_readings, normalize
 from chatmod.policy import PolicyFile, load_policy, with_max_length
 from chatmod.rules.base import RuleHit
 from chatmod.settings import Settings
@@ -21,8 +21,25 @@ from chatmod.settings import Settings
 if TYPE_CHECKING:
     from chatmod.model import ToxicityModel
 
-_WORD = re2.compile(r"\S+")
 Span = tuple[int, int]
+# Candidate words attribution weighs at most (the hottest window of a longer message).
+ATTRIBUTION_WINDOW = 12
+# Attribution's batched run reads the message once per candidate, so its cost grows with the
+# message's length times the window: a 100-character line with 12 candidates costs about ten
+# single runs (37 ms on one core). The window shrinks so that the variants hold at most this
+# many characters together; a chat line of up to ~34 characters keeps all 12.
+ATTRIBUTION_WORK_CHARS = 450
+ATTRIBUTION_MIN_WINDOW = 3
+# The as-typed reading of a message that also has a de-obfuscated one is scored on its first
+# this many code points (about 64 tokens of ordinary text): the de-obfuscated reading covers the
+# whole message, and two full 128-token runs were most of a crafted 500-code-point review.
+TYPED_READING_MAX_CHARS = 200
+
+
+def attribution_window(chars: int, mask_max_words: int) -> int:
+    """How many candidate words attribution weighs for a model view of ``chars`` characters."""
+    by_work = max(ATTRIBUTION_MIN_WINDOW, ATTRIBUTION_WORK_CHARS // max(1, chars) - 1)
+    return min(ATTRIBUTION_WINDOW, mask_max_words, by_work)
 
 
 @dataclass(frozen=True)
@@ -38,12 +55,8 @@ class Review:
 def response_for(request: ReviewRequest, decision: Decision) -> ReviewResponse:
     """ALLOW keeps the message's attributes; DENY carries the user-facing reason."""
     if decision.result == "DENY":
-        attributes = {"Reason": (decision.reason or "Message not allowed.")[:256]}
-    else:
-        attributes = dict(request.attributes)
-    return ReviewResponse(
-        ReviewResult=decision.result, Content=decision.content, Attributes=attributes
-    )
+        return ReviewResponse.deny(decision.content, decision.reason)
+    return ReviewResponse.allow(decision.content, dict(request.attributes))
 
 
 class Reviewer:
@@ -74,78 +87,89 @@ class Reviewer:
             self.room(key or "")
         self.review_text("warming up the moderation pipeline")
 
-    def scores(self, views: TextViews) -> dict[str, float]:
-        """Model scores for the text as typed and as de-obfuscated, the higher of each."""
-        return self._predict_merged(views)
+    def _score(self, views: TextViews, deadline: Deadline | None = None) -> dict[str, float]:
+        """Stage "model": the message as typed and de-obfuscated, the higher of each label
+        (timed against the ``deadline``, which then knows what attribution would cost)."""
+        assert self.model is not None
+        readings = model_readings(views, typed_max_chars=TYPED_READING_MAX_CHARS)
+        if deadline is None:
+            return merge_max(self.model.predict(readings))
+        return merge_max(deadline.timed_run(self.model.predict, readings))
 
-    def _predict_merged(self, views: TextViews) -> dict[str, float]:
-        if self.model is None:
-            return {}
-        texts = [views.original]
-        if views.model.text.strip() and views.model.text != views.original.casefold():
-            texts.append(views.model.text)
-        results = self.model.predict(texts)
-        merged: dict[str, float] = {}
-        for result in results:
-            for label, value in result.items():
-                merged[label] = max(merged.get(label, 0.0), float(value))
-        return merged
-
-    def _word_locator(self, original: str, limit: int) -> WordLocator:
-        """Finds the words that score on their own; each word is scored once per message,
-        however many labels ask."""
+    def _attribute(
+        self,
+        compiled: CompiledRoom,
+        views: TextViews,
+        hits: Sequence[RuleHit],
+        scores: Mapping[str, float],
+        deadline: Deadline | None = None,
+    ) -> tuple[Span, ...]:
+        """Stage "attribution", only when a label sits in its mask range and nothing denies:
+        the words whose removal brings the message below every mask threshold."""
+        if any(h.action in ("deny", "allow") for h in hits):
+            return ()  # denied by a rule anyway, or an exception silences the model
+        plan = model_plan(compiled.policy.model, scores)
+        if plan.deny or not plan.fix or compiled.policy.model.mask_max_words == 0:
+            return ()
+        view = views.model
+        window = attribution_window(len(view.text), compiled.policy.model.mask_max_words)
+        # Its full-length inputs: the message, without each candidate, up to two exact checks.
+        cost_s = deadline.cost_of(window + 3) if deadline is not None else 0.0
+        if deadline is not None and not deadline.allows(
+            "attribution", cost_s, chars=len(view.text)
+        ):
+            return ()  # no word blamed: delivered with its gray zone, for the second opinion
         model = self.model
+        assert model is not None
+        keep_out = view.from_original([(h.start, h.end) for h in hits if h.action == "mask"])
+        batch = getattr(model, "predict_batch", model.predict)
+        found = occlude(
+            view.text,
+            plan.fix,
+            batch,
+            model.predict,
+            keep_out=keep_out,
+            window=window,
+        )
+        return tuple(view.to_original(s, e) for s, e in found.spans)
 
-        @functools.cache  # once per message, for the first label that asks
-        def words_and_scores() -> tuple[list[Span], list[str], dict[str, dict[str, float]]]:
-            assert model is not None
-            spans = [m.span() for m in _WORD.finditer(original)][:limit]
-            words = [deleet(fold(original[s:e])).text for s, e in spans]
-            unique = list(dict.fromkeys(words))
-            scored = dict(zip(unique, model.predict(unique), strict=True)) if unique else {}
-            return spans, words, scored
-
-        def locate(label: str, threshold: float) -> list[tuple[int, int]]:
-            if model is None or limit == 0:
-                return []
-            spans, words, scored = words_and_scores()
-            return [
-                span
-                for span, word in zip(spans, words, strict=True)
-                if scored[word].get(label, 0.0) >= threshold
-            ]
-
-        return locate
-
-    def review_text(self, content: str, room: str = "", *, enforce_length: bool = True) -> Decision:
-        """Review one message; ``enforce_length=False`` judges text longer than the room allows."""
+    def review_text(
+        self,
+        content: str,
+        room: str = "",
+        *,
+        enforce_length: bool = True,
+        deadline: Deadline | None = None,
+    ) -> Decision:
+        """Review one message: length -> normalize -> checks -> model -> attribution (when
+        needed) -> decision. ``enforce_length=False`` judges text longer than the room allows.
+        A ``deadline`` too close skips the model (the rules answer alone) or attribution (the
+        message goes out with its gray zone); ``deadline.cut`` then names the stage."""
         compiled = self.room(room)
+        policy = compiled.policy
+        if enforce_length and len(content) > policy.max_length and policy.too_long == "deny":
+            return decide(compiled, content, [])  # refused before any rule or model work
         views = normalize(content)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
-        use_model = self.model is not None and compiled.policy.model.enabled
-        if not use_model:
+        if (
+            self.model is None
+            or not policy.model.enabled
+            or (deadline is not None and not deadline.allows("model"))
+        ):
             return decide(compiled, content, hits, enforce_length=enforce_length)
-        scores = self.scores(views)
         masked = [h for h in hits if h.action == "mask"]
-        residual: dict[str, float] = {}
-        if masked:
-            # The model judges what remains once the rules have masked what they know, so a
-            # masked swear word alone does not turn into a DENY.
-            residual = self.scores(normalize(without_spans(content, masked)))
-        locator = self._word_locator(content, compiled.policy.model.mask_max_words)
-        decision = decide(
-            compiled,
-            content,
-            hits,
-            residual if masked else scores,
-            locator,
-            enforce_length=enforce_length,
-        )
-        return replace(decision, scores=scores, residual_scores=residual)
+        # The model judges what remains once the rules have masked what they know, so a
+        # masked swear word alone does not turn into a DENY; the text as sent is then never
+        # scored (its score would be recorded, not used, at the cost of a second model pass).
+        judged_views = normalize(without_spans(content, masked)) if masked else views
+        judged = self._score(judged_views, deadline)
+        blamed = self._attribute(compiled, views, hits, judged, deadline)
+        decision = decide(compiled, content, hits, judged, blamed, enforce_length=enforce_length)
+        return replace(decision, scored_after_masks=bool(masked))
 
-    def review(self, request: ReviewRequest) -> Review:
+    def review(self, request: ReviewRequest, *, deadline: Deadline | None = None) -> Review:
         started = time.perf_counter()
-        decision = self.review_text(request.content, request.room_arn)
+        decision = self.review_text(request.content, request.room_arn, deadline=deadline)
         response = response_for(request, decision)
         return Review(request, decision, response, (time.perf_counter() - started) * 1000)
 

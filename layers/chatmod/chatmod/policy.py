@@ -9,7 +9,6 @@ or a test, never a live message.
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -26,10 +25,12 @@ from pydantic import (
     model_validator,
 )
 
+from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
-from chatmod.labels import LABELS
+from chatmod.model.spec import LABELS
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
+from chatmod.rules.terms import term_pattern
 
 
 class PolicyError(ValueError):
@@ -61,7 +62,7 @@ class LinksConfig(PackConfig):
 
 class SpamConfig(PackConfig):
     shouting: bool = True
-    shout_min_letters: int = Field(default=40, ge=1)
+    shout_min_letters: int = Field(default=120, ge=1)
     shout_min_upper_ratio: float = Field(default=0.7, gt=0, le=1)
     max_char_run: int = Field(default=20, ge=2)
     max_word_repeats: int = Field(default=8, ge=2)
@@ -82,8 +83,12 @@ class RuleSpec(_Strict):
     category: str = Field(min_length=1)
     action: Action
     severity: SeverityName = "medium"
-    terms: list[str] = Field(default_factory=list)
-    patterns: list[str] = Field(default_factory=list)
+    terms: list[Annotated[str, Field(max_length=limits.MAX_TERM_LENGTH)]] = Field(
+        default_factory=list, max_length=limits.MAX_TERMS_PER_ROOM
+    )
+    patterns: list[Annotated[str, Field(max_length=limits.MAX_PATTERN_LENGTH)]] = Field(
+        default_factory=list, max_length=limits.MAX_PATTERNS_PER_ROOM
+    )
     target: Literal["normalized", "original"] = "normalized"
     reason: str | None = None
 
@@ -91,6 +96,9 @@ class RuleSpec(_Strict):
     def _has_something_to_match(self) -> RuleSpec:
         if not self.terms and not self.patterns:
             raise ValueError(f"rule {self.id!r} needs terms or patterns")
+        for term in self.terms:
+            if term.strip() and not term.strip().startswith("#"):
+                term_pattern(term)  # a term with nothing to match ("*") fails here
         for pattern in self.patterns:
             compile_pattern(pattern, self.id)  # RE2 syntax errors surface at load time
         return self
@@ -120,8 +128,27 @@ class LabelThresholds(_Strict):
         return self.confirm if self.confirm is not None else self.deny
 
 
+LevelName = Literal["relaxed", "standard", "strict", "custom"]
+# Labels whose harm starring a word cannot fix: a threat or an attack on a group with the
+# group's name starred is still a threat. When one of these is in its gray zone, the message is
+# never masked into acceptability; it is delivered for a second opinion or denied.
+NO_MASK_WHEN: tuple[str, ...] = ("threat", "identity_attack")
+
+
+def _load_levels() -> dict[str, dict[str, dict[str, float]]]:
+    text = resources.files("chatmod").joinpath("levels.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text))
+
+
+LEVELS: dict[str, dict[str, dict[str, float]]] = _load_levels()
+
+
 class ModelPolicy(_Strict):
+    """``level`` picks a threshold set from ``levels.yaml``; ``thresholds`` overrides single
+    values on top of it (``custom``: only the overrides)."""
+
     enabled: bool = True
+    level: LevelName = "standard"
     thresholds: dict[str, LabelThresholds] = Field(default_factory=dict)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
     mask_max_words: int = Field(default=24, ge=0)
@@ -134,6 +161,28 @@ class ModelPolicy(_Strict):
         if unknown:
             raise ValueError(f"unknown model labels {unknown}; known: {list(LABELS)}")
         return value
+
+    @model_validator(mode="after")
+    def _overrides_fit_level(self) -> ModelPolicy:
+        self.label_thresholds  # noqa: B018 - raises when an override breaks the ordering
+        return self
+
+    @cached_property
+    def label_thresholds(self) -> dict[str, LabelThresholds]:
+        """The thresholds in force: the level's, each value overridden where the policy says."""
+        merged: dict[str, LabelThresholds] = {}
+        base = LEVELS[self.level]
+        for label in LABELS:
+            values = dict(base.get(label, {}))
+            override = self.thresholds.get(label)
+            if override is not None:
+                values.update(override.model_dump(exclude_unset=True))
+            if values:
+                try:
+                    merged[label] = LabelThresholds(**values)
+                except ValidationError as exc:
+                    raise ValueError(f"thresholds.{label} on level {self.level}: {exc}") from exc
+        return merged
 
     def severity_of(self, label: str) -> Severity:
         return Severity.parse(self.severity.get(label, "medium"))
@@ -174,6 +223,22 @@ class RoomPolicy(_Strict):
             raise ValueError(f"duplicate rule ids: {dupes}")
         return self
 
+    @model_validator(mode="after")
+    def _within_limits(self) -> RoomPolicy:
+        terms, patterns = self.matcher_counts
+        if terms > limits.MAX_TERMS_PER_ROOM:
+            raise ValueError(f"{terms} terms; at most {limits.MAX_TERMS_PER_ROOM} per room")
+        if patterns > limits.MAX_PATTERNS_PER_ROOM:
+            raise ValueError(
+                f"{patterns} patterns; at most {limits.MAX_PATTERNS_PER_ROOM} per room"
+            )
+        return self
+
+    @property
+    def matcher_counts(self) -> tuple[int, int]:
+        """Custom terms and patterns this room compiles (built-in packs not counted)."""
+        return sum(len(r.terms) for r in self.rules), sum(len(r.patterns) for r in self.rules)
+
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Mappings merge key by key; anything else in ``override`` replaces what ``base`` had."""
@@ -205,16 +270,27 @@ class PolicyFile(_Strict):
 
     @model_validator(mode="after")
     def _rooms_are_valid(self) -> PolicyFile:
+        if len(self.rooms) > limits.MAX_ROOMS:
+            raise ValueError(f"{len(self.rooms)} rooms; at most {limits.MAX_ROOMS}")
+        terms, patterns = self.defaults.matcher_counts
         for key in self.rooms:
             try:
-                self._build_room(key)
+                room = self._build_room(key)
             except ValidationError as exc:
                 raise ValueError(f"rooms[{key!r}]: {exc}") from exc
+            terms += room.matcher_counts[0]
+            patterns += room.matcher_counts[1]
+        if terms > limits.MAX_TERMS_TOTAL:
+            raise ValueError(f"{terms} terms over all rooms; at most {limits.MAX_TERMS_TOTAL}")
+        if patterns > limits.MAX_PATTERNS_TOTAL:
+            raise ValueError(
+                f"{patterns} patterns over all rooms; at most {limits.MAX_PATTERNS_TOTAL}"
+            )
         return self
 
     @cached_property
     def _defaults_dict(self) -> dict[str, Any]:
-        return self.defaults.model_dump(mode="json")
+        return self.defaults.model_dump(mode="json", exclude_unset=True)
 
     def _build_room(self, key: str) -> RoomPolicy:
         return RoomPolicy.model_validate(_merge_room(self._defaults_dict, self.rooms[key]))
@@ -237,6 +313,9 @@ class PolicyFile(_Strict):
 
 def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
     """Parse YAML or JSON policy text, with errors that name the source."""
+    size = len(text.encode("utf-8", "replace"))
+    if size > limits.MAX_POLICY_BYTES:
+        raise PolicyError(f"{source}: {size} bytes; a policy may be {limits.MAX_POLICY_BYTES}")
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
@@ -262,14 +341,10 @@ def load_policy(path: str | Path | None = None) -> PolicyFile:
     return parse_policy(text, str(file))
 
 
-def policy_to_json(policy: PolicyFile) -> str:
-    return json.dumps(policy.model_dump(mode="json"), indent=2)
-
-
 def with_max_length(policy: PolicyFile, max_length: int | None) -> PolicyFile:
     """The policy with its default ``max_length`` replaced (rooms may still override it)."""
     if max_length is None:
         return policy
-    data = policy.model_dump(mode="json")
-    data["defaults"]["max_length"] = max_length
+    data = policy.model_dump(mode="json", exclude_unset=True)
+    data.setdefault("defaults", {})["max_length"] = max_length
     return PolicyFile.model_validate(data)

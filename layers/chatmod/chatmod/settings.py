@@ -1,94 +1,190 @@
-"""Settings from the environment, read once at init (the template sets them)."""
+"""The one settings model of both functions, read once at init (the template sets them)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+
+from chatmod.model.spec import SPEC
 
 FailMode = Literal["ALLOW", "DENY"]
+Backend = Literal["onnx", "detoxify", "none"]
+Store = Literal["dynamodb", "memory"]
+Scorer = Literal["onnx", "comprehend", "none"]
 
 
 class SettingsError(ValueError):
     """An environment variable with a value chatmod cannot use."""
 
 
-def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = env.get(name, default).strip() or default
-    if value.lower() not in {c.lower() for c in choices}:
-        raise SettingsError(f"{name}={value!r}: expected one of {', '.join(choices)}")
-    return value
+def _var(default: Any, *names: str, ge: float | None = None, le: float | None = None) -> Any:
+    """A field read from the first set variable of ``names``."""
+    return Field(default, ge=ge, le=le, json_schema_extra={"env": list(names)})
 
 
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r}: expected an integer") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}={value}: expected {low}..{high}")
-    return value
+def variables(field: FieldInfo) -> tuple[str, ...]:
+    extra = field.json_schema_extra
+    names = extra.get("env", []) if isinstance(extra, dict) else []
+    return tuple(str(name) for name in names) if isinstance(names, list) else ()
 
 
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in {"1", "true", "yes", "on"}:
-        return True
-    if raw in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{name}={raw!r}: expected true or false")
-
-
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseModel):
     """Everything configurable outside the policy file.
 
-    ``fail_mode`` defaults to ALLOW, like IVS's own FallbackResult: when the handler cannot
-    review a message (bad event, internal error), the chat keeps flowing rather than every
-    viewer being silenced by an outage. Rooms that must never show an unreviewed message set
-    DENY here and as the room's FallbackResult.
+    One precedence rule (``Settings.load``): an explicit argument, else the first variable of a
+    field that is set and not blank, else the default. Variables:
+
+    Review function
+      CHATMOD_FAIL_MODE                ALLOW | DENY: the answer when a message cannot be
+                                       reviewed (ALLOW, like IVS's own FallbackResult)
+      CHATMOD_MAX_LENGTH               1..500 characters; 0 or unset: the policy's limit
+      CHATMOD_LOG_CONTENT              true: audit lines carry the message text
+      CHATMOD_IP_HASH_SECRET           Secrets Manager ARN of the key for keyed IP hashes
+      CHATMOD_ESCALATION_QUEUE_URL     SQS queue of escalation records (unset: none sent)
+      CHATMOD_ESCALATION_SEND_TIMEOUT_MS  connect and read timeout of each send (10..1000)
+      AWS_REGION, AWS_DEFAULT_REGION   the sender's region when the queue URL names none
+      AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL  a stand-in for SQS (the local room)
+    Policy (both functions)
+      CHATMOD_POLICY_FILE              a policy file (else the bundled policy)
+      CHATMOD_POLICY_PARAMETER         an SSM parameter name or ARN holding the policy
+      CHATMOD_POLICY_APPCONFIG         application/environment/profile via the extension
+      CHATMOD_POLICY_CHECK_SECONDS     how often a live source is checked (5..86400)
+    Model (both functions)
+      CHATMOD_MODEL_BACKEND            onnx | detoxify | none
+      CHATMOD_MODEL_DIR                folder with model.onnx, tokenizer.json, labels.json
+      CHATMOD_MODEL_THREADS            intra-op threads (1..64)
+      CHATMOD_MODEL_MAX_TOKENS         tokens read per message by the review (8..512)
+      CHATMOD_DETOXIFY_CHECKPOINT, CHATMOD_DETOXIFY_MODEL_TYPE, CHATMOD_DETOXIFY_CONFIG_PATH
+                                       the torch backend's checkpoint (development only)
+    Escalation function
+      CHATMOD_LEDGER, CHATMOD_IDEMPOTENCY  dynamodb | memory (idempotency: as the ledger)
+      CHATMOD_ESCALATION_TABLE         the DynamoDB table of strikes and idempotency records
+      CHATMOD_IVSCHAT_ENDPOINT_URL     a stand-in for ivschat (the local room)
+      CHATMOD_IVSCHAT_MAX_ATTEMPTS     botocore's total attempts of a DeleteMessage (1..10)
+      CHATMOD_ACTIONS_DRY_RUN          true: record actions instead of taking them
+      CHATMOD_SECOND_OPINION           onnx | comprehend | none (none: the review queues none)
+      CHATMOD_SECOND_OPINION_MODEL_DIR the second opinion's model folder (else the review's)
+      CHATMOD_SECOND_OPINION_MAX_TOKENS, CHATMOD_SECOND_OPINION_THREADS  as for the review
+      CHATMOD_SECOND_OPINION_CONFIRM   0..1: one threshold that confirms (else the policy's)
+      CHATMOD_COMPREHEND_REGION, CHATMOD_COMPREHEND_ENDPOINT_URL  where Comprehend is called
+      CHATMOD_IDEMPOTENCY_TTL_SECONDS  how long a completed action is remembered (60..30 d)
     """
 
-    fail_mode: FailMode = "ALLOW"
-    policy_file: str | None = None
-    policy_parameter: str | None = None
-    max_length: int | None = None
-    model_backend: str = "onnx"
-    model_dir: str | None = None
-    model_threads: int = 1
-    model_max_tokens: int = 128
-    detoxify_checkpoint: str | None = None
-    detoxify_model_type: str | None = None
-    detoxify_config_path: str | None = None
-    log_content: bool = False
-    ip_hash_salt: str = ""
-    escalation_queue_url: str | None = None
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fail_mode: FailMode = _var("ALLOW", "CHATMOD_FAIL_MODE")
+    max_length: int | None = _var(None, "CHATMOD_MAX_LENGTH", ge=1, le=500)
+    log_content: bool = _var(False, "CHATMOD_LOG_CONTENT")
+    ip_hash_secret: str | None = _var(None, "CHATMOD_IP_HASH_SECRET")
+    escalation_queue_url: str | None = _var(None, "CHATMOD_ESCALATION_QUEUE_URL")
+    send_timeout_ms: int = _var(60, "CHATMOD_ESCALATION_SEND_TIMEOUT_MS", ge=10, le=1000)
+    # Read with the rest at init: background threads must not depend on the environment later.
+    aws_region: str | None = _var(None, "AWS_REGION", "AWS_DEFAULT_REGION")
+    sqs_endpoint_url: str | None = _var(None, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL")
+
+    policy_file: str | None = _var(None, "CHATMOD_POLICY_FILE")
+    policy_parameter: str | None = _var(None, "CHATMOD_POLICY_PARAMETER")
+    policy_appconfig: str | None = _var(None, "CHATMOD_POLICY_APPCONFIG")
+    policy_check_s: int = _var(60, "CHATMOD_POLICY_CHECK_SECONDS", ge=5, le=86_400)
+
+    model_backend: Backend = _var("onnx", "CHATMOD_MODEL_BACKEND")
+    model_dir: str | None = _var(None, "CHATMOD_MODEL_DIR")
+    model_threads: int = _var(1, "CHATMOD_MODEL_THREADS", ge=1, le=64)
+    model_max_tokens: int = _var(SPEC.max_tokens, "CHATMOD_MODEL_MAX_TOKENS", ge=8, le=512)
+    detoxify_checkpoint: str | None = _var(None, "CHATMOD_DETOXIFY_CHECKPOINT")
+    detoxify_model_type: str | None = _var(None, "CHATMOD_DETOXIFY_MODEL_TYPE")
+    detoxify_config_path: str | None = _var(None, "CHATMOD_DETOXIFY_CONFIG_PATH")
+
+    ledger: Store = _var("dynamodb", "CHATMOD_LEDGER")
+    # Unset: the ledger's store (memory ledger, memory idempotency).
+    idempotency: Store | None = _var(None, "CHATMOD_IDEMPOTENCY")
+    table_name: str | None = _var(None, "CHATMOD_ESCALATION_TABLE")
+    ivschat_endpoint_url: str | None = _var(None, "CHATMOD_IVSCHAT_ENDPOINT_URL")
+    ivschat_max_attempts: int = _var(4, "CHATMOD_IVSCHAT_MAX_ATTEMPTS", ge=1, le=10)
+    dry_run: bool = _var(False, "CHATMOD_ACTIONS_DRY_RUN")
+    second_opinion: Scorer = _var("onnx", "CHATMOD_SECOND_OPINION")
+    second_opinion_model_dir: str | None = _var(None, "CHATMOD_SECOND_OPINION_MODEL_DIR")
+    second_opinion_max_tokens: int = _var(
+        SPEC.second_opinion_max_tokens, "CHATMOD_SECOND_OPINION_MAX_TOKENS", ge=8, le=512
+    )
+    second_opinion_threads: int = _var(1, "CHATMOD_SECOND_OPINION_THREADS", ge=1, le=64)
+    confirm_threshold: float | None = _var(None, "CHATMOD_SECOND_OPINION_CONFIRM", ge=0, le=1)
+    comprehend_region: str | None = _var(None, "CHATMOD_COMPREHEND_REGION")
+    comprehend_endpoint_url: str | None = _var(None, "CHATMOD_COMPREHEND_ENDPOINT_URL")
+    idempotency_ttl_seconds: int = _var(
+        86_400, "CHATMOD_IDEMPOTENCY_TTL_SECONDS", ge=60, le=30 * 86_400
+    )
+
+    @field_validator("fail_mode", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("model_backend", "ledger", "idempotency", "second_opinion", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("max_length", mode="before")
+    @classmethod
+    def _zero_is_unset(cls, value: Any) -> Any:
+        return None if value in (0, "0") else value
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def load(cls, env: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
+        """Explicit arguments over the environment (``os.environ`` unless given) over defaults."""
+        unknown = explicit.keys() - cls.model_fields.keys()
+        if unknown:
+            raise TypeError(f"not a setting: {', '.join(sorted(unknown))}")
         env = os.environ if env is None else env
-        max_length = _int(env, "CHATMOD_MAX_LENGTH", 0, 0, 500)
-        return cls(
-            fail_mode=_choice(env, "CHATMOD_FAIL_MODE", "ALLOW", ("ALLOW", "DENY")).upper(),  # type: ignore[arg-type]
-            policy_file=env.get("CHATMOD_POLICY_FILE") or None,
-            policy_parameter=env.get("CHATMOD_POLICY_PARAMETER") or None,
-            max_length=max_length or None,
-            model_backend=_choice(
-                env, "CHATMOD_MODEL_BACKEND", "onnx", ("onnx", "detoxify", "none")
-            ).lower(),
-            model_dir=env.get("CHATMOD_MODEL_DIR") or None,
-            model_threads=_int(env, "CHATMOD_MODEL_THREADS", 1, 1, 64),
-            model_max_tokens=_int(env, "CHATMOD_MODEL_MAX_TOKENS", 128, 8, 512),
-            detoxify_checkpoint=env.get("CHATMOD_DETOXIFY_CHECKPOINT") or None,
-            detoxify_model_type=env.get("CHATMOD_DETOXIFY_MODEL_TYPE") or None,
-            detoxify_config_path=env.get("CHATMOD_DETOXIFY_CONFIG_PATH") or None,
-            log_content=_bool(env, "CHATMOD_LOG_CONTENT", False),
-            ip_hash_salt=env.get("CHATMOD_IP_HASH_SALT", ""),
-            escalation_queue_url=env.get("CHATMOD_ESCALATION_QUEUE_URL") or None,
-        )
+        data: dict[str, Any] = {}
+        source: dict[str, str] = {}  # field -> where its value came from, for error messages
+        for name, field in cls.model_fields.items():
+            if name in explicit:
+                data[name], source[name] = explicit[name], name
+                continue
+            for var in variables(field):
+                raw = env.get(var, "").strip()
+                if raw:
+                    data[name], source[name] = raw, var
+                    break
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            name = str(error["loc"][0]) if error["loc"] else ""
+            where = source.get(name, name)
+            raise SettingsError(f"{where}={data.get(name)!r}: {error['msg']}") from None
+
+    @classmethod
+    def load_tolerant(cls, env: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
+        """Like ``load``, but a variable with an invalid value is left out (its default is used)
+        and reported: a review function must keep reviewing with a typo in one setting, since
+        failing its start would hand every message to the room's fallback."""
+        remaining = dict(os.environ if env is None else env)
+        errors: list[str] = []
+        while True:
+            try:
+                return cls.load(remaining), errors
+            except SettingsError as exc:
+                var = str(exc).split("=", 1)[0]
+                if var not in remaining:
+                    raise
+                errors.append(str(exc))
+                del remaining[var]
+
+    @property
+    def idempotency_store(self) -> Store:
+        """Where idempotency records live: as set, else with the ledger."""
+        return self.idempotency or self.ledger
+
+    def require_table(self) -> str:
+        if not self.table_name:
+            raise SettingsError(
+                "CHATMOD_ESCALATION_TABLE is not set (or set CHATMOD_LEDGER=memory)"
+            )
+        return self.table_name

@@ -1,15 +1,18 @@
 """Amazon Comprehend ``DetectToxicContent`` as the second opinion (an option by setting).
 
-Comprehend's labels are mapped onto chatmod's so the policy's thresholds apply unchanged.
+Comprehend's labels are mapped onto chatmod's so the policy's thresholds apply unchanged. With
+context, the message and the context joined before it go as two segments of one call; the
+higher score per label wins, as with the model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from botocore.config import Config
-
 from chatmod.aws.clients import make_client
+from chatmod.escalation.second_opinion import joined_reading
+from chatmod.model.base import merge_max
 
 # Comprehend label -> chatmod label; its overall ``Toxicity`` score maps to ``toxicity``.
 LABEL_MAP: dict[str, str] = {
@@ -21,6 +24,8 @@ LABEL_MAP: dict[str, str] = {
     "SEXUAL": "sexual_explicit",
     "VIOLENCE_OR_THREAT": "threat",
 }
+SEGMENT_MAX_BYTES = 1024  # DetectToxicContent: each text segment under 1 KB of UTF-8
+JOINED_MAX_CHARS = 500
 
 
 def scores_from_result(result: dict[str, Any]) -> dict[str, float]:
@@ -45,18 +50,18 @@ class ComprehendSecondOpinion:
     def create(
         cls, region_name: str | None = None, endpoint_url: str | None = None
     ) -> ComprehendSecondOpinion:
-        config = Config(
-            connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}
+        # Four attempts in all (botocore's ``max_attempts: 3`` counted retries only).
+        client = make_client(
+            "comprehend", attempts=4, region_name=region_name, endpoint_url=endpoint_url
         )
-        return cls(
-            make_client(
-                "comprehend", region_name=region_name, endpoint_url=endpoint_url, config=config
-            )
-        )
+        return cls(client)
 
-    def score(self, text: str) -> dict[str, float]:
+    def score(self, text: str, context: Sequence[str] = ()) -> dict[str, float]:
+        segments = [text]
+        joined = joined_reading(text, context, JOINED_MAX_CHARS) if context else None
+        if joined and len(joined.encode("utf-8")) < SEGMENT_MAX_BYTES:
+            segments.append(joined)
         response = self.client.detect_toxic_content(
-            TextSegments=[{"Text": text}], LanguageCode=self.language_code
+            TextSegments=[{"Text": t} for t in segments], LanguageCode=self.language_code
         )
-        results = response.get("ResultList", [])
-        return scores_from_result(results[0]) if results else {}
+        return merge_max([scores_from_result(r) for r in response.get("ResultList", [])])

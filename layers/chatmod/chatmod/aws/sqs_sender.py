@@ -9,16 +9,20 @@ review decision stands either way.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Literal
-
-from botocore.config import Config
 
 from chatmod.aws.clients import make_client
 from chatmod.escalation.record import EscalationRecord
 
 SendOutcome = Literal["sent", "late"]
+_AWS_QUEUE_HOST = re.compile(r"^https://sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/")
+
+
+class SenderConfigError(ValueError):
+    """The sender cannot be made from these settings (no region for the queue)."""
 
 
 class EscalationSender:
@@ -28,15 +32,34 @@ class EscalationSender:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="escalation-send")
 
     @classmethod
-    def create(cls, queue_url: str, timeout_ms: int = 60) -> EscalationSender:
+    def create(
+        cls,
+        queue_url: str,
+        timeout_ms: int = 60,
+        *,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> EscalationSender:
+        """A sender for ``queue_url``; region and endpoint are passed in, never looked up later.
+
+        It is created on a background thread, which must not depend on the process environment
+        at that moment (a local runner may have swapped it back). An AWS queue URL's own region
+        wins over ``region``; with neither, ``SenderConfigError``.
+        """
+        region = queue_region(queue_url) or region  # a queue in another region names its own
+        if region is None:
+            raise SenderConfigError(f"no region for the escalation queue {queue_url!r}")
         seconds = timeout_ms / 1000
-        config = Config(
-            connect_timeout=seconds,
-            read_timeout=seconds,
-            retries={"total_max_attempts": 1, "mode": "standard"},
+        client = make_client(
+            "sqs",
+            attempts=1,  # no time for a second within IVS's 200 ms
+            connect_timeout_s=seconds,
+            read_timeout_s=seconds,
+            endpoint_url=endpoint_url,
+            region_name=region,
             tcp_keepalive=True,
         )
-        return cls(queue_url, make_client("sqs", config=config))
+        return cls(queue_url, client)
 
     def send(self, record: EscalationRecord) -> str:
         """Queues the record; returns the SQS message id (raises on any failure)."""
@@ -59,6 +82,12 @@ class EscalationSender:
         except FutureTimeout:
             return "late"
         return "sent"
+
+
+def queue_region(queue_url: str) -> str | None:
+    """``https://sqs.eu-west-1.amazonaws.com/123456789012/q`` -> ``eu-west-1``."""
+    match = _AWS_QUEUE_HOST.match(queue_url)
+    return match.group(1) if match else None
 
 
 def is_queue_url(value: str | None) -> bool:

@@ -51,11 +51,11 @@ class StrikeLedger(Protocol):
 @dataclass
 class _Entry:
     state: LedgerState = field(default_factory=LedgerState)
-    expires_at: int = 0
 
 
 class MemoryLedger:
-    """A process-local ledger with the same semantics as the DynamoDB one."""
+    """A process-local ledger with the same semantics as the DynamoDB one (its entries last as
+    long as the process: ``expires_at`` is the table's TTL, which a process does not need)."""
 
     def __init__(self) -> None:
         self._entries: dict[LedgerKey, _Entry] = {}
@@ -69,11 +69,6 @@ class MemoryLedger:
             entry = self._entries.get(key)
             return entry.state if entry else LedgerState()
 
-    def expires_at(self, key: LedgerKey) -> int | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            return entry.expires_at if entry else None
-
     def add_strike(
         self, key: LedgerKey, message_id: str, at_ms: int, expires_at: int
     ) -> LedgerState:
@@ -82,7 +77,6 @@ class MemoryLedger:
             strikes = dict(entry.state.strikes)
             strikes.setdefault(message_id, at_ms)
             entry.state = replace(entry.state, strikes=strikes)
-            entry.expires_at = max(entry.expires_at, expires_at)
             return entry.state
 
     def note_flagged(self, key: LedgerKey, message_id: str, at_ms: int, expires_at: int) -> None:
@@ -91,7 +85,6 @@ class MemoryLedger:
             flagged = dict(entry.state.flagged)
             flagged.setdefault(message_id, at_ms)
             entry.state = replace(entry.state, flagged=flagged)
-            entry.expires_at = max(entry.expires_at, expires_at)
 
     def claim_disconnect(
         self, key: LedgerKey, seen_cleared_at_ms: int | None, cleared_at_ms: int, claim_id: str

@@ -1,8 +1,11 @@
 """Acts on one escalation record: count the strike, maybe disconnect, or get a second opinion.
 
-Everything with an effect goes through the ledger (atomic, idempotent per message id) or the
-action guard (once per action key), so a redelivered or retried record never deletes or
-disconnects twice. Any exception leaves the record to be retried by the queue.
+Strikes go through the ledger (atomic, idempotent per message id). Deletes go through the
+action guard: a redelivered record replays a completed delete, and a retry after a failure
+may delete again, which is harmless. Disconnects are at most once (``at_most_once``): the
+intent is recorded before DisconnectUser and never repeated once older than the call's
+timeout, so a failure after ivschat acted never kicks the user twice. Any exception leaves
+the record to be retried by the queue.
 """
 
 from __future__ import annotations
@@ -11,7 +14,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chatmod.escalation.actions import ActionGuard, ChatActions, Outcome, action_key, clip_reason
+from chatmod.escalation.actions import (
+    ActionGuard,
+    ChatActions,
+    IntentLog,
+    MemoryIntentLog,
+    Outcome,
+    action_key,
+    at_most_once,
+    clip_reason,
+)
 from chatmod.escalation.ledger import StrikeLedger
 from chatmod.escalation.record import EscalationRecord
 from chatmod.escalation.second_opinion import SecondOpinion, confirmed_labels
@@ -28,6 +40,7 @@ from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
 
 CLAIM_ATTEMPTS = 5
+DISCONNECT_TIMEOUT_MS = 30_000  # the longest a DisconnectUser call can run (ivschat client)
 
 
 class SecondOpinionUnavailableError(RuntimeError):
@@ -65,6 +78,8 @@ class EscalationProcessor:
         *,
         confirm_threshold: float | None = None,
         clock_ms: Callable[[], int] = _now_ms,
+        intents: IntentLog | None = None,
+        disconnect_timeout_ms: int = DISCONNECT_TIMEOUT_MS,
     ) -> None:
         self.policy = policy
         self.ledger = ledger
@@ -73,6 +88,8 @@ class EscalationProcessor:
         self.scorer = scorer
         self.confirm_threshold = confirm_threshold
         self.clock_ms = clock_ms
+        self.intents = intents if intents is not None else MemoryIntentLog()
+        self.disconnect_timeout_ms = disconnect_timeout_ms
 
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
@@ -139,9 +156,12 @@ class EscalationProcessor:
         at: int,
     ) -> None:
         reason = clip_reason(policy.disconnect_reason, "Disconnected by moderation.")
-        result.disconnected = self.guard.run(
+        result.disconnected = at_most_once(
+            self.intents,
             action_key("disconnect", key.room_arn, f"{key.user_id}#{claim_id}"),
             lambda: self.actions.disconnect_user(key.room_arn, key.user_id, reason),
+            timeout_ms=self.disconnect_timeout_ms,
+            now_ms=self.clock_ms,
         )
         if policy.purge_on_disconnect:
             state = self.ledger.get(key)
@@ -176,7 +196,7 @@ class EscalationProcessor:
             return
         if self.scorer is None:
             raise SecondOpinionUnavailableError("no second-opinion scorer is available")
-        scores = self.scorer.score(record.content or "")
+        scores = self.scorer.score(record.content or "", record.context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
         result.confirmed = tuple(confirmed)

@@ -1,23 +1,27 @@
 """The escalation record: what the review function puts on the queue for follow-up.
 
 It carries everything the escalation function needs to act without re-reviewing: who, where,
-which message, why, and (for a second opinion only) the delivered text to re-score. Versioned
-so a queue drained across a deploy never meets a shape it cannot read.
+which message, why, and (for a second opinion only) the delivered text to re-score with the
+sender's messages just before it in the room. Versioned so a queue drained across a deploy
+never meets a shape it cannot read: ``context`` is optional (absent means none) and left out of
+the body when empty, so a record without it is exactly the shape before the field existed.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from chatmod.policy import SeverityName
-from chatmod.rules.base import Severity
 
 RecordKind = Literal["strike", "second_opinion"]
 
 # ivschat's DeleteMessage takes exactly 12 alphanumeric characters as the message id.
 MESSAGE_ID_PATTERN = r"^[A-Za-z0-9]{12}$"
+CONTEXT_ITEMS_MAX = 3
+CONTEXT_ITEM_MAX_CHARS = 500
+ContextItem = Annotated[str, Field(min_length=1, max_length=CONTEXT_ITEM_MAX_CHARS)]
 ROOM_ARN_PATTERN = r"^arn:aws[a-z-]*:ivschat:[a-z0-9-]+:[0-9]+:room/[A-Za-z0-9-]+$"
 
 
@@ -41,20 +45,23 @@ class EscalationRecord(BaseModel):
     reason: str | None = None
     # The delivered text, only on second-opinion records (the deeper scorer re-reads it).
     content: str | None = Field(default=None, max_length=500)
+    # The sender's messages delivered in the same room just before it, oldest first, as
+    # delivered (second-opinion records only): a toxic line split over several messages.
+    context: tuple[ContextItem, ...] = Field(default=(), max_length=CONTEXT_ITEMS_MAX)
 
     @model_validator(mode="after")
     def _second_opinion_has_text(self) -> EscalationRecord:
         if self.kind == "second_opinion" and not self.content:
             raise ValueError("a second_opinion record needs the delivered content")
+        if self.context and self.kind != "second_opinion":
+            raise ValueError("only a second_opinion record carries context")
         return self
-
-    @property
-    def severity_level(self) -> Severity | None:
-        return Severity.parse(self.severity) if self.severity else None
 
     def to_body(self) -> str:
         """The SQS message body."""
-        return self.model_dump_json(exclude_none=True)
+        return self.model_dump_json(
+            exclude_none=True, exclude=None if self.context else {"context"}
+        )
 
 
 def parse_record(body: str) -> EscalationRecord:

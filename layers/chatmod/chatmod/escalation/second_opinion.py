@@ -1,67 +1,84 @@
-"""The second opinion: a deeper scorer re-reads a delivered gray-zone message.
+"""The second opinion: a delivered gray-zone message re-read with what the review could not see.
 
-The default is the project's ONNX model with a longer token limit (and the fp32 graph when
-the model folder ships one); Amazon Comprehend lives in ``chatmod.aws.comprehend``.
+The review scores each message on its own, so a toxic line split over several messages passes
+one harmless part at a time. The second opinion reads the message alone and joined after the
+sender's recent messages in the room (the record's ``context``), with the review's own model
+and a longer token limit; the higher score per label wins (``training/second_opinion_eval.py``
+measures the readings). Amazon Comprehend lives in ``chatmod.aws.comprehend``.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from chatmod.model import ToxicityModel
-from chatmod.normalize import normalize
+from chatmod.model.base import merge_max
+from chatmod.normalize import model_readings, normalize
 from chatmod.policy import ModelPolicy
 
-FP32_MODEL_FILE = "model.fp32.onnx"
-_COMPANIONS = ("tokenizer.json", "labels.json")
+# Characters of joined text per model token, kept low so the message itself (at the end of the
+# joined reading) is not cut by the tokenizer's truncation, which drops the tail.
+CHARS_PER_TOKEN = 3
 
 
 class SecondOpinion(Protocol):
     name: str
 
-    def score(self, text: str) -> dict[str, float]:
-        """Per-label probabilities for one message."""
+    def score(self, text: str, context: Sequence[str] = ()) -> dict[str, float]:
+        """Per-label probabilities for one message, read after ``context`` (oldest first)."""
         ...
 
 
-class ModelSecondOpinion:
-    """Scores the text as typed and as de-obfuscated with a toxicity model; the higher wins."""
+def joined_reading(text: str, context: Sequence[str], max_chars: int) -> str | None:
+    """The context's tail and the message as one text of at most ``max_chars`` (the message
+    whole; context cut at a word boundary), or None when no context fits."""
+    room = max_chars - len(text) - 1
+    before = " ".join(" ".join(c.split()) for c in context if c.strip())
+    if room <= 0 or not before:
+        return None
+    if len(before) > room:
+        cut = before[len(before) - room :]
+        before = cut.partition(" ")[2] if before[len(before) - room - 1] != " " else cut
+    return f"{before} {text}" if before.strip() else None
 
-    def __init__(self, model: ToxicityModel) -> None:
+
+@dataclass(frozen=True)
+class Readings:
+    """Scores of the message alone and, when context was given and fits, of the joined text."""
+
+    alone: dict[str, float]
+    joined: dict[str, float] | None = None
+    joined_text: str | None = field(default=None, repr=False)
+
+    def combined(self) -> dict[str, float]:
+        """The higher score per label: context can only add evidence, never hide it."""
+        return merge_max([self.alone, self.joined or {}])
+
+
+class ModelSecondOpinion:
+    """Reads the message (as typed and de-obfuscated) alone and after its context."""
+
+    def __init__(self, model: ToxicityModel, *, max_chars: int | None = None) -> None:
         self.model = model
         self.name = f"model:{model.name}"
+        tokens = int(getattr(model, "max_tokens", 128))
+        self.max_chars = max_chars if max_chars is not None else CHARS_PER_TOKEN * tokens
 
-    def score(self, text: str) -> dict[str, float]:
-        views = normalize(text)
-        texts = [text]
-        if views.model.text.strip() and views.model.text != text.casefold():
-            texts.append(views.model.text)
-        merged: dict[str, float] = {}
-        for result in self.model.predict(texts):
-            for label, value in result.items():
-                merged[label] = max(merged.get(label, 0.0), float(value))
-        return merged
+    def readings(self, text: str, context: Sequence[str] = ()) -> Readings:
+        alone = model_readings(normalize(text))
+        joined_text = joined_reading(text, context, self.max_chars) if context else None
+        joined = model_readings(normalize(joined_text)) if joined_text else []
+        scores = self.model.predict([*alone, *joined])
+        return Readings(
+            merge_max(scores[: len(alone)]),
+            merge_max(scores[len(alone) :]) if joined else None,
+            joined_text,
+        )
 
-
-def fp32_model_dir(model_dir: Path, scratch: Path | None = None) -> Path:
-    """A folder where ``model.onnx`` is the fp32 graph, when ``model_dir`` has one.
-
-    The ONNX backend always opens ``model.onnx``; linking the fp32 graph under that name in a
-    scratch folder (``/tmp`` in Lambda) reuses it unchanged. Without an fp32 graph the folder
-    is returned as is and the int8 model gives the second opinion.
-    """
-    fp32 = model_dir / FP32_MODEL_FILE
-    if not fp32.is_file():
-        return model_dir
-    target = Path(tempfile.mkdtemp(prefix="chatmod-fp32-", dir=scratch))
-    (target / "model.onnx").symlink_to(fp32.resolve())
-    for name in _COMPANIONS:
-        if (model_dir / name).exists():
-            (target / name).symlink_to((model_dir / name).resolve())
-    return target
+    def score(self, text: str, context: Sequence[str] = ()) -> dict[str, float]:
+        return self.readings(text, context).combined()
 
 
 def confirmed_labels(
@@ -72,10 +89,11 @@ def confirmed_labels(
 ) -> list[str]:
     """Labels whose second-opinion score reaches the confirm threshold, worst first: the one
     given (a deployment-wide setting), else the label's ``confirm``, else its ``deny``."""
-    labels = dict.fromkeys([*model_policy.thresholds, *gray_zone])
+    in_force = model_policy.label_thresholds
+    labels = dict.fromkeys([*in_force, *gray_zone])
     confirmed: list[tuple[float, str]] = []
     for label in labels:
-        thresholds = model_policy.thresholds.get(label)
+        thresholds = in_force.get(label)
         limit = (
             confirm_threshold
             if confirm_threshold is not None

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from chatmod.contract import ReviewRequest
 from chatmod.decision import Decision
-from chatmod.escalation.record import EscalationRecord, RecordKind
+from chatmod.escalation.record import (
+    CONTEXT_ITEM_MAX_CHARS,
+    CONTEXT_ITEMS_MAX,
+    EscalationRecord,
+    RecordKind,
+)
 from chatmod.policy import EscalationPolicy
 from chatmod.rules.base import Severity
 
 
-def escalation_kind(decision: Decision, policy: EscalationPolicy) -> RecordKind | None:
-    """A DENY bad enough to count as a strike, or a delivered gray-zone message to re-score."""
+def escalation_kind(
+    decision: Decision,
+    policy: EscalationPolicy,
+    *,
+    unscored: bool = False,
+    second_opinion: bool = True,
+) -> RecordKind | None:
+    """A DENY bad enough to count as a strike, or a delivered message to re-score.
+
+    A delivered message is re-scored when it is in the gray zone, or when it was ``unscored``
+    (answered by the rules alone while the model was still loading), so the model still sees
+    it. With no second opinion deployed (``second_opinion=False``) nothing is queued for one:
+    the escalation function could only fail such records into the dead-letter queue.
+    """
     if not policy.enabled:
         return None
     if decision.result == "DENY":
@@ -19,16 +38,26 @@ def escalation_kind(decision: Decision, policy: EscalationPolicy) -> RecordKind 
         )
         at_once = any(c in policy.disconnect_immediately for c in decision.categories)
         return "strike" if severe or at_once else None
-    if decision.gray_zone and policy.second_opinion:
-        return "second_opinion"
-    return None
+    if not (second_opinion and policy.second_opinion and decision.content):
+        return None
+    return "second_opinion" if decision.gray_zone or unscored else None
 
 
 def escalation_record(
-    request: ReviewRequest, decision: Decision, policy: EscalationPolicy, now_ms: int
+    request: ReviewRequest,
+    decision: Decision,
+    policy: EscalationPolicy,
+    now_ms: int,
+    *,
+    unscored: bool = False,
+    second_opinion: bool = True,
+    context: Sequence[str] = (),
 ) -> EscalationRecord | None:
-    """The record to queue for this decision, or None when nothing follows up on it."""
-    kind = escalation_kind(decision, policy)
+    """The record to queue for this decision, or None when nothing follows up on it.
+
+    ``context`` (the sender's recent delivered messages in the room, oldest first) travels on
+    second-opinion records only, the newest ``CONTEXT_ITEMS_MAX`` of them."""
+    kind = escalation_kind(decision, policy, unscored=unscored, second_opinion=second_opinion)
     if kind is None:
         return None
     return EscalationRecord(
@@ -45,4 +74,11 @@ def escalation_record(
         scores={k: round(v, 4) for k, v in decision.scores.items()},
         reason=decision.reason,
         content=decision.content if kind == "second_opinion" else None,
+        context=_context(context) if kind == "second_opinion" else (),
     )
+
+
+def _context(context: Sequence[str]) -> tuple[str, ...]:
+    """The newest items, each cut to its last ``CONTEXT_ITEM_MAX_CHARS`` code points."""
+    items = [text[-CONTEXT_ITEM_MAX_CHARS:] for text in context if text.strip()]
+    return tuple(items[-CONTEXT_ITEMS_MAX:])

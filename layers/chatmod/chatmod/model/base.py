@@ -1,21 +1,14 @@
-"""Shared contract of the toxicity backends: the protocol, label names and model discovery."""
+"""Shared contract of the toxicity backends: the protocol, label names (``spec``) and model
+discovery."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from chatmod.labels import LABELS as LABELS  # re-exported for the backends
-
-# Older Detoxify checkpoints (Kaggle 2018 "original") use Jigsaw's column names.
-LABEL_ALIASES: dict[str, str] = {
-    "toxic": "toxicity",
-    "severe_toxic": "severe_toxicity",
-    "identity_hate": "identity_attack",
-    "sexually_explicit": "sexual_explicit",
-}
+from chatmod.model.spec import LABELS as LABELS  # re-exported for the backends
+from chatmod.model.spec import SPEC
 
 ENV_BACKEND = "CHATMOD_MODEL_BACKEND"
 ENV_MODEL_DIR = "CHATMOD_MODEL_DIR"
@@ -53,19 +46,25 @@ class ToxicityModel(Protocol):
 
 def canonical_label(name: str) -> str:
     """Map a checkpoint's class name onto Detoxify's current label names."""
-    return LABEL_ALIASES.get(name, name)
+    return SPEC.canonical(name)
 
 
 def default_model_dir() -> Path:
-    """First existing of $CHATMOD_MODEL_DIR, the Lambda layer path, the repo's model folder."""
-    candidates = []
-    env = os.environ.get(ENV_MODEL_DIR)
-    if env:
-        candidates.append(Path(env))
-    candidates += [LAYER_MODEL_DIR, REPO_MODEL_DIR]
+    """The model layer's folder, else the repo's (a configured folder is the caller's: the
+    settings' ``model_dir``, read once with the rest)."""
+    candidates = [LAYER_MODEL_DIR, REPO_MODEL_DIR]
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
     raise ModelUnavailableError(
         "no model folder found; looked in " + ", ".join(str(c) for c in candidates)
     )
+
+
+def merge_max(results: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """The highest score per label over several readings of one message."""
+    merged: dict[str, float] = {}
+    for result in results:
+        for label, value in result.items():
+            merged[label] = max(merged.get(label, 0.0), float(value))
+    return merged

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
+from chatmod.model.spec import SPEC
 from chatmod.model.text import prepare_text
-
-CHATMOD_PREPROCESSING = "chatmod.model.text.prepare_text"
 
 
 class DetoxifyToxicityModel:
@@ -28,7 +27,7 @@ class DetoxifyToxicityModel:
         checkpoint: str | None = None,
         huggingface_config_path: str | None = None,
         threads: int = 1,
-        max_tokens: int = 128,
+        max_tokens: int = SPEC.max_tokens,
     ) -> None:
         try:
             import torch
@@ -71,7 +70,7 @@ class DetoxifyToxicityModel:
         loaded = self._torch.load(str(path), map_location="cpu", weights_only=False)
         config = loaded.get("config", {}) if isinstance(loaded, dict) else {}
         meta = config.get("chatmod", {})
-        self._prepare = meta.get("text_preprocessing") == CHATMOD_PREPROCESSING
+        self._prepare = meta.get("text_preprocessing") == SPEC.preprocessing
         args = config.get("arch", {}).get("args", {})
         model_type = args.get("model_type")
         if hf_path and model_type and not Path(str(model_type)).is_dir():

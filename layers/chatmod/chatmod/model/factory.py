@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chatmod.model.base import ModelUnavailableError, ToxicityModel, default_model_dir
+from chatmod.model.spec import SPEC
 
 BACKENDS = ("onnx", "detoxify")
 
@@ -15,7 +16,7 @@ def load_model(
     model_type: str | None = None,
     huggingface_config_path: str | None = None,
     threads: int = 1,
-    max_tokens: int = 128,
+    max_tokens: int = SPEC.max_tokens,
 ) -> ToxicityModel:
     """Build the named backend once per process; failures raise ModelUnavailableError."""
     kind = backend.strip().lower()

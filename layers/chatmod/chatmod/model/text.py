@@ -3,18 +3,21 @@
 Chat users dodge filters with look-alike letters, digits for letters, spaced-out words and
 stretched letters. Undoing the cheap, unambiguous part of that here means the model sees the
 word it was trained on; augmentation at training time covers the rest. Kept self-contained
-(stdlib only) so the model layer's behaviour does not shift when the rule engine's normalizer
-changes.
+(stdlib only: training loads this file by path) and the owner of the look-alike and leet tables
+the shipped model was trained with. The rule engine (``chatmod.normalize``) reads these plus
+entries of its own, so a rule can learn a new disguise without shifting what the model sees.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
-# Look-alike letters from other scripts (after NFKC + casefold) mapped to the Latin letter.
-_HOMOGLYPHS: dict[str, str] = {
+# Look-alike letters from other scripts (after NFKC + casefold) mapped to the Latin letter. A
+# new entry changes the model's input: add it to the rules' own table until the next retrain.
+HOMOGLYPHS: dict[str, str] = {
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
     "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j",
     "һ": "h", "ԁ": "d", "ӏ": "l", "ɡ": "g", "α": "a", "ε": "e", "ι": "i", "κ": "k",
@@ -23,10 +26,11 @@ _HOMOGLYPHS: dict[str, str] = {
 }  # fmt: skip
 
 # Digits/symbols standing in for letters; only rewritten inside tokens that also hold a letter.
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-)
-_LEET_CHARS = frozenset("0134578@$")
+LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+}  # fmt: skip
+_LEET = str.maketrans(LEET)
+_LEET_CHARS = frozenset(LEET)
 
 _TOKEN = re.compile(r"\S+")
 # Three or more single letters separated by a space or dot/dash/star: "f u c k", "k.i.l.l".
@@ -35,18 +39,26 @@ _SPACED_SEP = re.compile(r"[ .\-*_]")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    """NFKC + casefold + homoglyph map; drops invisible and combining characters."""
-    category = unicodedata.category(ch)
-    if category == "Cf" or category.startswith("M"):
-        return ""
-    out = []
-    for part in unicodedata.normalize("NFKC", ch).casefold():
-        for base in unicodedata.normalize("NFKD", part):
-            if not unicodedata.category(base).startswith("M"):
-                out.append(_HOMOGLYPHS.get(base, base))
-    return "".join(out)
+def char_folder(homoglyphs: dict[str, str]) -> Callable[[str], str]:
+    """Folds one character: NFKC, case folding, accents stripped, ``homoglyphs`` mapped;
+    invisible (Cf) and combining characters become nothing."""
+
+    @lru_cache(maxsize=4096)
+    def fold_char(ch: str) -> str:
+        category = unicodedata.category(ch)
+        if category == "Cf" or category.startswith("M"):
+            return ""
+        out = []
+        for part in unicodedata.normalize("NFKC", ch).casefold():
+            for base in unicodedata.normalize("NFKD", part):
+                if not unicodedata.category(base).startswith("M"):
+                    out.append(homoglyphs.get(base, base))
+        return "".join(out)
+
+    return fold_char
+
+
+_fold_char = char_folder(HOMOGLYPHS)
 
 
 def _deleet(match: re.Match[str]) -> str:

@@ -1,6 +1,7 @@
 """Rule checks: one class per check, each with one ``scan`` method returning readable hits."""
 
 from chatmod.rules.base import Action, Check, RuleHit, Severity
+from chatmod.rules.ip import PublicIpCheck
 from chatmod.rules.links import LinkCheck
 from chatmod.rules.patterns import PatternCheck
 from chatmod.rules.pii import CardNumberCheck, EmailCheck, PhoneNumberCheck
@@ -16,6 +17,7 @@ __all__ = [
     "LinkCheck",
     "PatternCheck",
     "PhoneNumberCheck",
+    "PublicIpCheck",
     "RepeatedCharacterCheck",
     "RuleHit",
     "Severity",

@@ -1,4 +1,4 @@
-"""Spam shapes: shouting, floods of the same word or a few characters, stretched characters."""
+"""Spam shapes: shouting, floods of the same word, of one character or of a few characters."""
 
 from __future__ import annotations
 
@@ -32,22 +32,51 @@ class ShoutingCheck(MetaCheck):
 
 @dataclass(frozen=True)
 class RepeatedCharacterCheck(MetaCheck):
-    """One character repeated many times in a row ("!!!!!!!!!!!!", "nooooooooooo")."""
+    """A flood of one character ("!!!!!!!!!!!!!!!!!!!!!!!!", a line of "yyyyyyyy...").
+
+    Live chat stretches words for emphasis ("LETS GOOOOOOOOOOOOOOOOOOOOO", "REALLY?????????"),
+    so a run glued to other letters or digits counts only when it is very long
+    (``emphasis_factor`` times ``max_run``); a run standing alone counts from ``max_run`` when
+    it makes up at least half of the message. A hit covers the whole word holding the run.
+    """
 
     max_run: int = 10
+    emphasis_factor: int = 3
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         text = views.original
+        visible = sum(1 for ch in text if not ch.isspace())
         hits: list[RuleHit] = []
-        i = 0
-        while i < len(text):
-            j = i
-            while j < len(text) and text[j] == text[i]:
-                j += 1
-            if j - i >= self.max_run and not text[i].isspace():
-                hits.append(self.meta.hit(i, j))
-            i = j
+        for start, end in _runs(text, self.max_run):
+            word_start, word_end = _word_around(text, start, end)
+            glued = any(ch.isalnum() and ch != text[start] for ch in text[word_start:word_end])
+            very_long = end - start >= self.emphasis_factor * self.max_run
+            floods = not glued and 2 * (end - start) >= visible
+            if very_long or floods:
+                hits.append(self.meta.hit(word_start, word_end))
         return hits
+
+
+def _runs(text: str, min_length: int) -> list[tuple[int, int]]:
+    """Spans of one non-space character repeated at least ``min_length`` times."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and text[j] == text[i]:
+            j += 1
+        if j - i >= min_length and not text[i].isspace():
+            runs.append((i, j))
+        i = j
+    return runs
+
+
+def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,17 @@
 Each letter of a term becomes a class of its look-alikes repeated one or more times, with
 room for one stray separator, so "sh1iiit", "$hit" and "sh.it" match "shit"; terms only
 match whole words, so "classic", "Scunthorpe"
-and "cocktail" pass. A trailing ``*`` on a term also matches longer words ("fuck*").
+and "cocktail" pass. A trailing ``*`` on a term also matches longer words ("fuck*"); a plural
+is ``s``, or ``es`` after s, x, z, ch and sh, so "spic" does not match "spices".
+
+Two more guards keep innocent text out: a match made only of digits ("455" read as "ass")
+counts only for a numeric term ("1488"), and an exemption list names whole phrases that
+contain a term but are not it ("Moby Dick", "who're", "chink in the armor").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import re2
@@ -22,7 +27,10 @@ _LETTER_CLASSES: dict[str, str] = {
     "s": "s5$", "t": "t7+", "u": "uv*", "z": "z2",
 }  # fmt: skip
 _BOUNDARY = r"[^\pL\pN]"
-_SUFFIX = "(?:e?s)?"
+_PLURAL_AFTER_SIBILANT = "(?:e?s)?"
+_PLURAL = "s?"
+_SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
+_NUMBER_ONLY = re2.compile(r"^[\d\-._~'\"\s]+$")
 _INNER_SEPARATOR = r"[\-._~'\"]?"
 
 
@@ -45,7 +53,26 @@ def term_pattern(term: str) -> str:
         # one stray separator may sit between letters: "fu-ck", "sh.it", "v-bucks"
         parts.append(_INNER_SEPARATOR.join(_letter_pattern(ch) for ch in word))
     body = r"[^\pL\pN]+".join(parts)
-    return body + (r"\pL*" if stem else _SUFFIX)
+    if stem:
+        return body + r"\pL*"
+    return body + (_PLURAL_AFTER_SIBILANT if folded.endswith(_SIBILANT_ENDINGS) else _PLURAL)
+
+
+def exemption_pattern(phrase: str) -> str:
+    """The RE2 pattern for one exempt phrase: its words as typed, any separator between them."""
+    words = fold(phrase.strip()).text.split()
+    if not words:
+        raise ValueError(f"empty exemption {phrase!r}")
+    return r"[^\pL\pN]+".join(str(re2.escape(w)) for w in words)
+
+
+def _numeric_terms(terms: tuple[str, ...]) -> frozenset[str]:
+    folded = (fold(t.strip().rstrip("*")).text for t in terms)
+    return frozenset(f for f in folded if f and not any(ch.isalpha() for ch in f))
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
 @dataclass(frozen=True)
@@ -53,29 +80,70 @@ class TermCheck(MetaCheck):
     """Whole-word matching of a term list, all terms in one RE2 alternation."""
 
     terms: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.terms:
             raise ValueError(f"rule {self.meta.rule_id!r} has an empty term list")
-        patterns = sorted({term_pattern(t) for t in self.terms}, key=len, reverse=True)
-        combined = f"{_BOUNDARY}((?:{'|'.join(patterns)})){_BOUNDARY}"
-        object.__setattr__(self, "_regex", compile_re2(combined))
+        object.__setattr__(self, "_regex", _whole_word_regex(term_pattern(t) for t in self.terms))
+        exempt = (
+            _whole_word_regex(exemption_pattern(p) for p in self.exempt) if self.exempt else None
+        )
+        object.__setattr__(self, "_exempt_regex", exempt)
+        object.__setattr__(self, "_numeric", _numeric_terms(self.terms))
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.matching
         padded = f" {view.text} "
-        regex = self._regex  # type: ignore[attr-defined]
+        exempt_regex = self._exempt_regex  # type: ignore[attr-defined]
+        exempt = list(term_spans(exempt_regex, padded)) if exempt_regex is not None else []
         hits: list[RuleHit] = []
-        pos = 0
-        while pos < len(padded):
-            match = regex.search(padded, pos)
-            if match is None:
-                break
-            start, end = match.span(1)
+        for start, end in term_spans(self._regex, padded):  # type: ignore[attr-defined]
+            if _within((start, end), exempt) or self._is_stray_number(padded[start:end]):
+                continue
             orig_start, orig_end = view.to_original(start - 1, end - 1)
             hits.append(self.meta.hit(orig_start, orig_end))
-            pos = end  # the trailing boundary may lead the next match
         return hits
+
+    def _is_stray_number(self, matched: str) -> bool:
+        """Digits read as leetspeak ("455" as "ass") that are no numeric term of the list."""
+        if not _NUMBER_ONLY.match(matched):
+            return False
+        return "".join(ch for ch in matched if ch.isdigit()) not in self._numeric  # type: ignore[attr-defined]
+
+
+def _whole_word_regex(patterns: Iterable[str]) -> re2._Regexp:
+    """One alternation, longest first, with group 1 between two non-word boundaries."""
+    ordered = sorted(set(patterns), key=len, reverse=True)
+    return compile_re2(f"{_BOUNDARY}((?:{'|'.join(ordered)})){_BOUNDARY}")
+
+
+def term_spans(regex: re2._Regexp, padded: str) -> Iterator[tuple[int, int]]:
+    """Code-point spans of group 1 of every match, in linear time.
+
+    A match ends on the boundary after its term, and that boundary may lead the next match
+    ("shit shit"), so each search restarts at the end of the term, not of the match; that
+    rules out ``finditer``, which would skip every other adjacent term. google-re2 encodes a
+    ``str`` on every call (quadratic over a loop of searches), so the text is encoded once
+    and searched as UTF-8 bytes, with offsets turned back into code points incrementally.
+    """
+    data = padded.encode("utf-8")
+    byte_at, char_at = 0, 0
+
+    def chars(offset: int) -> int:
+        nonlocal byte_at, char_at
+        char_at += len(data[byte_at:offset].decode("utf-8"))
+        byte_at = offset
+        return char_at
+
+    pos = 0
+    while pos < len(data):
+        match = regex.search(data, pos)
+        if match is None:
+            return
+        start_byte, end_byte = match.span(1)
+        yield chars(start_byte), chars(end_byte)
+        pos = end_byte  # the trailing boundary may lead the next match
 
 
 def load_terms(lines: Iterable[str]) -> tuple[str, ...]:

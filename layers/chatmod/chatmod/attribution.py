@@ -1,0 +1,126 @@
+"""Which words carry a message's toxicity: occlusion in context.
+
+A word is blamed when the message scores clearly lower without it, judged on the whole message
+rather than on the word alone: "homies" or "liars" may score high by themselves and still not
+be what makes a message toxic. One batched model run scores the message without each candidate
+word; the best candidates are then confirmed one at a time with exact (unbatched) runs, and a
+word is starred only if the message without it falls below every mask threshold. When no word
+or pair of words can be singled out, nothing is blamed and the decision treats the message as a
+whole. The work per message is bounded: at most ``window`` candidate words (the hottest window
+of a long message), one or two batched runs and ``max_words`` exact runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import re2
+
+Span = tuple[int, int]
+ScoreFn = Callable[[Sequence[str]], list[dict[str, float]]]
+
+_WORD = re2.compile(r"\S+")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_STRIP = re2.compile(r"^[^\w]+|[^\w]+$")
+# Words that never carry toxicity on their own (function words, and the words chat uses to
+# address someone: "streamer", "chat", "mods"): starring them would hide nothing and mangle the
+# message, and skipping them keeps the batched run short.
+FUNCTION_WORDS = _word_set(
+    """a an the and or but if of to in on at by for from with as so than then too very is am
+    are was were be been being do does did done have has had having i me my mine you your
+    yours u ur youre you're ya we us our they them their he him his she her it its this that
+    these those there here what which who whom whose when where why how all any some no not
+    nor just only also can could will would shall should may might must im i'm ive i've id
+    i'd ill i'll dont don't cant can't wont won't isnt isn't arent aren't lol lmao pls plz
+    ok okay oh yeah yes gonna wanna gotta get got go going like one more most much many
+    streamer streamers chat mods mod bro bros dude guys everyone everybody bruh fam"""
+)
+# A group's name is never the offence: starring it would hide who was attacked, not the attack.
+IDENTITY_WORDS = _word_set(
+    """gay gays lesbian lesbians bi bisexual trans transgender queer nonbinary straight black
+    white asian asians latino latina latinos hispanic mexican mexicans arab arabs muslim
+    muslims jew jews jewish christian christians catholic hindu hindus sikh buddhist atheist
+    atheists immigrant immigrants refugee refugees migrant migrants women woman girls girl men
+    man boys disabled deaf blind autistic african africans indian indians chinese japanese
+    korean roma gypsies people"""
+)
+
+
+@dataclass(frozen=True)
+class Occlusion:
+    """The words blamed (spans in the text given) and how many model inputs it cost."""
+
+    spans: tuple[Span, ...]
+    inputs_scored: int
+
+
+def excess(scores: Mapping[str, float], targets: Mapping[str, float]) -> float:
+    """How far the worst target label is above its threshold (negative: all below)."""
+    return max(scores.get(label, 0.0) - threshold for label, threshold in targets.items())
+
+
+def _candidate(word: str) -> bool:
+    bare = _STRIP.sub("", word.casefold())
+    return bool(bare) and bare not in FUNCTION_WORDS and bare not in IDENTITY_WORDS
+
+
+def _join(words: Sequence[str], drop: Sequence[int] = ()) -> str:
+    skip = set(drop)
+    return " ".join(w for i, w in enumerate(words) if i not in skip)
+
+
+def occlude(
+    text: str,
+    targets: Mapping[str, float],
+    score_batch: ScoreFn,
+    score_exact: ScoreFn,
+    *,
+    keep_out: Sequence[Span] = (),
+    max_words: int = 2,
+    min_drop: float = 0.15,
+    window: int = 12,
+) -> Occlusion:
+    """Blame the fewest words (at most ``max_words``) whose removal brings every target label
+    below its threshold. ``keep_out``: spans already handled (rule masks), left out of every
+    variant, as the scores the decision uses were computed without them."""
+    if not targets:
+        return Occlusion((), 0)
+    spans = [
+        m.span()
+        for m in _WORD.finditer(text)
+        if not any(m.start() < e and s < m.end() for s, e in keep_out)
+    ]
+    words = [text[s:e] for s, e in spans]
+    candidates = [i for i, w in enumerate(words) if _candidate(w)]
+    if not candidates:
+        return Occlusion((), 0)
+    used = 0
+    if len(candidates) > window:
+        starts = list(range(0, len(candidates) - window + 1, max(1, window // 2)))
+        if starts[-1] != len(candidates) - window:
+            starts.append(len(candidates) - window)
+        chunks = [_join([words[i] for i in candidates[s : s + window]]) for s in starts]
+        chunk_scores = score_batch(chunks)
+        used += len(chunks)
+        hottest = max(range(len(starts)), key=lambda k: excess(chunk_scores[k], targets))
+        candidates = candidates[starts[hottest] : starts[hottest] + window]
+    variants = [_join(words)] + [_join(words, [i]) for i in candidates]
+    scored = score_batch(variants)
+    used += len(variants)
+    base = excess(scored[0], targets)
+    drops = [(base - excess(s, targets), i) for s, i in zip(scored[1:], candidates, strict=True)]
+    ranked = [i for drop, i in sorted(drops, key=lambda d: -d[0]) if drop >= min_drop]
+    chosen: list[int] = []
+    for index in ranked[:max_words]:
+        chosen.append(index)
+        confirm = score_exact([_join(words, chosen)])[0]
+        used += 1
+        if excess(confirm, targets) < 0:
+            return Occlusion(tuple(spans[i] for i in sorted(chosen)), used)
+    return Occlusion((), used)

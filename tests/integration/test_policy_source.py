@@ -1,0 +1,238 @@
+"""The live policy against moto's SSM: reloads, bad text, compile failures, throttling, a
+silent endpoint and path names. A failed reload changes no decision and raises its metric."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from chatmod.aws.policy_sources import AppConfigExtensionSource, SsmPolicySource, ssm_client
+from chatmod.policy import PolicyFile
+from chatmod.policy_check import checked_policy
+from chatmod.policy_source import LivePolicy
+from chatmod_local.invoke import LocalFunction
+
+from .review_support import CapturedFunction
+
+ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
+PATH_NAME = "/chatmod/prod/policy"
+
+
+def policy_denying(word: str) -> str:
+    return f"""
+version: 1
+defaults:
+  rules:
+    - {{id: banned, category: custom, action: deny, terms: [{word}]}}
+"""
+
+
+BAD_YAML = "version: 1\ndefaults: {rules: [\n"
+DOES_NOT_COMPILE = """
+version: 1
+defaults:
+  rules:
+    - {id: empty, category: custom, action: deny, terms: ["# only a comment"]}
+"""
+
+
+def event(content: str) -> dict[str, Any]:
+    return {
+        "Content": content,
+        "MessageId": "MSG000000042",
+        "RoomArn": ROOM,
+        "Attributes": {},
+        "Sender": {"UserId": "viewer-1", "Ip": "203.0.113.9", "Attributes": {}},
+    }
+
+
+def put(name: str, text: str, kind: str = "SecureString") -> None:
+    boto3.client("ssm").put_parameter(Name=name, Value=text, Type=kind, Overwrite=True)
+
+
+@pytest.fixture
+def review(moto_aws: None) -> CapturedFunction:
+    put(PATH_NAME, policy_denying("pineapple"))
+    function = CapturedFunction(
+        {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
+    )
+    function.function.module.POLICY.source.max_age_s = 0  # every refresh reads SSM
+    return function
+
+
+def reload_now(review: CapturedFunction) -> bool:
+    review.logs.seek(0)
+    review.logs.truncate()
+    with review.function._sandbox():
+        changed: bool = review.function.module.POLICY.refresh()
+    return changed
+
+
+def test_a_path_named_secure_string_is_the_policy_from_the_first_message(
+    review: CapturedFunction,
+) -> None:
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
+    assert review.function.module.POLICY.origin == f"SSM parameter {PATH_NAME}"
+
+
+def test_a_changed_parameter_is_swapped_in(review: CapturedFunction) -> None:
+    put(PATH_NAME, policy_denying("mango"))
+    assert reload_now(review)
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "ALLOW"
+    assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
+
+
+@pytest.mark.parametrize("text", [BAD_YAML, DOES_NOT_COMPILE], ids=["bad-yaml", "no-compile"])
+def test_a_broken_policy_keeps_the_last_good_one_and_is_counted(
+    review: CapturedFunction, text: str
+) -> None:
+    put(PATH_NAME, text)
+    assert not reload_now(review)
+    assert "PolicyReloadFailed" in review.metric_names()
+    response = review.invoke(event("i like pineapple"))
+    assert response["ReviewResult"] == "DENY"  # the decision the last good policy makes
+    assert "FailMode" not in review.metric_names()
+    assert not reload_now(review)  # the same bad text is neither rebuilt nor counted again
+    assert "PolicyReloadFailed" not in review.metric_names()
+
+
+def test_a_missing_parameter_at_init_falls_back_to_the_bundled_policy(moto_aws: None) -> None:
+    review = CapturedFunction(
+        {"CHATMOD_POLICY_PARAMETER": "/chatmod/missing", "CHATMOD_MODEL_BACKEND": "none"}
+    )
+    assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
+    response = review.invoke(event("you f4ggot"))
+    assert response["ReviewResult"] == "DENY"  # the bundled rules, not the fail mode
+
+
+def test_the_escalation_function_starts_on_a_broken_parameter(moto_aws: None) -> None:
+    put("chatmod-policy", BAD_YAML, "String")
+    logs = io.StringIO()
+    function = LocalFunction(
+        "EscalationFunction",
+        env={
+            "CHATMOD_POLICY_PARAMETER": "chatmod-policy",
+            "CHATMOD_LEDGER": "memory",
+            "CHATMOD_SECOND_OPINION": "none",
+        },
+        log_stream=logs,
+    )
+    assert function.module.current_policy().defaults.packs.slurs.enabled
+    assert "PolicyReloadFailed" in logs.getvalue()
+
+
+# -- the source on its own: throttling, a silent endpoint, the AppConfig extension -----------
+
+
+def live(source: Any, failures: list[str]) -> LivePolicy[PolicyFile]:
+    return LivePolicy(
+        source,
+        checked_policy,
+        check_every_s=60,
+        on_failure=lambda message, error: failures.append(f"{message}: {error}"),
+    )
+
+
+def test_ssm_throttling_keeps_the_last_good_policy(moto_aws: None) -> None:
+    client = ssm_client()
+    stubber = Stubber(client)
+    stubber.add_response(
+        "get_parameter",
+        {"Parameter": {"Name": "p", "Type": "String", "Value": policy_denying("kiwi")}},
+    )
+    stubber.add_client_error(
+        "get_parameter", service_error_code="ThrottlingException", http_status_code=400
+    )
+    failures: list[str] = []
+    with stubber:
+        policy = live(SsmPolicySource("p", client, max_age_s=0), failures)
+        first = policy.start()
+        assert not policy.refresh()
+    assert policy.current() is first
+    assert [r.id for r in first.defaults.rules] == ["banned"]
+    assert len(failures) == 1 and "ThrottlingException" in failures[0]
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[str]:
+    """A TCP port that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_a_silent_ssm_endpoint_never_blocks_the_message_path(
+    moto_aws: None, silent_endpoint: str
+) -> None:
+    moto_client = boto3.client("ssm")
+    moto_client.put_parameter(Name="p", Value=policy_denying("kiwi"), Type="String")
+    failures: list[str] = []
+    source = SsmPolicySource("p", moto_client, max_age_s=0)
+    policy = live(source, failures)
+    first = policy.start()
+    source.client, source._provider = ssm_client(silent_endpoint), None  # the endpoint goes quiet
+    policy._next_check = 0.0  # a check is due
+    started = time.perf_counter()
+    assert policy.current() is first  # answers at once; the fetch runs in the background
+    assert time.perf_counter() - started < 0.9  # a blocking fetch would take the 1 s timeout
+    policy.wait(timeout=10)
+    assert time.perf_counter() - started < 6  # 1 s connect/read, two attempts
+    assert policy.current() is first
+    assert len(failures) == 1 and "cannot fetch" in failures[0]
+
+
+def test_appconfig_extension_source_reads_the_profile_over_localhost() -> None:
+    body = policy_denying("durian").encode()
+    paths: list[str] = []
+
+    class Extension(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            paths.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-yaml")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Extension)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = AppConfigExtensionSource(
+            "chatmod", "prod", "policy", base_url=f"http://127.0.0.1:{server.server_port}"
+        )
+        policy = live(source, []).start()
+    finally:
+        server.shutdown()
+    assert paths == ["/applications/chatmod/environments/prod/configurations/policy"]
+    assert policy.defaults.rules[0].terms == ["durian"]
+    assert AppConfigExtensionSource.parse("a/b/c").name == "AppConfig a/b/c"

@@ -1,0 +1,134 @@
+"""A new review instance: rules-only answers until the model is loaded, queued for the second
+opinion and counted; no second opinions queued when none is deployed; keyed IP hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import threading
+from typing import Any
+
+import boto3
+import pytest
+
+from chatmod.escalation import EscalationRecord, parse_record
+from chatmod_local.invoke import LocalFunction
+from tests.unit.fakes import KeywordModel
+
+from .review_support import CapturedFunction
+
+pytestmark = [
+    pytest.mark.usefixtures("moto_aws"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
+IP = "203.0.113.7"
+
+
+def event(content: str, message_id: str) -> dict[str, Any]:
+    return {
+        "MessageId": message_id,
+        "RoomArn": ROOM,
+        "Attributes": {},
+        "Sender": {"UserId": "viewer-42", "Attributes": {}, "Ip": IP},
+        "Content": content,
+    }
+
+
+def queued(sqs: Any, url: str) -> list[EscalationRecord]:
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return sorted((parse_record(m["Body"]) for m in messages), key=lambda r: r.message_id)
+
+
+class SlowModel:
+    """Stands in for the model load: blocks until released, then returns a keyword model."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.model = KeywordModel({"meh": {"toxicity": 0.7}})
+
+    def __call__(self, settings: Any) -> KeywordModel:
+        assert self.release.wait(timeout=30)
+        return self.model
+
+
+def fresh_function(
+    monkeypatch: pytest.MonkeyPatch, loader: SlowModel, env: dict[str, str]
+) -> tuple[LocalFunction, io.StringIO]:
+    monkeypatch.setattr("chatmod.pipeline.load_model_from_settings", loader)
+    logs = io.StringIO()
+    function = LocalFunction("ReviewFunction", env=env, log_stream=logs)
+    return function, logs
+
+
+def test_answers_before_the_model_is_ready_are_rules_only_and_go_to_the_second_opinion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="escalation")["QueueUrl"]
+    loader = SlowModel()
+    function, logs = fresh_function(monkeypatch, loader, {"CHATMOD_ESCALATION_QUEUE_URL": url})
+    cold = function.invoke(event("that boss fight was fucking brutal", "MSG000000001"))
+    assert cold == {
+        "ReviewResult": "ALLOW",
+        "Content": "that boss fight was f****** brutal",
+        "Attributes": {},
+    }
+    assert "RulesOnlyAnswers" in logs.getvalue()
+    loader.release.set()
+    function.module.STARTUP.join(30)
+    assert [(r.message_id, r.kind, r.content) for r in queued(sqs, url)] == [
+        ("MSG000000001", "second_opinion", "that boss fight was f****** brutal")
+    ]
+    logs.seek(0)
+    logs.truncate()
+    function.invoke(event("good game everyone", "MSG000000002"))
+    assert "RulesOnlyAnswers" not in logs.getvalue()
+    function.invoke(event("meh, whatever", "MSG000000003"))  # gray zone: the model scored it
+    assert [(r.message_id, r.gray_zone) for r in queued(sqs, url)] == [
+        ("MSG000000003", ("toxicity",))
+    ]
+    assert len(loader.model.calls) > 0
+
+
+def test_with_no_second_opinion_nothing_is_queued_for_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="escalation")["QueueUrl"]
+    loader = SlowModel()
+    function, _ = fresh_function(
+        monkeypatch,
+        loader,
+        {"CHATMOD_ESCALATION_QUEUE_URL": url, "CHATMOD_SECOND_OPINION": "none"},
+    )
+    function.invoke(event("good game everyone", "MSG000000001"))  # rules only
+    loader.release.set()
+    function.module.STARTUP.join(30)
+    function.invoke(event("meh, whatever", "MSG000000002"))  # gray zone
+    function.invoke(event("get out of here you f4ggot", "MSG000000003"))  # a strike
+    assert [(r.message_id, r.kind) for r in queued(sqs, url)] == [("MSG000000003", "strike")]
+
+
+def test_ip_hashes_are_keyed_by_the_stack_secret() -> None:
+    secret = "k" * 64
+    arn = boto3.client("secretsmanager").create_secret(Name="ip-key", SecretString=secret)["ARN"]
+    review = CapturedFunction({"CHATMOD_IP_HASH_SECRET": arn, "CHATMOD_MODEL_BACKEND": "none"})
+    review.invoke(event("hello", "MSG000000001"))
+    line = review.audit_line()
+    expected = hmac.new(secret.encode(), IP.encode(), hashlib.sha256).hexdigest()[:16]
+    assert (line["ip_hash"], line["ip_key"]) == (expected, "stack")
+    salted = hashlib.sha256(f"chatmod-local{IP}".encode()).hexdigest()[:16]
+    assert line["ip_hash"] != salted
+    assert IP not in json.dumps(review.log_lines())
+
+
+def test_an_unreadable_secret_falls_back_to_an_instance_key_and_is_counted() -> None:
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf"
+    review = CapturedFunction({"CHATMOD_IP_HASH_SECRET": arn, "CHATMOD_MODEL_BACKEND": "none"})
+    assert review.function.module.IP_HASHER.key_source == "instance"
+    review.invoke(event("hello", "MSG000000001"))
+    line = review.audit_line()
+    assert line["ip_key"] == "instance" and len(line["ip_hash"]) == 16

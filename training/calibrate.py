@@ -1,0 +1,73 @@
+"""Fit per-label Platt scaling on the dev splits and store it in the model's labels.json.
+
+Usage (from the repo root):
+    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-minilm [DATA_DIR]
+
+Raw sigmoid outputs of a model fine-tuned on a mixture of sources are not probabilities of
+anything a moderator cares about; after ``p = sigmoid(a * logit + b)``, fitted per label on the
+dev rows that annotate that label, 0.9 means about nine in ten such messages were labelled
+toxic, so the moderation levels' thresholds mean the same thing for every label. The serving
+backend applies the same two numbers (``calibration`` in labels.json).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "layers" / "chatmod"))
+
+from chat_data import load_all_splits  # noqa: E402
+from data import LABELS  # noqa: E402
+
+MIN_PER_CLASS = 100  # fewer positives than this: too few to fit two numbers on
+
+
+def fit(model_dir: Path, data_dir: str | None = None) -> dict[str, list[float]]:
+    from chatmod.model.onnx_backend import OnnxToxicityModel
+
+    model = OnnxToxicityModel(model_dir)
+    rows = [ex for parts in load_all_splits(data_dir).values() for ex in parts["dev"]]
+    logits = model.label_logits([ex.text for ex in rows])
+    calibration: dict[str, list[float]] = {}
+    for label in model.labels:
+        j = LABELS.index(label)
+        col = model.labels.index(label)
+        known = [(logits[i, col], ex.targets[j]) for i, ex in enumerate(rows)
+                 if not math.isnan(ex.targets[j])]  # fmt: skip
+        x = np.array([[k[0]] for k in known])
+        y = np.array([int(k[1] >= 0.5) for k in known])
+        if min(int(y.sum()), int(len(y) - y.sum())) < MIN_PER_CLASS:
+            print(f"{label}: {int(y.sum())} positives in {len(y)} rows; left uncalibrated")
+            continue
+        reg = LogisticRegression(C=100.0).fit(x, y)
+        a, b = float(reg.coef_[0][0]), float(reg.intercept_[0])
+        calibration[label] = [round(a, 5), round(b, 5)]
+        print(f"{label}: a={a:.3f} b={b:.3f} on {len(y)} rows ({int(y.sum())} positive)")
+    return calibration
+
+
+def main() -> None:
+    model_dir = Path(sys.argv[1])
+    data_dir = sys.argv[2] if len(sys.argv) > 2 else None
+    calibration = fit(model_dir, data_dir)
+    path = model_dir / "labels.json"
+    info = json.loads(path.read_text())
+    info["calibration"] = calibration
+    info["calibration_method"] = (
+        "Platt scaling per label on the dev splits of every source (training/calibrate.py)"
+    )
+    path.write_text(json.dumps(info, indent=2) + "\n")
+    print(f"wrote calibration for {len(calibration)} labels to {path}")
+
+
+if __name__ == "__main__":
+    main()

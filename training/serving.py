@@ -1,0 +1,34 @@
+"""The serving side's stdlib-only modules, loaded straight from their files.
+
+Training must use exactly the labels and preprocessing the Lambda uses, but importing the
+``chatmod`` package would pull in the whole moderation pipeline (and its dependencies, absent
+from the torch environment); these two modules import nothing from chatmod, so load them alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+MODEL_PACKAGE = Path(__file__).resolve().parent.parent / "layers" / "chatmod" / "chatmod" / "model"
+
+
+def _load(name: str, filename: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, MODEL_PACKAGE / filename)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+_text = _load("chatmod_model_text", "text.py")
+_spec = _load("chatmod_model_spec", "spec.py")
+
+prepare_text = _text.prepare_text
+SPEC = _spec.SPEC
+LABELS: tuple[str, ...] = SPEC.labels
+
+__all__ = ["LABELS", "SPEC", "prepare_text"]
