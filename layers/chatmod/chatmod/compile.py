@@ -99,6 +99,9 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
     if packs.profanity.enabled:
         meta = _meta("profanity", "profanity", packs.profanity, "mask", Severity.LOW)
         checks.append(_builtin_term_check("profanity", meta))
+    if packs.mild_profanity.enabled:
+        meta = _meta("profanity.mild", "profanity", packs.mild_profanity, "mask", Severity.LOW)
+        checks.append(_builtin_term_check("mild_profanity", meta))
     if packs.pii.enabled:
         pii = packs.pii
         checks.append(

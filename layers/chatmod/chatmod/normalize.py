@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
 from chatmod.model.text import LEET as MODEL_LEET
 from chatmod.model.text import char_folder
+from chatmod.shorthand import expand_shorthand
+from chatmod.split_words import drop_indexes, split_word_spaces
 
 # The model's tables (``chatmod.model.text``) plus what only the rules read: each look-alike is
 # written once. The rule-only entries stay out of the model's input until a retrain takes them.
@@ -244,29 +246,56 @@ def _dot_runs(text: str, words: Sequence[tuple[int, int]]) -> list[tuple[int, in
     return runs
 
 
+def read_shorthand(view: NormalizedText) -> NormalizedText:
+    """``view`` with chat shorthand read as words ("r u ok" -> "are you ok"); see
+    ``chatmod.shorthand``."""
+    text, offsets = expand_shorthand(view.text, view.offsets)
+    return view if text == view.text else NormalizedText(view.original, text, offsets)
+
+
+def join_split_words(view: NormalizedText) -> NormalizedText:
+    """``view`` with words split by a space read whole ("ch oke" -> "choke"); see
+    ``chatmod.split_words``."""
+    spaces = split_word_spaces(view.text)
+    if not spaces:
+        return view
+    text, offsets = drop_indexes(view.text, view.offsets, spaces)
+    return NormalizedText(view.original, text, offsets)
+
+
 @dataclass(frozen=True, slots=True)
 class TextViews:
-    """The views every check can read: the original, the matching view and the model's view."""
+    """The views every check can read: the original, the matching view, the model's view
+    (de-obfuscated, shorthand read as words, split words joined) and ``typed``: the original
+    with only its shorthand read as words, the model's reading of the message as typed."""
 
     original: str
     matching: NormalizedText
     model: NormalizedText
+    typed: str
 
 
 def normalize(original: str) -> TextViews:
     """Build all views of a message once, so each check reads the one it needs."""
     matching = join_split_letters(fold(original))
-    return TextViews(original=original, matching=matching, model=deleet(matching))
+    typed, _ = expand_shorthand(original, range(len(original)))
+    return TextViews(
+        original=original,
+        matching=matching,
+        model=join_split_words(deleet(read_shorthand(matching))),
+        typed=typed,
+    )
 
 
 def model_readings(views: TextViews, typed_max_chars: int | None = None) -> list[str]:
-    """The texts the model scores for a message: as typed, and de-obfuscated when that differs
+    """The texts the model scores for a message: as typed (shorthand read as words), and
+    de-obfuscated when that differs
     (the higher score per label wins, so disguise cannot lower a score). ``typed_max_chars``
     caps the as-typed reading when a de-obfuscated one is scored too: that one reads the whole
     message, and a long as-typed reading would double the model's work on it."""
-    texts = [views.original]
-    if views.model.text.strip() and views.model.text != views.original.casefold():
+    texts = [views.typed]
+    if views.model.text.strip() and views.model.text != views.typed.casefold():
         if typed_max_chars is not None:
-            texts[0] = views.original[:typed_max_chars]
+            texts[0] = views.typed[:typed_max_chars]
         texts.append(views.model.text)
     return texts

@@ -70,6 +70,9 @@ class SpamConfig(PackConfig):
 
 class Packs(_Strict):
     profanity: PackConfig = Field(default_factory=lambda: PackConfig(action="mask"))
+    mild_profanity: PackConfig = Field(
+        default_factory=lambda: PackConfig(enabled=False, action="mask")
+    )
     slurs: PackConfig = Field(default_factory=lambda: PackConfig(action="deny"))
     pii: PackConfig = Field(default_factory=lambda: PackConfig(action="mask"))
     links: LinksConfig = Field(default_factory=lambda: LinksConfig(action="mask"))
