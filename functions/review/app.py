@@ -80,11 +80,14 @@ MODEL: Any = None  # set by the background start once loaded
 MODEL_LOADING = settings.model_backend != "none"
 
 
+DETECTOR: Any = None  # the language detector, once the background start has loaded it
+
+
 def _build(text: str, origin: str) -> LiveReviewer:
     """Parse, compile every room and warm up: raises before anything is swapped in."""
     model = MODEL
     policy = with_max_length(parse_policy(text, origin), settings.max_length)
-    reviewer = Reviewer(policy, model)
+    reviewer = Reviewer(policy, model, DETECTOR)
     reviewer.warm()
     return LiveReviewer(reviewer, scored=model is not None)
 
@@ -132,6 +135,20 @@ def _load_model() -> None:
         MODEL_LOADING = False
         return
     use_model(model)
+
+
+def _load_language_detector() -> None:
+    """Until this is done, messages are of unknown language (every pack, the model as usual)."""
+    global DETECTOR
+    try:
+        from chatmod.language import LangidDetector
+
+        DETECTOR = LangidDetector()
+    except Exception:
+        logger.exception("language detector unavailable; messages are of unknown language")
+        _count_now("LanguageDetectorUnavailable")
+        return
+    POLICY.rebuild()
 
 
 def _make_sender() -> Any:
@@ -219,6 +236,7 @@ def _background_start() -> None:
         _load_model()
     _start_sender()
     _read_ip_key()
+    _load_language_detector()
 
 
 STARTUP = threading.Thread(target=_background_start, name="chatmod-startup", daemon=True)
@@ -241,6 +259,11 @@ def _record(review: Review) -> None:
     metrics.add_dimension("Result", outcome)
     metrics.add_metric(name="Decisions", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="ReviewLatency", unit=MetricUnit.Milliseconds, value=review.elapsed_ms)
+    with single_metric(
+        name="DecisionsByLanguage", unit=MetricUnit.Count, value=1, namespace=NAMESPACE
+    ) as metric:
+        metric.add_dimension("Language", decision.language)
+        metric.add_dimension("Result", outcome)
     for category in decision.categories:
         with single_metric(
             name="DecisionsByCategory", unit=MetricUnit.Count, value=1, namespace=NAMESPACE

@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "obfuscated": ("ALLOW", "this lag is $ * * *, f******* it"),
     "too_long": ("DENY", None),
     "malformed": ("ALLOW", ""),
+    "spanish": ("ALLOW", "Fue un partido increíble, qué golazo"),
 }
 
 
@@ -168,3 +169,30 @@ event_like = st.fixed_dictionaries(
 @given(event=st.one_of(event_like, json_values))
 def test_any_json_event_gets_a_valid_response(review: CapturedFunction, event: Any) -> None:
     assert_valid_ivs_response(review.invoke(event))
+
+
+def test_a_line_in_a_language_the_model_does_not_read_is_judged_by_the_rules(
+    review: CapturedFunction,
+) -> None:
+    """The warm instance has its language detector: a Spanish line is not starred by the
+    English model, and the audit line and a metric carry the language."""
+    event = load("spanish")
+    response = review.invoke(event)
+    assert response["ReviewResult"] == "ALLOW"
+    assert response["Content"] == event["Content"]
+    line = review.audit_line()
+    assert line["language"] == "es"
+    assert line["scores"] == {}
+    languages = [
+        item.get("Language")
+        for item in review.log_lines()
+        if any(
+            m["Name"] == "DecisionsByLanguage"
+            for d in item.get("_aws", {}).get("CloudWatchMetrics", [])
+            for m in d["Metrics"]
+        )
+    ]
+    assert languages == ["es"]
+    english = review.invoke(load("profanity"))
+    assert english["Content"] == "that boss fight was f****** brutal"
+    assert review.audit_line()["language"] == "en"

@@ -70,6 +70,7 @@ def audit_record(
         "gray_zone": list(decision.gray_zone),
         "scores": {k: round(v, 4) for k, v in decision.scores.items()},
         "scored_after_masks": decision.scored_after_masks,
+        "language": decision.language,
         "latency_ms": round(latency_ms, 3),
     }
     if decision.reason:

@@ -28,7 +28,9 @@ def _reviewer(args: argparse.Namespace) -> Reviewer:
     if args.no_model:
         explicit["model_backend"] = "none"
     settings = Settings.load(**explicit)
-    return Reviewer.from_settings(settings, load_model_from_settings(settings))
+    from chatmod.language import LangidDetector
+
+    return Reviewer.from_settings(settings, load_model_from_settings(settings), LangidDetector())
 
 
 def _parse_line(raw: str) -> tuple[Any, str]:
@@ -97,6 +99,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
                 "decision": decision.result,
                 "content": decision.content,
                 "modified": decision.modified,
+                "language": decision.language,
                 "reason": decision.reason,
                 "categories": list(decision.categories),
                 "rule_ids": list(decision.rule_ids),

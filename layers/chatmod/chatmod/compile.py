@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
+from chatmod.normalize import fold
 from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
 from chatmod.rules import (
     CardNumberCheck,
@@ -56,12 +58,33 @@ def _builtin_term_check(pack: str, meta: RuleMeta) -> TermCheck:
     return TermCheck(meta, builtin_terms(pack), builtin_exemptions(pack))
 
 
+def _language_pack(language: str, pack: str) -> str | None:
+    """The built-in pack file for a language ("profanity" for English, "de/profanity" for
+    German), or None when that language has none."""
+    name = pack if language == "en" else f"{language}/{pack}"
+    exists = resources.files("chatmod").joinpath(f"packs/{name}.yaml").is_file()
+    return name if exists else None
+
+
+@lru_cache(maxsize=16)
+def builtin_harmless(language: str) -> frozenset[str]:
+    """Everyday words of ``language`` spelled like another language's term (German "dick"):
+    a message detected in ``language`` keeps them whatever other packs say."""
+    name = _language_pack(language, "harmless")
+    if name is None:
+        return frozenset()
+    words = _builtin_pack(name).get("words", [])
+    return frozenset(fold(str(w)).text.strip() for w in words if str(w).strip())
+
+
 @dataclass(frozen=True)
 class CompiledRoom:
-    """A room policy with its checks compiled, built once and reused for every message."""
+    """A room policy with its checks compiled, built once and reused for every message.
+    ``pack_languages``: the language of each built-in term pack's rule id."""
 
     policy: RoomPolicy
     checks: tuple[Check, ...]
+    pack_languages: Mapping[str, str] = field(default_factory=dict)
 
     def reason_for(self, category: str, explicit: str | None = None) -> str:
         if explicit:
@@ -93,12 +116,7 @@ def _meta(
 def _pack_checks(policy: RoomPolicy) -> list[Check]:
     packs = policy.packs
     checks: list[Check] = []
-    if packs.slurs.enabled:
-        meta = _meta("slurs", "hate", packs.slurs, "deny", Severity.HIGH)
-        checks.append(_builtin_term_check("slurs", meta))
-    if packs.profanity.enabled:
-        meta = _meta("profanity", "profanity", packs.profanity, "mask", Severity.LOW)
-        checks.append(_builtin_term_check("profanity", meta))
+    checks.extend(_language_term_checks(policy))
     if packs.mild_profanity.enabled:
         meta = _meta("profanity.mild", "profanity", packs.mild_profanity, "mask", Severity.LOW)
         checks.append(_builtin_term_check("mild_profanity", meta))
@@ -150,6 +168,37 @@ def _rule_checks(rule: RuleSpec) -> list[Check]:
     return checks
 
 
+def pack_rule_id(pack: str, language: str) -> str:
+    """ "profanity" for the English pack (as before languages), "profanity.de" for German."""
+    return pack if language == "en" else f"{pack}.{language}"
+
+
+def _language_term_checks(policy: RoomPolicy) -> list[Check]:
+    """Slur and profanity packs of every language the room serves."""
+    packs = policy.packs
+    checks: list[Check] = []
+    for language in dict.fromkeys(policy.languages):
+        slurs = _language_pack(language, "slurs")
+        if packs.slurs.enabled and slurs is not None:
+            rule_id = pack_rule_id("slurs", language)
+            meta = _meta(rule_id, "hate", packs.slurs, "deny", Severity.HIGH)
+            checks.append(_builtin_term_check(slurs, meta))
+        profanity = _language_pack(language, "profanity")
+        if packs.profanity.enabled and profanity is not None:
+            rule_id = pack_rule_id("profanity", language)
+            meta = _meta(rule_id, "profanity", packs.profanity, "mask", Severity.LOW)
+            checks.append(_builtin_term_check(profanity, meta))
+    return checks
+
+
+def _pack_languages(policy: RoomPolicy) -> dict[str, str]:
+    out = {"profanity.mild": "en"}
+    for language in policy.languages:
+        for pack in ("slurs", "profanity"):
+            out[pack_rule_id(pack, language)] = language
+    return out
+
+
 def compile_room(policy: RoomPolicy) -> CompiledRoom:
     """All enabled built-in packs and custom rules, minus the rule ids the room disables."""
     checks = _pack_checks(policy)
@@ -159,4 +208,4 @@ def compile_room(policy: RoomPolicy) -> CompiledRoom:
     kept = [
         c for c in checks if c.rule_id not in disabled and c.rule_id.split(".")[0] not in disabled
     ]
-    return CompiledRoom(policy=policy, checks=tuple(kept))
+    return CompiledRoom(policy=policy, checks=tuple(kept), pack_languages=_pack_languages(policy))

@@ -32,6 +32,8 @@ class Decision:
     # True when ``scores`` are of the text left once rule masks are taken out (the model judges
     # what will be shown; the text as sent is then not scored at all).
     scored_after_masks: bool = False
+    # The message's language as detected ("und" when unknown or not detected).
+    language: str = "und"
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from chatmod.attribution import occlude
-from chatmod.compile import CompiledRoom, compile_room
+from chatmod.compile import CompiledRoom, builtin_harmless, compile_room
 from chatmod.contract import ReviewRequest, ReviewResponse
 from chatmod.deadline import Deadline
 from chatmod.decision import Decision, decide, model_plan
+from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
-from chatmod.normalize import TextViews, model_readings, normalize
+from chatmod.normalize import TextViews, fold, model_readings, normalize
 from chatmod.policy import PolicyFile, load_policy, with_max_length
 from chatmod.rules.base import RuleHit
 from chatmod.settings import Settings
@@ -59,19 +60,54 @@ def response_for(request: ReviewRequest, decision: Decision) -> ReviewResponse:
     return ReviewResponse.allow(decision.content, dict(request.attributes))
 
 
-class Reviewer:
-    """Reviews messages against a policy, with an optional toxicity model."""
+def keep_harmless(
+    compiled: CompiledRoom, content: str, hits: Sequence[RuleHit], language: LanguageGuess
+) -> list[RuleHit]:
+    """Drop the hits of another language's pack on an everyday word of the message's own
+    language ("dick" in a German line is "thick")."""
+    if not language.known:
+        return list(hits)
+    harmless = builtin_harmless(language.code)
+    if not harmless:
+        return list(hits)
+    return [
+        h
+        for h in hits
+        if compiled.pack_languages.get(h.rule_id, language.code) == language.code
+        or fold(content[h.start : h.end]).text not in harmless
+    ]
 
-    def __init__(self, policy: PolicyFile, model: ToxicityModel | None = None) -> None:
+
+class Reviewer:
+    """Reviews messages against a policy, with an optional toxicity model and an optional
+    language detector (without one, every message is of unknown language)."""
+
+    def __init__(
+        self,
+        policy: PolicyFile,
+        model: ToxicityModel | None = None,
+        language_detector: LanguageDetector | None = None,
+    ) -> None:
         self.policy = policy
         self.model = model
+        self.language_detector = language_detector
         self._rooms: dict[str | None, CompiledRoom] = {}
 
     @classmethod
-    def from_settings(cls, settings: Settings, model: ToxicityModel | None = None) -> Reviewer:
+    def from_settings(
+        cls,
+        settings: Settings,
+        model: ToxicityModel | None = None,
+        language_detector: LanguageDetector | None = None,
+    ) -> Reviewer:
         """The policy named by the settings (packaged default otherwise), with the model given."""
         policy = load_policy(settings.policy_file)
-        return cls(with_max_length(policy, settings.max_length), model)
+        return cls(with_max_length(policy, settings.max_length), model, language_detector)
+
+    def detect_language(self, content: str) -> LanguageGuess:
+        if self.language_detector is None:
+            return NOT_DETECTED
+        return self.language_detector.detect(content)
 
     def room(self, room: str) -> CompiledRoom:
         key = self.policy.room_key(room)
@@ -150,13 +186,18 @@ class Reviewer:
         if enforce_length and len(content) > policy.max_length and policy.too_long == "deny":
             return decide(compiled, content, [])  # refused before any rule or model work
         views = normalize(content)
+        language = self.detect_language(content)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
+        hits = keep_harmless(compiled, content, hits, language)
+        model_reads = not language.known or language.code in policy.model.languages
         if (
             self.model is None
             or not policy.model.enabled
+            or not model_reads
             or (deadline is not None and not deadline.allows("model"))
         ):
-            return decide(compiled, content, hits, enforce_length=enforce_length)
+            decision = decide(compiled, content, hits, enforce_length=enforce_length)
+            return replace(decision, language=language.code)
         masked = [h for h in hits if h.action == "mask"]
         # The model judges what remains once the rules have masked what they know, so a
         # masked swear word alone does not turn into a DENY; the text as sent is then never
@@ -165,7 +206,7 @@ class Reviewer:
         judged = self._score(judged_views, deadline)
         blamed = self._attribute(compiled, views, hits, judged, deadline)
         decision = decide(compiled, content, hits, judged, blamed, enforce_length=enforce_length)
-        return replace(decision, scored_after_masks=bool(masked))
+        return replace(decision, scored_after_masks=bool(masked), language=language.code)
 
     def review(self, request: ReviewRequest, *, deadline: Deadline | None = None) -> Review:
         started = time.perf_counter()

@@ -27,6 +27,7 @@ from pydantic import (
 
 from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
+from chatmod.language import LanguageCode
 from chatmod.model.spec import LABELS
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
@@ -132,6 +133,10 @@ class LabelThresholds(_Strict):
 
 
 LevelName = Literal["relaxed", "standard", "strict", "custom"]
+
+
+def _english() -> list[LanguageCode]:
+    return ["en"]
 # Labels whose harm starring a word cannot fix: a threat or an attack on a group with the
 # group's name starred is still a threat. When one of these is in its gray zone, the message is
 # never masked into acceptability; it is delivered for a second opinion or denied.
@@ -152,6 +157,8 @@ class ModelPolicy(_Strict):
 
     enabled: bool = True
     level: LevelName = "standard"
+    # The languages the model reads; a message detected in another one is judged by the rules.
+    languages: list[LanguageCode] = Field(default_factory=_english, min_length=1)
     thresholds: dict[str, LabelThresholds] = Field(default_factory=dict)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
     mask_max_words: int = Field(default=24, ge=0)
@@ -211,6 +218,8 @@ class RoomPolicy(_Strict):
     max_length: int = Field(default=500, ge=1, le=500)
     too_long: Literal["deny", "truncate"] = "deny"
     mask_char: str = Field(default="*", min_length=1, max_length=1)
+    # The languages the room serves: each brings its profanity and slur packs.
+    languages: list[LanguageCode] = Field(default_factory=_english, min_length=1)
     packs: Packs = Field(default_factory=Packs)
     rules: list[RuleSpec] = Field(default_factory=list)
     disable_rules: list[str] = Field(default_factory=list)
