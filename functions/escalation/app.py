@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from chatmod.aws.policy_sources import policy_source
+from chatmod.aws.tracing import trace_handler
 from chatmod.aws.wiring import (
     build_actions,
     build_guard,
@@ -41,7 +42,7 @@ NAMESPACE = "chatmod"
 settings = Settings.load()
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-tracer = Tracer(service=SERVICE)
+traced = trace_handler(SERVICE)  # X-ray only when the stack turns tracing on
 # A wholly failed batch is reported record by record too (same effect, clearer locally).
 batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -158,7 +159,7 @@ def record_handler(record: SQSRecord) -> EscalationResult:
 
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
+@traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     GUARD.register_context(context)
     response = process_partial_response(

@@ -1,8 +1,9 @@
 """IVS Chat message review handler: adapts the Lambda event to chatmod's reviewer.
 
 IVS's 200 ms include Lambda init, so import does only what the first answer needs: settings,
-the policy compiled into a rules-only reviewer. A background thread then loads the model (and
-swaps in a reviewer that uses it), creates the escalation sender and reads the IP hash key.
+the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on). A background
+thread at the lowest priority then loads the model (and swaps in a reviewer that uses it),
+creates the escalation sender, reads the IP hash key and loads the language detector.
 Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
 queued for the second opinion, so the model still sees every delivered message.
 
@@ -20,17 +21,19 @@ logged and counted.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any, NamedTuple
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from chatmod.audit import IpHasher, audit_record
 from chatmod.aws.policy_sources import policy_source
+from chatmod.aws.tracing import trace_handler
 from chatmod.contract import ReviewRequest
 from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
@@ -53,7 +56,7 @@ ESCALATIONS_OFF = False
 settings, SETTINGS_ERRORS = Settings.load_tolerant()
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-tracer = Tracer(service=SERVICE)
+traced = trace_handler(SERVICE)  # X-ray only when the stack turns tracing on
 for _error in SETTINGS_ERRORS:
     logger.error("invalid setting ignored, its default is used", extra={"setting": _error})
 
@@ -230,8 +233,18 @@ def _read_ip_key() -> None:
         _count_now("IpHashKeyUnavailable")
 
 
+def _yield_the_core() -> None:
+    """Run this thread at the lowest priority (nice 19, Linux), so the answers the process
+    gives meanwhile, the first one above all, get the core first."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):  # not Linux, or not allowed: same priority as answers
+        logger.debug("background start keeps its priority")
+
+
 def _background_start() -> None:
     """Everything the first answer can do without, most useful first."""
+    _yield_the_core()
     if MODEL_LOADING:
         _load_model()
     _start_sender()
@@ -281,7 +294,7 @@ def _fail(event: Any, kind: str) -> dict[str, Any]:
     )
 
 
-@tracer.capture_lambda_handler(capture_response=False)
+@traced
 def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
     started = time.perf_counter()
     try:
