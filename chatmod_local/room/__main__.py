@@ -45,6 +45,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "in IVS; tests pass 1 to watch sessions end); token expiry stays one minute",
     )
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="be ready only once the review instance has finished its background start "
+        "(model and language detector loaded), as a warm Lambda instance would be",
+    )
+    parser.add_argument(
         "--env", nargs="*", default=[], metavar="KEY=VALUE", help="extra function environment"
     )
     parser.add_argument(
@@ -78,6 +84,7 @@ def options_from(args: argparse.Namespace) -> RoomOptions:
         visibility_timeout_s=args.visibility_timeout,
         function_env=parse_pairs(args.env),
         session_minute_s=args.session_minute_seconds,
+        warm=args.warm,
         function_logs=open(args.function_logs, "a", encoding="utf-8")
         if args.function_logs
         else None,

@@ -44,6 +44,9 @@ log = logging.getLogger("chatmod.room")
 DEFAULT_ROOM_ID = "chatmodlocal"
 
 
+WARM_TIMEOUT_S = 120.0  # --warm: the longest wait for the review instance's background start
+
+
 @dataclass
 class RoomOptions:
     """How to run the room; None means "as the template says"."""
@@ -64,6 +67,7 @@ class RoomOptions:
     node_modules: Path = ROOT / "node_modules"
     function_logs: IO[str] | None = None
     session_minute_s: float = MINUTE_S  # one minute of sessionDurationInMinutes, in seconds
+    warm: bool = False  # ready only once the review instance's background start is done
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,9 @@ class RoomServer:
             log_stream=stream,
             owns_process=True,
         )
+        startup = getattr(function.module, "STARTUP", None)
+        if self.options.warm and startup is not None:
+            await asyncio.to_thread(startup.join, WARM_TIMEOUT_S)
         self.review_function = function
         self.gate.register(name, function.invoke)
         log.info("%s initialized in %.0f ms", name, function.init_ms)

@@ -134,6 +134,15 @@ def shipped_room() -> Iterator[dict[str, Any]]:
     yield from start_room("shipped-room", [])
 
 
+@pytest.fixture(scope="session")
+def languages_room() -> Iterator[dict[str, Any]]:
+    """A room serving English, German and Spanish with the shipped model, ready once the review
+    instance is warm (its language detector loaded)."""
+    yield from start_room(
+        "languages-room", ["--warm", "--policy", str(E2E / "policy_languages.yaml")]
+    )
+
+
 WEBSOCKETS = ("ws", "builtin")  # the `ws` package, and Node's own WebSocket (undici)
 
 

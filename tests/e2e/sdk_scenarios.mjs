@@ -68,6 +68,26 @@ const scenarios = {
     };
   },
 
+  /** Two viewers talk in turns (cfg.turns: [who, text] with who "anna" or "beto"); each turn's
+   * answer, and what the other viewer saw of every delivered message. */
+  async conversation(cfg, open) {
+    const people = {
+      anna: await open(`anna-${tag}`, ['SEND_MESSAGE']),
+      beto: await open(`beto-${tag}`, ['SEND_MESSAGE']),
+    };
+    const turns = [];
+    for (const [who, text] of cfg.turns) {
+      const answer = await people[who].attempt(new SendMessageRequest(text));
+      turns.push({ who, text, ...(answer.ok ? { ok: true, id: answer.result.id, content: answer.result.content } : failure(answer)) });
+    }
+    await fence(people.anna, [people.anna, people.beto], 'conversation');
+    for (const turn of turns.filter((t) => t.ok)) {
+      const other = people[turn.who === 'anna' ? 'beto' : 'anna'];
+      turn.otherSaw = other.messages.find((m) => m.id === turn.id)?.content ?? null;
+    }
+    return { turns };
+  },
+
   async moderation(cfg, open) {
     const alice = await open(`alice-${tag}`, ['SEND_MESSAGE']);
     const bob = await open(`bob-${tag}`, ['SEND_MESSAGE']);

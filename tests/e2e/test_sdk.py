@@ -176,3 +176,39 @@ def test_the_shipped_model_and_policy_in_the_room(shipped_room: dict[str, Any]) 
     assert threat["message"].startswith("This message was flagged as")
     delivered = [r["content"] for r in result["results"] if r["ok"]]
     assert [c for c in result["bobContents"] if not c.startswith("end of the ")] == delivered
+
+
+# A German viewer and a Spanish viewer in a room that serves en, de and es. Harmless lines in
+# both languages, including words other languages' packs list ("dick" is "thick" in German),
+# go out untouched; each language's swearing is starred and its slurs refused.
+CONVERSATION = [
+    ("anna", "Hallo zusammen, wie geht's euch heute?"),
+    ("beto", "Fue un partido increíble, qué golazo"),
+    ("anna", "Der Endboss ist echt dick gepanzert, passt auf"),
+    ("beto", "Jajaja tienes razón, vamos a por él otra vez"),
+    ("anna", "Scheiße, schon wieder gestorben"),
+    ("beto", "callate maricón"),
+    ("anna", "good game everyone"),
+]
+
+
+def test_a_conversation_in_german_and_spanish(languages_room: dict[str, Any]) -> None:
+    result = scenario(languages_room, "conversation", turns=CONVERSATION)
+    turns = {t["text"]: t for t in result["turns"]}
+    untouched = [
+        text for who, text in CONVERSATION if text not in (CONVERSATION[4][1], CONVERSATION[5][1])
+    ]
+    for text in untouched:
+        assert turns[text]["ok"] is True, turns[text]
+        assert turns[text]["content"] == text
+        assert turns[text]["otherSaw"] == text  # the other viewer got it as sent
+    swearing = turns["Scheiße, schon wieder gestorben"]
+    assert (
+        swearing["ok"]
+        and swearing["content"].startswith("S")
+        and "Scheiße" not in swearing["content"]
+    )
+    assert swearing["otherSaw"] == swearing["content"]
+    slur = turns["callate maricón"]
+    assert (slur["ok"], slur["code"]) == (False, 406)
+    assert slur["message"] == "Hateful language isn't allowed in this chat."
