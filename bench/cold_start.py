@@ -1,10 +1,14 @@
 """A new review instance's time to its first valid answer, the way Lambda starts one.
 
 Each run is a fresh interpreter pinned to one core (``taskset -c 0``) with ReviewFunction's
-environment from template.yaml and its layers on the path. It reports the cold path's parts
-(interpreter start, library imports, the handler module's init: chatmod, policy compile and
-warm-up, the background start being launched; the first answer) and, off that path, when the
-background model load finished and the first model-scored answer. Figures are also projected
+environment from template.yaml, loading what Lambda would: the ``sam build`` output (function
+code and chatmod layer, bytecode included) in a bare interpreter that sees only the standard
+library and what Lambda's Python runtime provides, and never writes bytecode (Lambda's /opt is
+read-only). Without a build it falls back to the source tree and says so. It reports the cold
+path's parts (interpreter start, library imports, the handler module's init: chatmod, policy
+compile and warm-up, the background start being launched; the first answer) and, off that
+path, when the background model load finished and the first model-scored answer. Figures are
+also projected
 to 0.58 of a core (what Lambda gives 1024 MB), assuming CPU-bound work scales inversely.
 IVS's 200 ms include init, so ``first answer`` is the figure to hold against it.
 """
@@ -18,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +38,7 @@ CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
 import pydantic, yaml, re2
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 t1 = time.perf_counter()
 import importlib.util
 spec = importlib.util.spec_from_file_location("app", sys.argv[1])
@@ -63,11 +68,38 @@ print("RESULT" + json.dumps({
 """
 
 
-def one_run(env: dict[str, str], app_path: Path) -> dict[str, Any]:
+BUILD = ROOT / ".aws-sam" / "build"
+
+
+def runtime_dir(folder: Path) -> Path:
+    """What Lambda's Python runtime ships besides the standard library (boto3 and the packages
+    it needs), as links into this environment."""
+    import boto3
+    import botocore
+    import dateutil
+    import jmespath
+    import s3transfer
+    import six
+    import urllib3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for module in (boto3, botocore, s3transfer, jmespath, dateutil, urllib3):
+        source = Path(str(module.__file__)).parent
+        (folder / source.name).symlink_to(source)
+    (folder / "six.py").symlink_to(Path(str(six.__file__)))
+    return folder
+
+
+def python_command(built: bool) -> list[str]:
+    """A bare interpreter for the built package (-S: no site-packages), else this one."""
+    return [sys.executable, "-S"] if built else [sys.executable]
+
+
+def one_run(env: dict[str, str], app_path: Path, built: bool = False) -> dict[str, Any]:
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     started = time.perf_counter()
     proc = subprocess.run(
-        [*pin, sys.executable, "-c", CHILD, str(app_path), json.dumps(EVENT)],
+        [*pin, *python_command(built), "-c", CHILD, str(app_path), json.dumps(EVENT)],
         env=env,
         capture_output=True,
         text=True,
@@ -81,12 +113,12 @@ def one_run(env: dict[str, str], app_path: Path) -> dict[str, Any]:
     return result
 
 
-def interpreter_start_ms(env: dict[str, str]) -> float:
+def interpreter_start_ms(env: dict[str, str], built: bool = False) -> float:
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     runs = []
     for _ in range(5):
         started = time.perf_counter()
-        subprocess.run([*pin, sys.executable, "-c", "pass"], env=env, check=True)
+        subprocess.run([*pin, *python_command(built), "-c", "pass"], env=env, check=True)
         runs.append((time.perf_counter() - started) * 1000)
     return statistics.median(runs)
 
@@ -96,12 +128,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     spec = function_spec(ROOT / "template.yaml", "ReviewFunction")
-    env = {**os.environ, **lambda_environment(spec)}
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(spec.code_dir), *(str(d) for d in spec.layer_dirs), str(ROOT)]
-    )
-    start_ms = interpreter_start_ms(env)
-    runs = [one_run(env, spec.code_dir / "app.py") for _ in range(args.runs)]
+    env = {**os.environ, **lambda_environment(spec), "PYTHONDONTWRITEBYTECODE": "1"}
+    built = (BUILD / "ChatmodLayer" / "python" / "chatmod").is_dir()
+    with tempfile.TemporaryDirectory() as tmp:
+        if built:
+            code_dir = BUILD / "ReviewFunction"
+            paths = [code_dir, BUILD / "ChatmodLayer" / "python", runtime_dir(Path(tmp) / "rt")]
+            print("loading the sam build output (.aws-sam/build), as Lambda would")
+        else:
+            code_dir = spec.code_dir
+            paths = [spec.code_dir, *spec.layer_dirs, ROOT]
+            print("no sam build output: loading the source tree (make sam-build for the real one)")
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
+        start_ms = interpreter_start_ms(env, built)
+        runs = [one_run(env, code_dir / "app.py", built) for _ in range(args.runs)]
     assert all(r["valid"] for r in runs), "a first answer was not a valid IVS response"
     parts = {
         "interpreter start": start_ms,
