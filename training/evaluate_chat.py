@@ -5,10 +5,10 @@ Usage (from the repo root; ``make eval``):
         [--levels relaxed,standard,strict] [--no-previous] [--markdown OUT.md]
 
 Reports, for the model in ``--model`` (default: the shipped one) at each moderation level:
-  * benign chat dev lines (IRC, SMS ham, dialogue turns; never trained on): the share denied
-    and the share acted on for toxicity or profanity (denied, or masked by the model or the
-    profanity/slur packs); links and personal data masked on purpose are counted apart, and
-    so are rule masks that start or end inside a word;
+  * benign chat dev lines (IRC, SMS ham, dialogue turns; never trained on): the share denied,
+    the share delivered masked for toxicity or profanity (by the model or the profanity/slur
+    packs), and the share acted on (either of the two); links and personal data masked on
+    purpose are counted apart, and so are rule masks that start or end inside a word;
   * the labelled dev splits of every source: DENY and acted-on recall of the toxic rows, and
     the share of their non-toxic rows denied;
   * the functional suite (``tests/functional/suite.yaml``): accuracy per category against its
@@ -134,11 +134,12 @@ def _inside_word(text: str, span: tuple[int, int]) -> bool:
 
 
 def benign_chat(decide: Decide, rows: Sequence[Example]) -> dict[str, float]:
-    denied = acted = on_purpose = partial = 0
+    denied = masked = acted = on_purpose = partial = 0
     for ex in rows:
         result, modified, categories, rule_masks = decide(ex.text)
         toxic = bool(set(categories) & TOXIC_CATEGORIES)
         denied += result == "DENY"
+        masked += result == "ALLOW" and modified and toxic
         acted += result == "DENY" or (modified and toxic)
         on_purpose += result == "ALLOW" and modified and bool(set(categories) & ON_PURPOSE)
         partial += sum(_inside_word(ex.text, s) for s in rule_masks)
@@ -146,6 +147,7 @@ def benign_chat(decide: Decide, rows: Sequence[Example]) -> dict[str, float]:
     return {
         "lines": len(rows),
         "denied %": 100 * denied / n,
+        "masked %": 100 * masked / n,
         "acted on %": 100 * acted / n,
         "links/pii masked %": 100 * on_purpose / n,
         "masks inside a word": partial,

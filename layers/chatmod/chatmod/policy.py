@@ -137,6 +137,8 @@ LevelName = Literal["relaxed", "standard", "strict", "custom"]
 
 def _english() -> list[LanguageCode]:
     return ["en"]
+
+
 # Labels whose harm starring a word cannot fix: a threat or an attack on a group with the
 # group's name starred is still a threat. When one of these is in its gray zone, the message is
 # never masked into acceptability; it is delivered for a second opinion or denied.
