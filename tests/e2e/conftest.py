@@ -73,6 +73,9 @@ def start_room(name: str, options: list[str]) -> Iterator[dict[str, Any]]:
         "--port", "0",
         "--json",
         "--function-logs", str(ARTIFACTS / f"{name}-functions.log"),
+        # Ready once the review instance is warm: the model (and language detector) answer from
+        # the first message, whatever else keeps the machine busy.
+        "--warm",
         *options,
     ]  # fmt: skip
     with room_log.open("w", encoding="utf-8") as log:
@@ -136,11 +139,8 @@ def shipped_room() -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def languages_room() -> Iterator[dict[str, Any]]:
-    """A room serving English, German and Spanish with the shipped model, ready once the review
-    instance is warm (its language detector loaded)."""
-    yield from start_room(
-        "languages-room", ["--warm", "--policy", str(E2E / "policy_languages.yaml")]
-    )
+    """A room serving English, German and Spanish with the shipped model."""
+    yield from start_room("languages-room", ["--policy", str(E2E / "policy_languages.yaml")])
 
 
 WEBSOCKETS = ("ws", "builtin")  # the `ws` package, and Node's own WebSocket (undici)
