@@ -1,9 +1,10 @@
 """IVS Chat message review handler: adapts the Lambda event to chatmod's reviewer.
 
 IVS's 200 ms include Lambda init, so import does only what the first answer needs: settings,
-the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on). A background
-thread at the lowest priority then loads the model (and swaps in a reviewer that uses it),
-creates the escalation sender, reads the IP hash key and loads the language detector.
+the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on). Once the
+first answer is given (or after a second without one), a background thread loads the model (and
+swaps in a reviewer that uses it), creates the escalation sender, reads the IP hash key and
+loads the language detector.
 Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
 queued for the second opinion, so the model still sees every delivered message.
 
@@ -21,7 +22,6 @@ logged and counted.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any, NamedTuple
@@ -233,18 +233,15 @@ def _read_ip_key() -> None:
         _count_now("IpHashKeyUnavailable")
 
 
-def _yield_the_core() -> None:
-    """Run this thread at the lowest priority (nice 19, Linux), so the answers the process
-    gives meanwhile, the first one above all, get the core first."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # not Linux, or not allowed: same priority as answers
-        logger.debug("background start keeps its priority")
+# The background start waits for the first answer (at most this long), so a new instance's first
+# message has the core to itself; later answers share it with the model load.
+FIRST_ANSWER_WAIT_S = 1.0
+FIRST_ANSWERED = threading.Event()
 
 
 def _background_start() -> None:
-    """Everything the first answer can do without, most useful first."""
-    _yield_the_core()
+    """Everything the first answer can do without, most useful first, once it is given."""
+    FIRST_ANSWERED.wait(FIRST_ANSWER_WAIT_S)
     if MODEL_LOADING:
         _load_model()
     _start_sender()
@@ -431,3 +428,5 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     except Exception:  # last line of defence: IVS must always get a valid answer
         logger.exception("unexpected error in review handler")
         return fail_response(event, settings.fail_mode)
+    finally:
+        FIRST_ANSWERED.set()

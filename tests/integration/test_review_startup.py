@@ -132,3 +132,23 @@ def test_an_unreadable_secret_falls_back_to_an_instance_key_and_is_counted() -> 
     review.invoke(event("hello", "MSG000000001"))
     line = review.audit_line()
     assert line["ip_key"] == "instance" and len(line["ip_hash"]) == 16
+
+
+def test_the_background_start_waits_for_the_first_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing loads beside a new instance's first answer: the model load starts once it is
+    given (here the loader would return at once)."""
+    calls: list[float] = []
+
+    def loader(settings: Any) -> KeywordModel:
+        calls.append(1.0)
+        return KeywordModel({})
+
+    monkeypatch.setattr("chatmod.pipeline.load_model_from_settings", loader)
+    function = LocalFunction("ReviewFunction", env={}, log_stream=io.StringIO())
+    module = function.module
+    assert not module.FIRST_ANSWERED.is_set()
+    assert calls == []  # waiting for the first answer (up to FIRST_ANSWER_WAIT_S, 1 s)
+    function.invoke(event("good game everyone", "MSG000000001"))
+    assert module.FIRST_ANSWERED.is_set()
+    module.STARTUP.join(30)
+    assert calls == [1.0] and module.MODEL is not None
