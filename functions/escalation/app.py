@@ -87,6 +87,20 @@ LEDGER = build_ledger(settings)
 GUARD = build_guard(settings)
 ACTIONS = build_actions(settings)
 SCORER = _load_scorer()
+
+
+def _load_language_detector() -> Any:
+    """Second opinions leave lines in languages the model does not read alone; without the
+    detector they are scored as before."""
+    try:
+        from chatmod.language import LangidDetector
+
+        return LangidDetector()
+    except Exception:
+        logger.exception("language detector unavailable; every line gets a second opinion")
+        return None
+
+
 PROCESSOR = EscalationProcessor(
     current_policy,
     LEDGER,
@@ -96,6 +110,7 @@ PROCESSOR = EscalationProcessor(
     confirm_threshold=settings.confirm_threshold,
     intents=build_intents(settings),
     disconnect_timeout_ms=getattr(ACTIONS, "call_timeout_ms", 30_000),
+    language_detector=_load_language_detector(),
 )
 
 

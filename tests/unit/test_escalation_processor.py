@@ -400,3 +400,25 @@ def test_concurrent_strikes_disconnect_exactly_once_per_episode(
         else:
             assert len(state.strikes) == strikes and state.cleared_at_ms is None
         assert sum(1 for call in actions.calls if call[2] == user) == disconnects
+
+
+def test_a_line_in_a_language_the_model_does_not_read_is_left_alone() -> None:
+    """The review answered it before it knew the language: the English model would judge
+    words it cannot read ("Fue un partido increíble" reads as toxic to it)."""
+    from chatmod.language import LangidDetector
+
+    scorer = ModelSecondOpinion(KeywordModel({"e": {"insult": 0.99, "toxicity": 0.99}}))
+    harness = Harness(scorer=scorer)
+    harness.processor.language_detector = LangidDetector()
+    with harness.stubber:
+        spanish = harness.processor.process(
+            second_opinion("MSG000000001", "Fue un partido increíble, qué golazo")
+        )
+        assert spanish.skipped == "written in es, which the model does not read"
+        assert spanish.deleted == {} and spanish.second_opinion_scores == {}
+        harness.expect_delete("MSG000000002")
+        english = harness.processor.process(
+            second_opinion("MSG000000002", "that was a really terrible play")
+        )
+        assert english.deleted == {"MSG000000002": "done"}
+        harness.stubber.assert_no_pending_responses()

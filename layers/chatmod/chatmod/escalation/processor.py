@@ -36,6 +36,7 @@ from chatmod.escalation.strikes import (
     recent_flagged,
     stale_entries,
 )
+from chatmod.language import LanguageDetector
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
 
@@ -80,6 +81,7 @@ class EscalationProcessor:
         clock_ms: Callable[[], int] = _now_ms,
         intents: IntentLog | None = None,
         disconnect_timeout_ms: int = DISCONNECT_TIMEOUT_MS,
+        language_detector: LanguageDetector | None = None,
     ) -> None:
         self.policy = policy
         self.ledger = ledger
@@ -90,6 +92,7 @@ class EscalationProcessor:
         self.clock_ms = clock_ms
         self.intents = intents if intents is not None else MemoryIntentLog()
         self.disconnect_timeout_ms = disconnect_timeout_ms
+        self.language_detector = language_detector
 
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
@@ -187,6 +190,13 @@ class EscalationProcessor:
             lambda: self.actions.delete_message(room_arn, message_id, text),
         )
 
+    def _unread_language(self, text: str, room: RoomPolicy) -> str | None:
+        """The language of ``text`` when it is known and the model does not read it."""
+        if self.language_detector is None:
+            return None
+        guess = self.language_detector.detect(text)
+        return guess.code if guess.known and guess.code not in room.model.languages else None
+
     def _second_opinion(
         self, record: EscalationRecord, room: RoomPolicy, result: EscalationResult
     ) -> None:
@@ -196,6 +206,12 @@ class EscalationProcessor:
             return
         if self.scorer is None:
             raise SecondOpinionUnavailableError("no second-opinion scorer is available")
+        language = self._unread_language(record.content or "", room)
+        if language is not None:
+            # A line the review answered before it knew the language (a new instance's first
+            # messages): the model would judge words it cannot read, so it is left alone.
+            result.skipped = f"written in {language}, which the model does not read"
+            return
         scores = self.scorer.score(record.content or "", record.context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
