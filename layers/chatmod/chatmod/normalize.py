@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
 from chatmod.model.text import LEET as MODEL_LEET
@@ -263,28 +264,29 @@ def join_split_words(view: NormalizedText) -> NormalizedText:
     return NormalizedText(view.original, text, offsets)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TextViews:
-    """The views every check can read: the original, the matching view, the model's view
-    (de-obfuscated, shorthand read as words, split words joined) and ``typed``: the original
-    with only its shorthand read as words, the model's reading of the message as typed."""
+    """The views every check can read: the original and the matching view, and, read only
+    when the model runs (rules-only answers, a new instance's first ones included, never build
+    them): the model's view (de-obfuscated, shorthand read as words, split words joined) and
+    ``typed``, the original with only its shorthand read as words, the model's reading of the
+    message as typed."""
 
     original: str
     matching: NormalizedText
-    model: NormalizedText
-    typed: str
+
+    @cached_property
+    def model(self) -> NormalizedText:
+        return join_split_words(deleet(read_shorthand(self.matching)))
+
+    @cached_property
+    def typed(self) -> str:
+        return expand_shorthand(self.original, range(len(self.original)))[0]
 
 
 def normalize(original: str) -> TextViews:
-    """Build all views of a message once, so each check reads the one it needs."""
-    matching = join_split_letters(fold(original))
-    typed, _ = expand_shorthand(original, range(len(original)))
-    return TextViews(
-        original=original,
-        matching=matching,
-        model=join_split_words(deleet(read_shorthand(matching))),
-        typed=typed,
-    )
+    """Build the views of a message once, so each check reads the one it needs."""
+    return TextViews(original=original, matching=join_split_letters(fold(original)))
 
 
 def model_readings(views: TextViews, typed_max_chars: int | None = None) -> list[str]:
