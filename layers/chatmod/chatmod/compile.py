@@ -113,13 +113,14 @@ def _meta(
     )
 
 
-def _pack_checks(policy: RoomPolicy) -> list[Check]:
+def _pack_checks(policy: RoomPolicy) -> tuple[list[Check], dict[str, str]]:
+    """The built-in packs' checks, and the language of each term pack's rule id."""
     packs = policy.packs
-    checks: list[Check] = []
-    checks.extend(_language_term_checks(policy))
+    languages = _language_term_checks(policy)
     if packs.mild_profanity.enabled:
         meta = _meta("profanity.mild", "profanity", packs.mild_profanity, "mask", Severity.LOW)
-        checks.append(_builtin_term_check("mild_profanity", meta))
+        languages.append((_builtin_term_check("mild_profanity", meta), "en"))
+    checks: list[Check] = [check for check, _ in languages]
     if packs.pii.enabled:
         pii = packs.pii
         checks.append(
@@ -149,7 +150,7 @@ def _pack_checks(policy: RoomPolicy) -> list[Check]:
                 _meta("spam.flood", "spam", spam, "deny", Severity.LOW), spam.max_word_repeats
             )
         )
-    return checks
+    return checks, {check.rule_id: language for check, language in languages}
 
 
 def _rule_checks(rule: RuleSpec) -> list[Check]:
@@ -173,39 +174,31 @@ def pack_rule_id(pack: str, language: str) -> str:
     return pack if language == "en" else f"{pack}.{language}"
 
 
-def _language_term_checks(policy: RoomPolicy) -> list[Check]:
-    """Slur and profanity packs of every language the room serves."""
+def _language_term_checks(policy: RoomPolicy) -> list[tuple[Check, str]]:
+    """Slur and profanity packs of every language the room serves, each with its language."""
     packs = policy.packs
-    checks: list[Check] = []
+    checks: list[tuple[Check, str]] = []
     for language in dict.fromkeys(policy.languages):
         slurs = _language_pack(language, "slurs")
         if packs.slurs.enabled and slurs is not None:
             rule_id = pack_rule_id("slurs", language)
             meta = _meta(rule_id, "hate", packs.slurs, "deny", Severity.HIGH)
-            checks.append(_builtin_term_check(slurs, meta))
+            checks.append((_builtin_term_check(slurs, meta), language))
         profanity = _language_pack(language, "profanity")
         if packs.profanity.enabled and profanity is not None:
             rule_id = pack_rule_id("profanity", language)
             meta = _meta(rule_id, "profanity", packs.profanity, "mask", Severity.LOW)
-            checks.append(_builtin_term_check(profanity, meta))
+            checks.append((_builtin_term_check(profanity, meta), language))
     return checks
-
-
-def _pack_languages(policy: RoomPolicy) -> dict[str, str]:
-    out = {"profanity.mild": "en"}
-    for language in policy.languages:
-        for pack in ("slurs", "profanity"):
-            out[pack_rule_id(pack, language)] = language
-    return out
 
 
 def compile_room(policy: RoomPolicy) -> CompiledRoom:
     """All enabled built-in packs and custom rules, minus the rule ids the room disables."""
-    checks = _pack_checks(policy)
+    checks, pack_languages = _pack_checks(policy)
     for rule in policy.rules:
         checks.extend(_rule_checks(rule))
     disabled = set(policy.disable_rules)
     kept = [
         c for c in checks if c.rule_id not in disabled and c.rule_id.split(".")[0] not in disabled
     ]
-    return CompiledRoom(policy=policy, checks=tuple(kept), pack_languages=_pack_languages(policy))
+    return CompiledRoom(policy=policy, checks=tuple(kept), pack_languages=pack_languages)
