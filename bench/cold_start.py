@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from chatmod_local.invoke import lambda_environment
+from chatmod_local.lambda_runtime import runtime_dir
 from chatmod_local.template import function_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,25 +70,6 @@ print("RESULT" + json.dumps({
 
 
 BUILD = ROOT / ".aws-sam" / "build"
-
-
-def runtime_dir(folder: Path) -> Path:
-    """What Lambda's Python runtime ships besides the standard library (boto3 and the packages
-    it needs), as links into this environment."""
-    import boto3
-    import botocore
-    import dateutil
-    import jmespath
-    import s3transfer
-    import six
-    import urllib3
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for module in (boto3, botocore, s3transfer, jmespath, dateutil, urllib3):
-        source = Path(str(module.__file__)).parent
-        (folder / source.name).symlink_to(source)
-    (folder / "six.py").symlink_to(Path(str(six.__file__)))
-    return folder
 
 
 def python_command(built: bool) -> list[str]:

@@ -15,20 +15,13 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
-import boto3
-import botocore
-import dateutil
-import jmespath
 import pytest
-import s3transfer
-import six
-import urllib3
 
+from chatmod_local.lambda_runtime import runtime_dir
 from chatmod_local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".aws-sam" / "build"
-RUNTIME_PROVIDED = [boto3, botocore, s3transfer, jmespath, dateutil, urllib3]
 
 # Shared by both probes: load the built app.py like Lambda's runtime, a Lambda context for it,
 # and the result line (which also lists any torch/transformers module that got imported).
@@ -85,22 +78,11 @@ def built() -> Path:
     return BUILD
 
 
-def runtime_dir(tmp_path: Path) -> Path:
-    """A folder holding only what Lambda's Python runtime ships besides the stdlib."""
-    folder = tmp_path / "runtime"
-    folder.mkdir()
-    for module in RUNTIME_PROVIDED:
-        source = Path(module.__file__).parent  # type: ignore[arg-type]
-        (folder / source.name).symlink_to(source)
-    (folder / "six.py").symlink_to(Path(six.__file__))  # type: ignore[arg-type]
-    return folder
-
-
 def run_probe(
     probe: str, built: Path, function: str, tmp_path: Path, env: dict[str, str], stdin: str
 ) -> dict[str, Any]:
     """Runs ``probe`` on a built function in a bare interpreter: stdlib, runtime, chatmod layer."""
-    paths = [str(built / "ChatmodLayer" / "python"), str(runtime_dir(tmp_path))]
+    paths = [str(built / "ChatmodLayer" / "python"), str(runtime_dir(tmp_path / "runtime"))]
     base = {
         "PATH": os.environ["PATH"],
         "POWERTOOLS_TRACE_DISABLED": "true",
