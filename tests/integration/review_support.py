@@ -9,6 +9,20 @@ from typing import Any
 
 from chatmod_local.invoke import LocalFunction
 
+ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
+IP = "203.0.113.7"
+
+
+def review_event(content: str, message_id: str) -> dict[str, Any]:
+    """An IVS review event from viewer-42 in ``ROOM``."""
+    return {
+        "MessageId": message_id,
+        "RoomArn": ROOM,
+        "Attributes": {},
+        "Sender": {"UserId": "viewer-42", "Attributes": {}, "Ip": IP},
+        "Content": content,
+    }
+
 
 class CapturedFunction:
     """A warm ReviewFunction whose stdout (logs and EMF metrics) is kept for assertions."""

@@ -14,21 +14,12 @@ import pytest
 from chatmod_local.invoke import LocalFunction
 from tests.unit.fakes import KeywordModel
 
+from .review_support import review_event
+
 pytestmark = [
     pytest.mark.usefixtures("moto_aws"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
-ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
-
-
-def review_event(content: str, message_id: str) -> dict[str, Any]:
-    return {
-        "MessageId": message_id,
-        "RoomArn": ROOM,
-        "Attributes": {},
-        "Sender": {"UserId": "viewer-42", "Attributes": {}, "Ip": "203.0.113.7"},
-        "Content": content,
-    }
 
 
 def test_escalations_without_a_sender_are_logged_and_counted_each() -> None:

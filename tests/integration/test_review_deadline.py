@@ -16,22 +16,13 @@ from chatmod.escalation import parse_record
 from chatmod_local.invoke import LocalContext, LocalFunction
 from tests.unit.fakes import KeywordModel
 
+from .review_support import review_event
+
 pytestmark = [
     pytest.mark.usefixtures("moto_aws"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
-ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 GRAY_MASK = {"idiot": {"toxicity": 0.8}}  # in the default level's mask range
-
-
-def event(content: str, message_id: str) -> dict[str, Any]:
-    return {
-        "MessageId": message_id,
-        "RoomArn": ROOM,
-        "Attributes": {},
-        "Sender": {"UserId": "viewer-42", "Attributes": {}, "Ip": "203.0.113.7"},
-        "Content": content,
-    }
 
 
 class SleepyModel(KeywordModel):
@@ -77,7 +68,7 @@ def test_a_slow_model_skips_attribution_and_the_gray_zone_goes_to_the_second_opi
     model = SleepyModel(0.1)
     function, sqs, url, logs = review_function(model)
     model.calls.clear()  # the warm-up's
-    response = function.invoke(event("you absolute idiot, nice try", "MSG000000001"))
+    response = function.invoke(review_event("you absolute idiot, nice try", "MSG000000001"))
     assert response["ReviewResult"] == "ALLOW"
     assert response["Content"] == "you absolute idiot, nice try"  # no time to find the word
     assert len(model.calls) == 1  # the reading; no attribution run after it
@@ -92,7 +83,7 @@ def test_a_nearly_spent_context_answers_with_the_rules_and_queues_the_message() 
     context = LocalContext("ReviewFunction", 1024, timeout_s=0.05)  # 30 ms usable: no model
     with function._sandbox():
         response = function.handler(
-            event("that boss fight was fucking brutal", "MSG000000002"), context
+            review_event("that boss fight was fucking brutal", "MSG000000002"), context
         )
     assert response["Content"] == "that boss fight was f****** brutal"  # the rules' answer
     assert model.calls == []

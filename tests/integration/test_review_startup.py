@@ -17,24 +17,12 @@ from chatmod.escalation import EscalationRecord, parse_record
 from chatmod_local.invoke import LocalFunction
 from tests.unit.fakes import KeywordModel
 
-from .review_support import CapturedFunction
+from .review_support import IP, CapturedFunction, review_event
 
 pytestmark = [
     pytest.mark.usefixtures("moto_aws"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
-ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
-IP = "203.0.113.7"
-
-
-def event(content: str, message_id: str) -> dict[str, Any]:
-    return {
-        "MessageId": message_id,
-        "RoomArn": ROOM,
-        "Attributes": {},
-        "Sender": {"UserId": "viewer-42", "Attributes": {}, "Ip": IP},
-        "Content": content,
-    }
 
 
 def queued(sqs: Any, url: str) -> list[EscalationRecord]:
@@ -70,7 +58,7 @@ def test_answers_before_the_model_is_ready_are_rules_only_and_go_to_the_second_o
     url = sqs.create_queue(QueueName="escalation")["QueueUrl"]
     loader = SlowModel()
     function, logs = fresh_function(monkeypatch, loader, {"CHATMOD_ESCALATION_QUEUE_URL": url})
-    cold = function.invoke(event("that boss fight was fucking brutal", "MSG000000001"))
+    cold = function.invoke(review_event("that boss fight was fucking brutal", "MSG000000001"))
     assert cold == {
         "ReviewResult": "ALLOW",
         "Content": "that boss fight was f****** brutal",
@@ -84,9 +72,9 @@ def test_answers_before_the_model_is_ready_are_rules_only_and_go_to_the_second_o
     ]
     logs.seek(0)
     logs.truncate()
-    function.invoke(event("good game everyone", "MSG000000002"))
+    function.invoke(review_event("good game everyone", "MSG000000002"))
     assert "RulesOnlyAnswers" not in logs.getvalue()
-    function.invoke(event("meh, whatever", "MSG000000003"))  # gray zone: the model scored it
+    function.invoke(review_event("meh, whatever", "MSG000000003"))  # gray zone: the model scored it
     assert [(r.message_id, r.gray_zone) for r in queued(sqs, url)] == [
         ("MSG000000003", ("toxicity",))
     ]
@@ -104,11 +92,11 @@ def test_with_no_second_opinion_nothing_is_queued_for_one(
         loader,
         {"CHATMOD_ESCALATION_QUEUE_URL": url, "CHATMOD_SECOND_OPINION": "none"},
     )
-    function.invoke(event("good game everyone", "MSG000000001"))  # rules only
+    function.invoke(review_event("good game everyone", "MSG000000001"))  # rules only
     loader.release.set()
     function.module.STARTUP.join(30)
-    function.invoke(event("meh, whatever", "MSG000000002"))  # gray zone
-    function.invoke(event("get out of here you f4ggot", "MSG000000003"))  # a strike
+    function.invoke(review_event("meh, whatever", "MSG000000002"))  # gray zone
+    function.invoke(review_event("get out of here you f4ggot", "MSG000000003"))  # a strike
     assert [(r.message_id, r.kind) for r in queued(sqs, url)] == [("MSG000000003", "strike")]
 
 
@@ -116,7 +104,7 @@ def test_ip_hashes_are_keyed_by_the_stack_secret() -> None:
     secret = "k" * 64
     arn = boto3.client("secretsmanager").create_secret(Name="ip-key", SecretString=secret)["ARN"]
     review = CapturedFunction({"CHATMOD_IP_HASH_SECRET": arn, "CHATMOD_MODEL_BACKEND": "none"})
-    review.invoke(event("hello", "MSG000000001"))
+    review.invoke(review_event("hello", "MSG000000001"))
     line = review.audit_line()
     expected = hmac.new(secret.encode(), IP.encode(), hashlib.sha256).hexdigest()[:16]
     assert (line["ip_hash"], line["ip_key"]) == (expected, "stack")
@@ -129,7 +117,7 @@ def test_an_unreadable_secret_falls_back_to_an_instance_key_and_is_counted() -> 
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf"
     review = CapturedFunction({"CHATMOD_IP_HASH_SECRET": arn, "CHATMOD_MODEL_BACKEND": "none"})
     assert review.function.module.IP_HASHER.key_source == "instance"
-    review.invoke(event("hello", "MSG000000001"))
+    review.invoke(review_event("hello", "MSG000000001"))
     line = review.audit_line()
     assert line["ip_key"] == "instance" and len(line["ip_hash"]) == 16
 
@@ -148,7 +136,7 @@ def test_the_background_start_waits_for_the_first_answer(monkeypatch: pytest.Mon
     module = function.module
     assert not module.FIRST_ANSWERED.is_set()
     assert calls == []  # waiting for the first answer (up to FIRST_ANSWER_WAIT_S, 1 s)
-    function.invoke(event("good game everyone", "MSG000000001"))
+    function.invoke(review_event("good game everyone", "MSG000000001"))
     assert module.FIRST_ANSWERED.is_set()
     module.STARTUP.join(30)
     assert calls == [1.0] and module.MODEL is not None
