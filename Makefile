@@ -103,6 +103,7 @@ eval: setup-torch
 	@test -d ../shared/data || { echo "../shared/data not found: put the shared data folder beside this clone (../shared)"; exit 1; }
 	$(TORCH_VENV)/bin/python training/evaluate.py
 	$(TORCH_VENV)/bin/python training/evaluate_chat.py --markdown artifacts/eval_chat.md
+	$(TORCH_VENV)/bin/python training/evaluate_multilingual.py --markdown artifacts/eval_multilingual.md
 	$(TORCH_VENV)/bin/python training/evaluate_languages.py --markdown artifacts/eval_languages.md
 
 clean:

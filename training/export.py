@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=SPEC.max_tokens)
     parser.add_argument("--data-dir", default=None, help="tune thresholds on these dev splits")
     parser.add_argument("--no-tune", action="store_true", help="skip threshold tuning")
+    parser.add_argument(
+        "--languages", default="en", help="comma-separated languages the model reads (router)"
+    )
     args = parser.parse_args()
 
     ckpt = Path(args.checkpoint)
@@ -162,6 +165,7 @@ def main() -> None:
 
     info: dict[str, Any] = {
         "name": name,
+        "languages": [code.strip() for code in args.languages.split(",") if code.strip()],
         "labels": labels,
         "output_names": output_names,
         "max_tokens": args.max_tokens,

@@ -28,7 +28,8 @@ _text = _load("chatmod_model_text", "text.py")
 _spec = _load("chatmod_model_spec", "spec.py")
 
 prepare_text = _text.prepare_text
+prepare_multilingual_text = _text.prepare_multilingual_text
 SPEC = _spec.SPEC
 LABELS: tuple[str, ...] = SPEC.labels
 
-__all__ = ["LABELS", "SPEC", "prepare_text"]
+__all__ = ["LABELS", "SPEC", "prepare_multilingual_text", "prepare_text"]

@@ -39,7 +39,12 @@ from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
 from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
-from chatmod.pipeline import Review, Reviewer, load_model_from_settings
+from chatmod.pipeline import (
+    Review,
+    Reviewer,
+    load_model_from_settings,
+    load_multilingual_from_settings,
+)
 from chatmod.policy import parse_policy, with_max_length
 from chatmod.policy_source import BundledPolicySource, LivePolicy
 from chatmod.settings import Settings
@@ -84,13 +89,14 @@ MODEL_LOADING = settings.model_backend != "none"
 
 
 DETECTOR: Any = None  # the language detector, once the background start has loaded it
+MULTILINGUAL: Any = None  # the multilingual model, once loaded (after the detector)
 
 
 def _build(text: str, origin: str) -> LiveReviewer:
     """Parse, compile every room and warm up: raises before anything is swapped in."""
     model = MODEL
     policy = with_max_length(parse_policy(text, origin), settings.max_length)
-    reviewer = Reviewer(policy, model, DETECTOR)
+    reviewer = Reviewer(policy, model, DETECTOR, MULTILINGUAL if model is not None else None)
     reviewer.warm()
     return LiveReviewer(reviewer, scored=model is not None)
 
@@ -152,6 +158,21 @@ def _load_language_detector() -> None:
         _count_now("LanguageDetectorUnavailable")
         return
     POLICY.rebuild()
+
+
+def _load_multilingual() -> None:
+    """Until this is done, a line in another language than English is judged by the rules."""
+    global MULTILINGUAL
+    if MODEL is None:
+        return
+    try:
+        MULTILINGUAL = load_multilingual_from_settings(settings)
+    except Exception:
+        logger.exception("multilingual model unavailable; other languages by the rules alone")
+        _count_now("ModelUnavailable")
+        return
+    if MULTILINGUAL is not None:
+        POLICY.rebuild()
 
 
 def _make_sender() -> Any:
@@ -247,6 +268,7 @@ def _background_start() -> None:
     _start_sender()
     _read_ip_key()
     _load_language_detector()
+    _load_multilingual()
 
 
 STARTUP = threading.Thread(target=_background_start, name="chatmod-startup", daemon=True)

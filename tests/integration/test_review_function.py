@@ -171,18 +171,20 @@ def test_any_json_event_gets_a_valid_response(review: CapturedFunction, event: A
     assert_valid_ivs_response(review.invoke(event))
 
 
-def test_a_line_in_a_language_the_model_does_not_read_is_judged_by_the_rules(
+def test_a_line_in_another_language_is_judged_by_the_multilingual_model(
     review: CapturedFunction,
 ) -> None:
-    """The warm instance has its language detector: a Spanish line is not starred by the
-    English model, and the audit line and a metric carry the language."""
+    """The warm instance has its language detector and both models: a harmless Spanish line is
+    delivered as typed (the English model starred its "Fue"), read by the multilingual model,
+    and the audit line and a metric carry the language."""
     event = load("spanish")
     response = review.invoke(event)
     assert response["ReviewResult"] == "ALLOW"
     assert response["Content"] == event["Content"]
     line = review.audit_line()
     assert line["language"] == "es"
-    assert line["scores"] == {}
+    assert line["model"] == "onnx:chatmod-e5-multi"
+    assert line["scores"]["toxicity"] < 0.5
     languages = [
         item.get("Language")
         for item in review.log_lines()
@@ -196,3 +198,4 @@ def test_a_line_in_a_language_the_model_does_not_read_is_judged_by_the_rules(
     english = review.invoke(load("profanity"))
     assert english["Content"] == "that boss fight was f****** brutal"
     assert review.audit_line()["language"] == "en"
+    assert review.audit_line()["model"] == "onnx:chatmod-minilm"

@@ -13,8 +13,16 @@ class KeywordModel:
     name = "fake:keywords"
     labels = LABELS
 
-    def __init__(self, weights: Mapping[str, Mapping[str, float]]) -> None:
+    def __init__(
+        self,
+        weights: Mapping[str, Mapping[str, float]],
+        *,
+        languages: tuple[str, ...] | None = None,
+        name: str = "fake:keywords",
+    ) -> None:
         self.weights = weights
+        self.languages = languages  # as a model folder declares them (None: does not say)
+        self.name = name
         self.calls: list[list[str]] = []
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:

@@ -407,7 +407,9 @@ def test_a_line_in_a_language_the_model_does_not_read_is_left_alone() -> None:
     words it cannot read ("Fue un partido increíble" reads as toxic to it)."""
     from chatmod.language import LangidDetector
 
-    scorer = ModelSecondOpinion(KeywordModel({"e": {"insult": 0.99, "toxicity": 0.99}}))
+    scorer = ModelSecondOpinion(
+        KeywordModel({"e": {"insult": 0.99, "toxicity": 0.99}}, languages=("en",))
+    )
     harness = Harness(scorer=scorer)
     harness.processor.language_detector = LangidDetector()
     with harness.stubber:
@@ -421,4 +423,33 @@ def test_a_line_in_a_language_the_model_does_not_read_is_left_alone() -> None:
             second_opinion("MSG000000002", "that was a really terrible play")
         )
         assert english.deleted == {"MSG000000002": "done"}
+        harness.stubber.assert_no_pending_responses()
+
+
+def test_a_line_only_the_multilingual_model_reads_gets_its_second_opinion() -> None:
+    from chatmod.escalation.second_opinion import RoutedSecondOpinion
+    from chatmod.language import LangidDetector
+
+    english = KeywordModel({"terrible": {"insult": 0.99, "toxicity": 0.99}}, languages=("en",))
+    multi = KeywordModel(
+        {"basura": {"insult": 0.99, "toxicity": 0.99}}, languages=("en", "es", "de")
+    )
+    scorer = RoutedSecondOpinion(ModelSecondOpinion(english), ModelSecondOpinion(multi))
+    assert scorer.languages == ("en", "es", "de")
+    harness = Harness(scorer=scorer)
+    harness.processor.language_detector = LangidDetector()
+    with harness.stubber:
+        harness.expect_delete("MSG000000001")
+        spanish = harness.processor.process(
+            second_opinion("MSG000000001", "sois todos una basura, dejad de jugar ya")
+        )
+        assert spanish.deleted == {"MSG000000001": "done"}
+        assert multi.calls and not english.calls
+        harness.expect_delete("MSG000000002")
+        harness.processor.process(second_opinion("MSG000000002", "that was a really terrible play"))
+        assert english.calls
+        french = harness.processor.process(
+            second_opinion("MSG000000003", "vous êtes tous des déchets, arrêtez de jouer")
+        )
+        assert french.skipped == "written in fr, which the model does not read"
         harness.stubber.assert_no_pending_responses()

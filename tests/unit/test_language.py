@@ -50,10 +50,11 @@ def test_a_low_confidence_guess_is_unknown() -> None:
 
 # Scores everything "toxic" that contains one of these words, whatever the language.
 EVERYTHING_TOXIC = KeywordModel({"e": {"toxicity": 0.99, "insult": 0.99}})
+ENGLISH_ONLY = KeywordModel({"e": {"toxicity": 0.99, "insult": 0.99}}, languages=("en",))
 
 
 def test_the_model_does_not_judge_a_language_it_does_not_read(detector: LangidDetector) -> None:
-    reviewer = Reviewer(PolicyFile(), EVERYTHING_TOXIC, detector)
+    reviewer = Reviewer(PolicyFile(), ENGLISH_ONLY, detector)
     spanish = reviewer.review_text("Fue un partido increíble")
     assert (spanish.result, spanish.content, spanish.language) == (
         "ALLOW",
@@ -65,10 +66,14 @@ def test_the_model_does_not_judge_a_language_it_does_not_read(detector: LangidDe
     assert (english.result, english.language) == ("DENY", "en")
 
 
-def test_a_model_that_reads_the_language_judges_it(detector: LangidDetector) -> None:
+def test_a_model_that_does_not_say_what_it_reads_judges_what_the_policy_allows(
+    detector: LangidDetector,
+) -> None:
     policy = PolicyFile(defaults=RoomPolicy.model_validate({"model": {"languages": ["en", "es"]}}))
     decision = Reviewer(policy, EVERYTHING_TOXIC, detector).review_text("Fue un partido increíble")
     assert decision.result == "DENY"
+    german = Reviewer(policy, EVERYTHING_TOXIC, detector).review_text("Das Spiel war der Hammer")
+    assert (german.result, german.scores) == ("ALLOW", {})  # German is not in model.languages
 
 
 def test_without_a_detector_every_message_is_unknown_and_the_model_judges_it() -> None:

@@ -71,6 +71,7 @@ def audit_record(
         "scores": {k: round(v, 4) for k, v in decision.scores.items()},
         "scored_after_masks": decision.scored_after_masks,
         "language": decision.language,
+        "model": decision.model,
         "latency_ms": round(latency_ms, 3),
     }
     if decision.reason:

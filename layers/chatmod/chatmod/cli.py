@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
-from chatmod.pipeline import Reviewer, load_model_from_settings
+from chatmod.pipeline import Reviewer, load_model_from_settings, load_multilingual_from_settings
 from chatmod.policy import PolicyError
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import FilePolicySource
@@ -30,7 +30,9 @@ def _reviewer(args: argparse.Namespace) -> Reviewer:
     settings = Settings.load(**explicit)
     from chatmod.language import LangidDetector
 
-    return Reviewer.from_settings(settings, load_model_from_settings(settings), LangidDetector())
+    model = load_model_from_settings(settings)
+    multilingual = load_multilingual_from_settings(settings) if model is not None else None
+    return Reviewer.from_settings(settings, model, LangidDetector(), multilingual)
 
 
 def _parse_line(raw: str) -> tuple[Any, str]:

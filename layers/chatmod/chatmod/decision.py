@@ -34,6 +34,8 @@ class Decision:
     scored_after_masks: bool = False
     # The message's language as detected ("und" when unknown or not detected).
     language: str = "und"
+    # The model that judged the message (None: the rules alone).
+    model: str | None = None
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:

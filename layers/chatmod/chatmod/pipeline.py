@@ -14,6 +14,7 @@ from chatmod.deadline import Deadline
 from chatmod.decision import Decision, decide, model_plan
 from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
+from chatmod.model.router import pick_model
 from chatmod.normalize import TextViews, fold, model_readings, normalize
 from chatmod.policy import PolicyFile, load_policy, with_max_length
 from chatmod.rules.base import RuleHit
@@ -79,17 +80,23 @@ def keep_harmless(
 
 
 class Reviewer:
-    """Reviews messages against a policy, with an optional toxicity model and an optional
-    language detector (without one, every message is of unknown language)."""
+    """Reviews messages against a policy, with an optional toxicity model, an optional
+    multilingual one beside it (``model.router`` picks per message) and an optional language
+    detector (without one, every message is of unknown language)."""
 
     def __init__(
         self,
         policy: PolicyFile,
         model: ToxicityModel | None = None,
         language_detector: LanguageDetector | None = None,
+        multilingual: ToxicityModel | None = None,
     ) -> None:
         self.policy = policy
         self.model = model
+        self.multilingual = multilingual
+        self.models: tuple[ToxicityModel, ...] = tuple(
+            m for m in (model, multilingual) if m is not None
+        )
         self.language_detector = language_detector
         self._rooms: dict[str | None, CompiledRoom] = {}
 
@@ -99,10 +106,20 @@ class Reviewer:
         settings: Settings,
         model: ToxicityModel | None = None,
         language_detector: LanguageDetector | None = None,
+        multilingual: ToxicityModel | None = None,
     ) -> Reviewer:
-        """The policy named by the settings (packaged default otherwise), with the model given."""
+        """The policy named by the settings (packaged default otherwise), with the models given."""
         policy = load_policy(settings.policy_file)
-        return cls(with_max_length(policy, settings.max_length), model, language_detector)
+        return cls(
+            with_max_length(policy, settings.max_length), model, language_detector, multilingual
+        )
+
+    def model_for(self, language: LanguageGuess, room: str = "") -> ToxicityModel | None:
+        """The model that judges a message of ``language`` in ``room`` (None: rules alone)."""
+        policy = self.room(room).policy
+        if not policy.model.enabled:
+            return None
+        return pick_model(self.models, language, policy.model.languages, policy.languages)
 
     def detect_language(self, content: str) -> LanguageGuess:
         if self.language_detector is None:
@@ -122,18 +139,22 @@ class Reviewer:
         for key in [None, *self.policy.rooms]:
             self.room(key or "")
         self.review_text("warming up the moderation pipeline")
+        if self.multilingual is not None:
+            self.multilingual.predict(["calentando el modelo multilingüe"])
 
-    def _score(self, views: TextViews, deadline: Deadline | None = None) -> dict[str, float]:
+    def _score(
+        self, model: ToxicityModel, views: TextViews, deadline: Deadline | None = None
+    ) -> dict[str, float]:
         """Stage "model": the message as typed and de-obfuscated, the higher of each label
         (timed against the ``deadline``, which then knows what attribution would cost)."""
-        assert self.model is not None
         readings = model_readings(views, typed_max_chars=TYPED_READING_MAX_CHARS)
         if deadline is None:
-            return merge_max(self.model.predict(readings))
-        return merge_max(deadline.timed_run(self.model.predict, readings))
+            return merge_max(model.predict(readings))
+        return merge_max(deadline.timed_run(model.predict, readings))
 
     def _attribute(
         self,
+        model: ToxicityModel,
         compiled: CompiledRoom,
         views: TextViews,
         hits: Sequence[RuleHit],
@@ -155,8 +176,6 @@ class Reviewer:
             "attribution", cost_s, chars=len(view.text)
         ):
             return ()  # no word blamed: delivered with its gray zone, for the second opinion
-        model = self.model
-        assert model is not None
         keep_out = view.from_original([(h.start, h.end) for h in hits if h.action == "mask"])
         batch = getattr(model, "predict_batch", model.predict)
         found = occlude(
@@ -189,13 +208,8 @@ class Reviewer:
         language = self.detect_language(content)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
         hits = keep_harmless(compiled, content, hits, language)
-        model_reads = not language.known or language.code in policy.model.languages
-        if (
-            self.model is None
-            or not policy.model.enabled
-            or not model_reads
-            or (deadline is not None and not deadline.allows("model"))
-        ):
+        model = self.model_for(language, room)
+        if model is None or (deadline is not None and not deadline.allows("model")):
             decision = decide(compiled, content, hits, enforce_length=enforce_length)
             return replace(decision, language=language.code)
         masked = [h for h in hits if h.action == "mask"]
@@ -203,10 +217,12 @@ class Reviewer:
         # masked swear word alone does not turn into a DENY; the text as sent is then never
         # scored (its score would be recorded, not used, at the cost of a second model pass).
         judged_views = normalize(without_spans(content, masked)) if masked else views
-        judged = self._score(judged_views, deadline)
-        blamed = self._attribute(compiled, views, hits, judged, deadline)
+        judged = self._score(model, judged_views, deadline)
+        blamed = self._attribute(model, compiled, views, hits, judged, deadline)
         decision = decide(compiled, content, hits, judged, blamed, enforce_length=enforce_length)
-        return replace(decision, scored_after_masks=bool(masked), language=language.code)
+        return replace(
+            decision, scored_after_masks=bool(masked), language=language.code, model=model.name
+        )
 
     def review(self, request: ReviewRequest, *, deadline: Deadline | None = None) -> Review:
         started = time.perf_counter()
@@ -234,6 +250,23 @@ def load_model_from_settings(settings: Settings) -> ToxicityModel | None:
         huggingface_config_path=settings.detoxify_config_path,
         threads=settings.model_threads,
         max_tokens=settings.model_max_tokens,
+    )
+
+
+def load_multilingual_from_settings(settings: Settings) -> ToxicityModel | None:
+    """The multilingual model read beside the first one (ONNX backend only), or None: turned
+    off (``none``), another backend, or no folder found where the default looks."""
+    configured = settings.multilingual_model_dir
+    if settings.model_backend != "onnx" or (configured or "").strip().lower() == "none":
+        return None
+    from chatmod.model.base import default_multilingual_dir
+    from chatmod.model.onnx_backend import OnnxToxicityModel
+
+    folder = configured or default_multilingual_dir()
+    if folder is None:
+        return None
+    return OnnxToxicityModel(
+        folder, threads=settings.model_threads, max_tokens=settings.model_max_tokens
     )
 
 

@@ -27,7 +27,7 @@ from pydantic import (
 
 from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
-from chatmod.language import LanguageCode
+from chatmod.language import SUPPORTED, LanguageCode
 from chatmod.model.spec import LABELS
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
@@ -139,6 +139,10 @@ def _english() -> list[LanguageCode]:
     return ["en"]
 
 
+def _every_language() -> list[LanguageCode]:
+    return list(SUPPORTED)
+
+
 # Labels whose harm starring a word cannot fix: a threat or an attack on a group with the
 # group's name starred is still a threat. When one of these is in its gray zone, the message is
 # never masked into acceptability; it is delivered for a second opinion or denied.
@@ -159,8 +163,9 @@ class ModelPolicy(_Strict):
 
     enabled: bool = True
     level: LevelName = "standard"
-    # The languages the model reads; a message detected in another one is judged by the rules.
-    languages: list[LanguageCode] = Field(default_factory=_english, min_length=1)
+    # The languages the model may judge (each message goes to a loaded model that reads its
+    # language, see ``model.router``); a message detected in another one is judged by the rules.
+    languages: list[LanguageCode] = Field(default_factory=_every_language, min_length=1)
     thresholds: dict[str, LabelThresholds] = Field(default_factory=dict)
     severity: dict[str, SeverityName] = Field(default_factory=dict)
     mask_max_words: int = Field(default=24, ge=0)

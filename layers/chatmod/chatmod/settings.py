@@ -56,6 +56,9 @@ class Settings(BaseModel):
     Model (both functions)
       CHATMOD_MODEL_BACKEND            onnx | detoxify | none
       CHATMOD_MODEL_DIR                folder with model.onnx, tokenizer.json, labels.json
+      CHATMOD_MULTILINGUAL_MODEL_DIR   the multilingual model's folder, read beside the
+                                       first for the languages it declares (else the model
+                                       layer's chatmod-e5-multi; none: English model only)
       CHATMOD_MODEL_THREADS            intra-op threads (1..64)
       CHATMOD_MODEL_MAX_TOKENS         tokens read per message by the review (8..512)
       CHATMOD_DETOXIFY_CHECKPOINT, CHATMOD_DETOXIFY_MODEL_TYPE, CHATMOD_DETOXIFY_CONFIG_PATH
@@ -93,6 +96,7 @@ class Settings(BaseModel):
 
     model_backend: Backend = _var("onnx", "CHATMOD_MODEL_BACKEND")
     model_dir: str | None = _var(None, "CHATMOD_MODEL_DIR")
+    multilingual_model_dir: str | None = _var(None, "CHATMOD_MULTILINGUAL_MODEL_DIR")
     model_threads: int = _var(1, "CHATMOD_MODEL_THREADS", ge=1, le=64)
     model_max_tokens: int = _var(SPEC.max_tokens, "CHATMOD_MODEL_MAX_TOKENS", ge=8, le=512)
     detoxify_checkpoint: str | None = _var(None, "CHATMOD_DETOXIFY_CHECKPOINT")

@@ -40,6 +40,8 @@ def scores_from_result(result: dict[str, Any]) -> dict[str, float]:
 
 
 class ComprehendSecondOpinion:
+    languages = ("en",)  # Comprehend's toxicity detection reads English only
+
     name = "comprehend:DetectToxicContent"
 
     def __init__(self, client: Any, language_code: str = "en") -> None:

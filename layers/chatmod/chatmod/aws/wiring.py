@@ -14,7 +14,11 @@ from chatmod.aws.idempotency import MemoryPersistenceLayer, PowertoolsGuard, dyn
 from chatmod.aws.ivschat import IvsChatActions
 from chatmod.escalation.actions import ChatActions, DryRunActions, IntentLog, MemoryIntentLog
 from chatmod.escalation.ledger import MemoryLedger, StrikeLedger
-from chatmod.escalation.second_opinion import ModelSecondOpinion, SecondOpinion
+from chatmod.escalation.second_opinion import (
+    ModelSecondOpinion,
+    RoutedSecondOpinion,
+    SecondOpinion,
+)
 from chatmod.settings import Settings
 
 
@@ -59,8 +63,9 @@ def build_scorer(settings: Settings) -> SecondOpinion | None:
             settings.comprehend_region, settings.comprehend_endpoint_url
         )
     from chatmod.model import default_model_dir, load_model
+    from chatmod.model.base import default_multilingual_dir
 
-    # The review's own model (the model layer); the context is what adds information.
+    # The review's own models (the model layer); the context is what adds information.
     folder = settings.second_opinion_model_dir or settings.model_dir or str(default_model_dir())
     model = load_model(
         "onnx",
@@ -68,4 +73,17 @@ def build_scorer(settings: Settings) -> SecondOpinion | None:
         max_tokens=settings.second_opinion_max_tokens,
         threads=settings.second_opinion_threads,
     )
-    return ModelSecondOpinion(model)
+    first = ModelSecondOpinion(model)
+    configured = settings.multilingual_model_dir
+    if (configured or "").strip().lower() == "none":
+        return first
+    multi_folder = configured or default_multilingual_dir()
+    if multi_folder is None:
+        return first
+    multilingual = load_model(
+        "onnx",
+        model_dir=str(multi_folder),
+        max_tokens=settings.second_opinion_max_tokens,
+        threads=settings.second_opinion_threads,
+    )
+    return RoutedSecondOpinion(first, ModelSecondOpinion(multilingual))

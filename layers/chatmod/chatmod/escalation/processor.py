@@ -36,7 +36,8 @@ from chatmod.escalation.strikes import (
     recent_flagged,
     stale_entries,
 )
-from chatmod.language import LanguageDetector
+from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
+from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
 
@@ -190,12 +191,16 @@ class EscalationProcessor:
             lambda: self.actions.delete_message(room_arn, message_id, text),
         )
 
-    def _unread_language(self, text: str, room: RoomPolicy) -> str | None:
-        """The language of ``text`` when it is known and the model does not read it."""
+    def _language(self, text: str) -> LanguageGuess:
         if self.language_detector is None:
-            return None
-        guess = self.language_detector.detect(text)
-        return guess.code if guess.known and guess.code not in room.model.languages else None
+            return NOT_DETECTED
+        return self.language_detector.detect(text)
+
+    def _unread(self, guess: LanguageGuess, room: RoomPolicy) -> bool:
+        """A known language the room's model may not judge, or the second opinion cannot read."""
+        if not guess.known:
+            return False
+        return guess.code not in room.model.languages or not reads(self.scorer, guess.code)
 
     def _second_opinion(
         self, record: EscalationRecord, room: RoomPolicy, result: EscalationResult
@@ -206,13 +211,15 @@ class EscalationProcessor:
             return
         if self.scorer is None:
             raise SecondOpinionUnavailableError("no second-opinion scorer is available")
-        language = self._unread_language(record.content or "", room)
-        if language is not None:
+        guess = self._language(record.content or "")
+        if self._unread(guess, room):
             # A line the review answered before it knew the language (a new instance's first
             # messages): the model would judge words it cannot read, so it is left alone.
-            result.skipped = f"written in {language}, which the model does not read"
+            result.skipped = f"written in {guess.code}, which the model does not read"
             return
-        scores = self.scorer.score(record.content or "", record.context)
+        routed = getattr(self.scorer, "for_language", None)
+        scorer = routed(guess.code) if routed is not None else self.scorer
+        scores = scorer.score(record.content or "", record.context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
         result.confirmed = tuple(confirmed)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from chatmod.model import ToxicityModel
 from chatmod.model.base import merge_max
+from chatmod.model.router import declared_languages, reads
 from chatmod.normalize import model_readings, normalize
 from chatmod.policy import ModelPolicy
 
@@ -63,6 +64,7 @@ class ModelSecondOpinion:
     def __init__(self, model: ToxicityModel, *, max_chars: int | None = None) -> None:
         self.model = model
         self.name = f"model:{model.name}"
+        self.languages = declared_languages(model)  # what it reads (None: does not say)
         tokens = int(getattr(model, "max_tokens", 128))
         self.max_chars = max_chars if max_chars is not None else CHARS_PER_TOKEN * tokens
 
@@ -79,6 +81,28 @@ class ModelSecondOpinion:
 
     def score(self, text: str, context: Sequence[str] = ()) -> dict[str, float]:
         return self.readings(text, context).combined()
+
+
+class RoutedSecondOpinion:
+    """Two model second opinions: the first (English) for its languages and for lines too
+    short to place, the multilingual one for the languages only it reads."""
+
+    def __init__(self, first: ModelSecondOpinion, multilingual: ModelSecondOpinion) -> None:
+        self.first = first
+        self.multilingual = multilingual
+        self.name = f"{first.name}+{multilingual.name}"
+        if first.languages is None or multilingual.languages is None:
+            self.languages: tuple[str, ...] | None = None
+        else:
+            self.languages = tuple(dict.fromkeys([*first.languages, *multilingual.languages]))
+
+    def for_language(self, code: str) -> ModelSecondOpinion:
+        if reads(self.first, code) or not reads(self.multilingual, code):
+            return self.first
+        return self.multilingual
+
+    def score(self, text: str, context: Sequence[str] = ()) -> dict[str, float]:
+        return self.first.score(text, context)
 
 
 def confirmed_labels(

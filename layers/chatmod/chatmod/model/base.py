@@ -23,6 +23,7 @@ SETTINGS_HELP = (
 LAYER_MODEL_DIR = Path("/opt/chatmod-minilm")
 # <repo>/layers/chatmod/chatmod/model/base.py -> <repo>/layers/model/chatmod-minilm
 REPO_MODEL_DIR = Path(__file__).resolve().parents[3] / "model" / "chatmod-minilm"
+MULTILINGUAL_NAME = "chatmod-e5-multi"
 
 
 class ModelUnavailableError(RuntimeError):
@@ -59,6 +60,17 @@ def default_model_dir() -> Path:
     raise ModelUnavailableError(
         "no model folder found; looked in " + ", ".join(str(c) for c in candidates)
     )
+
+
+def default_multilingual_dir() -> Path | None:
+    """The multilingual model's folder in the model layer, else in the repo (None: neither)."""
+    for candidate in (
+        LAYER_MODEL_DIR.parent / MULTILINGUAL_NAME,
+        REPO_MODEL_DIR.parent / MULTILINGUAL_NAME,
+    ):
+        if candidate.is_dir():
+            return candidate
+    return None
 
 
 def merge_max(results: Sequence[Mapping[str, float]]) -> dict[str, float]:

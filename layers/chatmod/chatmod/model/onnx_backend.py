@@ -16,8 +16,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
-from chatmod.model.spec import SPEC
-from chatmod.model.text import prepare_text
+from chatmod.model.text import PREPROCESSORS
 
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json")
 
@@ -40,7 +39,10 @@ class OnnxToxicityModel:
         self.name = f"onnx:{meta.get('name', root.name)}"
         self.max_tokens = min(max_tokens, int(meta.get("max_tokens", max_tokens)))
         self.meta = meta
-        self._prepare = meta.get("preprocessing") == SPEC.preprocessing
+        self._prepare = PREPROCESSORS.get(str(meta.get("preprocessing")))
+        # The languages the folder says its model reads (None: it does not say; see router).
+        declared = meta.get("languages")
+        self.languages: tuple[str, ...] | None = tuple(declared) if declared else None
         # Per-label Platt scaling fitted on the dev splits: p = sigmoid(a * logit + b).
         calibration: dict[str, list[float]] = meta.get("calibration", {})
         self._scale = np.array([calibration.get(lab, (1.0, 0.0))[0] for lab in self.labels])
@@ -61,7 +63,7 @@ class OnnxToxicityModel:
         self._tokenizer.no_padding()
 
     def _text(self, text: str) -> str:
-        return prepare_text(text) if self._prepare else text
+        return self._prepare(text) if self._prepare is not None else text
 
     def _feeds(self, prepared: str) -> dict[str, np.ndarray]:
         encoding = self._tokenizer.encode(prepared)

@@ -76,3 +76,22 @@ def prepare_text(text: str) -> str:
     folded = _TOKEN.sub(_deleet, folded)
     folded = _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), folded)
     return _REPEATS.sub(r"\1\1", folded)
+
+
+def prepare_multilingual_text(text: str) -> str:
+    """The multilingual model's input: like ``prepare_text`` but keeping accents and every
+    script (Spanish "año" is not "ano"; a Cyrillic line is Russian, not a disguise)."""
+    folded = unicodedata.normalize("NFKC", text)
+    if not folded.isascii():
+        folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    folded = folded.lower().replace("i\u0307", "i")  # Turkish "İ" lower-cases to i + dot
+    folded = _TOKEN.sub(_deleet, folded)
+    folded = _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), folded)
+    return _REPEATS.sub(r"\1\1", folded)
+
+
+# labels.json's ``preprocessing`` id -> the function; a folder without one gets its text as is.
+PREPROCESSORS: dict[str, Callable[[str], str]] = {
+    "chatmod.model.text.prepare_text": prepare_text,
+    "chatmod.model.text.prepare_multilingual_text": prepare_multilingual_text,
+}

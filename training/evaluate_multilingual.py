@@ -1,0 +1,86 @@
+"""Toxicity ROC-AUC of the shipped multilingual model (int8, as served) on held-out splits.
+
+Usage (from the repo root; part of ``make eval``):
+    .venv-torch/bin/python training/evaluate_multilingual.py [--model DIR] [--markdown OUT.md]
+
+GermEval 2018's and OffensEval 2020's own test files, and the 15% MD5 buckets of ToLD-Br and
+MLMA-fr (``multilingual_data``): none of them trained the model. The English dev splits and the
+benign chatterbot lines' dev bucket are reported beside them, with the English model's AUC on
+the same rows for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "layers" / "chatmod"))
+
+from multilingual_corpus import english_rows  # noqa: E402
+from multilingual_data import SOURCE_LANGUAGE, load_multilingual_splits  # noqa: E402
+
+MODEL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
+ENGLISH_DIR = REPO / "layers" / "model" / "chatmod-minilm"
+ENGLISH_CAP = 2000
+
+
+def toxicity(model: object, texts: list[str]) -> np.ndarray:
+    scores = model.predict(texts)  # type: ignore[attr-defined]
+    return np.array([s["toxicity"] for s in scores])
+
+
+def main() -> None:
+    from chatmod.model.onnx_backend import OnnxToxicityModel
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--model", default=str(MODEL_DIR))
+    parser.add_argument("--english", default=str(ENGLISH_DIR))
+    parser.add_argument("--markdown", default=None)
+    args = parser.parse_args()
+    multi = OnnxToxicityModel(args.model)
+    english = OnnxToxicityModel(args.english)
+    splits = load_multilingual_splits()
+    _, english_dev = english_rows(20240601)
+    rng = np.random.default_rng(7)
+    rows: list[tuple[str, str, list]] = []
+    for source, lang in SOURCE_LANGUAGE.items():
+        rows.append((source, lang, splits[source]["dev"]))
+    rows.append(("chatterbot (benign)", "de/es/fr/pt/it/tr", splits["chatterbot"]["dev"]))
+    for source, dev in sorted(english_dev.items()):
+        if len(dev) > ENGLISH_CAP:
+            dev = [dev[i] for i in sorted(rng.permutation(len(dev))[:ENGLISH_CAP])]
+        rows.append((source, "en", dev))
+    lines = [
+        f"Machine: {platform.machine()}, Python {platform.python_version()}; int8 ONNX as served.",
+        "",
+        "| held-out split | language | rows | multilingual AUC | English model AUC |",
+        "|---|---|---|---|---|",
+    ]
+    for source, lang, dev in rows:
+        texts = [ex.text for ex in dev]
+        y = [ex.binary_toxic for ex in dev]
+        p_multi, p_en = toxicity(multi, texts), toxicity(english, texts)
+        if len(set(y)) < 2:
+            cells = (f"{np.mean(p_multi >= 0.5):.1%} scored ≥ 0.5", f"{np.mean(p_en >= 0.5):.1%}")
+        else:
+            cells = (f"{roc_auc_score(y, p_multi):.3f}", f"{roc_auc_score(y, p_en):.3f}")
+        lines.append(f"| {source} | {lang} | {len(dev)} | {cells[0]} | {cells[1]} |")
+        print(lines[-1], flush=True)
+    text = "\n".join(lines)
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The multilingual model's training rows and held-out dev splits, in one place.
+
+Training: the four labelled sources' train splits (OffensEval capped), the benign chatterbot
+lines, a sample of the English model's own training rows (so English, and lines of unknown
+language, keep reading as they do today) and the written lines of ``augment_multilingual``.
+Every line of the project's evaluation sets (the English functional suite and the per-language
+sets) is dropped.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
+from augment_multilingual import chat_rows as written_chat_rows
+from augment_multilingual import written_rows
+from chat_data import load_all_splits
+from data import SEED, SOURCES, Example
+from functional_suite import _key, excluded, load_suite, suite_keys
+from multilingual_data import load_multilingual_splits
+from serving import prepare_multilingual_text
+
+REPO = Path(__file__).resolve().parent.parent
+SETS_DIR = REPO / "tests" / "functional" / "multilingual"
+TRAIN_CAPS = {"offenseval_tr": 9000, "told_br": 11000}
+# MLMA was collected around hostile keywords (80% of its French rows are hostile): its hostile
+# rows are capped at this multiple of its normal ones, or French itself would read as toxic.
+MLMA_HOSTILE_PER_NORMAL = 1.5
+ENGLISH_SAMPLE = 7000
+
+
+def evaluation_keys() -> set[str]:
+    keys = suite_keys()
+    for path in SETS_DIR.glob("*.yaml"):
+        keys |= {_key(line) for cat in load_suite(path) for line in cat.lines}
+    return keys
+
+
+def _sample(rows: list[Example], n: int, seed: int) -> list[Example]:
+    if len(rows) <= n:
+        return list(rows)
+    return random.Random(seed).sample(rows, n)
+
+
+def english_rows(seed: int, data_dir: Path | str | None = None) -> tuple[list[Example], dict]:
+    """A sample of the English training mixture and the English dev splits."""
+    splits = load_all_splits(data_dir)
+    train = [ex for s in splits.values() for ex in s["train"]]
+    comments = [ex for ex in train if ex.source in SOURCES]
+    train += obfuscated_copies(comments, seed=seed)
+    train += identity_rows(seed=seed) + chat_rows(seed=seed) + threat_rows(seed=seed)
+    dev = {f"en_{source}": s["dev"] for source, s in splits.items()}
+    return _sample(train, ENGLISH_SAMPLE, seed), dev
+
+
+def training_rows(
+    seed: int = SEED, data_dir: Path | str | None = None
+) -> tuple[list[Example], dict[str, list[Example]]]:
+    """``(train_rows, dev)``: dev maps a source name to its held-out rows."""
+    splits = load_multilingual_splits(data_dir)
+    rows: list[Example] = []
+    dev: dict[str, list[Example]] = {}
+    for source, parts in splits.items():
+        train = parts["train"]
+        if source in TRAIN_CAPS:
+            train = _sample(train, TRAIN_CAPS[source], seed)
+        if source == "mlma_fr":
+            normal = [ex for ex in train if not ex.binary_toxic]
+            hostile = [ex for ex in train if ex.binary_toxic]
+            train = normal + _sample(hostile, int(MLMA_HOSTILE_PER_NORMAL * len(normal)), seed)
+        rows += train
+        dev[source] = parts["dev"]
+    rows += written_rows(seed) + written_chat_rows(seed)
+    english, english_dev = english_rows(seed, data_dir)
+    rows += english
+    dev.update(english_dev)
+    keys = evaluation_keys()
+    rows = [ex for ex in rows if not excluded(ex.text, keys)]
+    return rows, dev
+
+
+def vocabulary_texts(seed: int = SEED) -> list[str]:
+    """The texts whose pieces the trimmed vocabulary keeps (training rows only, prepared)."""
+    rows, _ = training_rows(seed)
+    return [prepare_multilingual_text(ex.text) for ex in rows]

