@@ -40,6 +40,22 @@ CHAT_LINES = [
     "this streamer is trash honestly",
     "thanks for the tips, subscribed",
 ]
+# Lines the language detector places in another language: the multilingual model reads them.
+OTHER_LINES = [
+    "hola a todos, qué tal el directo de hoy",
+    "eres un inútil, deja de jugar ya",
+    "guten abend zusammen, was spielen wir heute",
+    "du bist echt der schlechteste spieler hier",
+    "salut tout le monde, le stream commence quand",
+    "t'es vraiment nul à ce jeu, arrête",
+    "boa noite galera, que jogo é esse",
+    "vai se ferrar, ninguém te aguenta mais",
+    "ciao ragazzi, a che livello siete arrivati",
+    "sei proprio un incapace, smettila",
+    "herkese selam, bugün hangi oyunu oynuyoruz",
+    "bu adam tam bir beceriksiz, oynamayı bıraksın",
+]
+OTHER_WORDS = ["el", "partido", "de", "hoy", "fue", "muy", "bueno", "equipo", "jugador", "gol"]
 WORDS = [
     "the",
     "stream",
@@ -68,10 +84,10 @@ def _event(content: str, i: int) -> dict[str, Any]:
     }
 
 
-def _long_message(rng: random.Random) -> str:
+def _long_message(rng: random.Random, vocabulary: list[str] = WORDS) -> str:
     words: list[str] = []
     while len(" ".join(words)) < 500:
-        words.append(rng.choice(WORDS))
+        words.append(rng.choice(vocabulary))
     return " ".join(words)[:500]
 
 
@@ -119,22 +135,36 @@ def main(argv: list[str] | None = None) -> int:
     model = getattr(function.module, "MODEL", None)
     chat = [rng.choice(CHAT_LINES) for _ in range(args.chat)]
     long = [_long_message(rng) for _ in range(args.long)]
-    _measure(function, chat[:50])  # warm caches as a running Lambda would have
+    other = [rng.choice(OTHER_LINES) for _ in range(args.chat)]
+    other_long = [_long_message(rng, OTHER_WORDS) for _ in range(args.long)]
+    _measure(function, chat[:50] + other[:50])  # warm caches as a running Lambda would have
+    multilingual = getattr(function.module, "MULTILINGUAL", None)
     results = {
         "model": getattr(model, "name", "none"),
+        "multilingual_model": getattr(multilingual, "name", "none"),
         "chat_length_ms": _percentiles(_measure(function, chat)),
         "chat_mean_chars": statistics.mean(len(m) for m in chat),
         "500_codepoints_ms": _percentiles(_measure(function, long)),
+        "other_languages_chat_ms": _percentiles(_measure(function, other)),
+        "other_languages_500_codepoints_ms": _percentiles(_measure(function, other_long)),
     }
     colds = [_cold_start() for _ in range(args.cold)]
     results["cold_init_ms"] = [round(ms, 1) for ms, _ in colds]
     results["peak_rss_mb"] = round(max(rss for _, rss in colds), 1)
-    print(f"review handler latency (real handler, model: {results['model']})")
-    for key in ("chat_length_ms", "500_codepoints_ms"):
+    print(
+        f"review handler latency (real handler, models: {results['model']}, "
+        f"{results['multilingual_model']} for lines in other languages)"
+    )
+    for key in (
+        "chat_length_ms",
+        "500_codepoints_ms",
+        "other_languages_chat_ms",
+        "other_languages_500_codepoints_ms",
+    ):
         figures = results[key]
         assert isinstance(figures, dict)
         line = "  ".join(f"{k} {v:6.2f}" for k, v in figures.items())
-        print(f"  {key:<18} {line}  (ms)")
+        print(f"  {key:<34} {line}  (ms)")
     print(f"  cold init (imports + policy + model), fresh processes: {results['cold_init_ms']} ms")
     print(f"  peak memory of a warm instance: {results['peak_rss_mb']} MB")
     if args.json:

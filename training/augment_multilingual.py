@@ -402,8 +402,9 @@ def _example(text: str, lang: str, **known: float) -> Example:
     return Example(text, values, f"written_{lang}", int(known.get("toxicity", 0.0) >= 0.5))
 
 
-def written_rows(seed: int, per_kind: int = 60) -> list[Example]:
-    """Up to ``per_kind`` distinct lines of each kind in each language."""
+def written_rows(seed: int, per_kind: int = 60, benign_per_kind: int = 120) -> list[Example]:
+    """Up to ``per_kind`` distinct lines of each toxic kind in each language, and
+    ``benign_per_kind`` of harmless game talk."""
     rng = random.Random(seed)
     zeros = {label: 0.0 for label in LABELS}
     out: list[Example] = []
@@ -426,14 +427,15 @@ def written_rows(seed: int, per_kind: int = 60) -> list[Example]:
         }
         for kind, make in kinds.items():
             seen: set[str] = set()
-            for _ in range(per_kind * 8):
+            wanted = benign_per_kind if kind == "benign" else per_kind
+            for _ in range(wanted * 8):
                 text = make()
                 if rng.random() < 0.3:
                     text = text.upper() if kind != "benign" else text.capitalize()
                 if text not in seen:
                     seen.add(text)
                     out.append(_example(text, lang, **labels[kind]))
-                if len(seen) >= per_kind:
+                if len(seen) >= wanted:
                     break
     return out
 
@@ -652,7 +654,7 @@ CHAT: dict[str, ChatParts] = {
 }
 
 
-def chat_rows(seed: int, per_language: int = 300) -> list[Example]:
+def chat_rows(seed: int, per_language: int = 700, pairs: bool = True) -> list[Example]:
     """Harmless everyday chat in each language (every label 0): the labelled sources are
     tweets collected around hostile keywords, so without these a plain line can read as toxic."""
     rng = random.Random(seed)
@@ -661,7 +663,10 @@ def chat_rows(seed: int, per_language: int = 300) -> list[Example]:
     for lang, parts in CHAT.items():
         seen: set[str] = set()
         for _ in range(per_language * 10):
-            words = [rng.choice(parts.openers), rng.choice(parts.bodies), rng.choice(parts.endings)]
+            body = rng.choice(parts.bodies)
+            if pairs and rng.random() < 0.35:  # two thoughts in one line, as chat often has
+                body = f"{body}, {rng.choice(parts.bodies)}"
+            words = [rng.choice(parts.openers), body, rng.choice(parts.endings)]
             text = " ".join(w for w in words if w)
             if rng.random() < 0.2:
                 text = text.capitalize()

@@ -2,6 +2,9 @@
 
 Usage (from the repo root):
     .venv-torch/bin/python training/calibrate.py layers/model/chatmod-minilm [DATA_DIR]
+    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
+
+``--multilingual`` fits on the multilingual sources' dev splits too (``multilingual_data``).
 
 Raw sigmoid outputs of a model fine-tuned on a mixture of sources are not probabilities of
 anything a moderator cares about; after ``p = sigmoid(a * logit + b)``, fitted per label on the
@@ -31,11 +34,17 @@ from data import LABELS  # noqa: E402
 MIN_PER_CLASS = 100  # fewer positives than this: too few to fit two numbers on
 
 
-def fit(model_dir: Path, data_dir: str | None = None) -> dict[str, list[float]]:
+def fit(
+    model_dir: Path, data_dir: str | None = None, multilingual: bool = False
+) -> dict[str, list[float]]:
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
     model = OnnxToxicityModel(model_dir)
     rows = [ex for parts in load_all_splits(data_dir).values() for ex in parts["dev"]]
+    if multilingual:
+        from multilingual_data import load_multilingual_splits
+
+        rows += [ex for parts in load_multilingual_splits(data_dir).values() for ex in parts["dev"]]
     logits = model.label_logits([ex.text for ex in rows])
     calibration: dict[str, list[float]] = {}
     for label in model.labels:
@@ -56,14 +65,17 @@ def fit(model_dir: Path, data_dir: str | None = None) -> dict[str, list[float]]:
 
 
 def main() -> None:
-    model_dir = Path(sys.argv[1])
-    data_dir = sys.argv[2] if len(sys.argv) > 2 else None
-    calibration = fit(model_dir, data_dir)
+    args = [a for a in sys.argv[1:] if a != "--multilingual"]
+    multilingual = len(args) < len(sys.argv) - 1
+    model_dir = Path(args[0])
+    data_dir = args[1] if len(args) > 1 else None
+    calibration = fit(model_dir, data_dir, multilingual)
     path = model_dir / "labels.json"
     info = json.loads(path.read_text())
     info["calibration"] = calibration
     info["calibration_method"] = (
-        "Platt scaling per label on the dev splits of every source (training/calibrate.py)"
+        "Platt scaling per label on the dev splits of every source (training/calibrate.py"
+        + (" --multilingual)" if multilingual else ")")
     )
     path.write_text(json.dumps(info, indent=2) + "\n")
     print(f"wrote calibration for {len(calibration)} labels to {path}")

@@ -7,7 +7,11 @@ folder (``config.json``, ``model.safetensors``, ``tokenizer.json``) that ``train
 fine-tunes. The tokenizer is the same SentencePiece unigram model over the kept pieces, so a word
 whose piece was dropped is spelled with smaller pieces instead of becoming unknown.
 
-Usage: .venv-torch/bin/python training/e5_base.py --out artifacts/e5-trimmed
+Usage: .venv-torch/bin/python training/e5_base.py --out artifacts/e5-trimmed \
+           [--pieces-from training/hf_config/chatmod-e5-multi/tokenizer.json]
+
+``--pieces-from`` keeps exactly the pieces of an earlier trimmed tokenizer (the shipped model's
+is the record of its vocabulary), instead of counting them again in the training texts.
 """
 
 from __future__ import annotations
@@ -82,6 +86,13 @@ def kept_pieces(
         if len(bare) <= 1 and (not bare or bare in chars):
             keep.add(i)  # every character the texts hold, alone and after a space
     return sorted(keep)
+
+
+def pieces_of(tokenizer_json: Path, weights: E5Weights) -> list[int]:
+    """The original ids of the pieces an earlier trimmed tokenizer holds."""
+    vocab = json.loads(tokenizer_json.read_text(encoding="utf-8"))["model"]["vocab"]
+    index = {piece: i for i, piece in enumerate(weights.pieces)}
+    return sorted(index[piece] for piece, _ in vocab)
 
 
 def build(weights: E5Weights, keep: list[int], out: Path, layers: int | None = None) -> None:
@@ -166,17 +177,23 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(HERE.parent / "artifacts" / "e5-trimmed"))
     parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--pieces-from", default=None, help="tokenizer.json to take pieces from")
     parser.add_argument(
         "--layers", type=int, default=None, help="keep the first N of the 12 layers (faster)"
     )
     args = parser.parse_args()
     weights = read_e5(wheel_model_path())
-    texts = vocabulary_texts()
-    counts = piece_counts(weights, texts)
-    chars = {ch for text in texts for ch in text}
-    keep = kept_pieces(weights, counts, chars, args.min_count)
+    if args.pieces_from:
+        keep = pieces_of(Path(args.pieces_from), weights)
+        origin = args.pieces_from
+    else:
+        texts = vocabulary_texts()
+        counts = piece_counts(weights, texts)
+        chars = {ch for text in texts for ch in text}
+        keep = kept_pieces(weights, counts, chars, args.min_count)
+        origin = f"{len(texts)} texts"
     build(weights, keep, Path(args.out), args.layers)
-    print(f"kept {len(keep)} of {len(weights.pieces)} pieces from {len(texts)} texts -> {args.out}")
+    print(f"kept {len(keep)} of {len(weights.pieces)} pieces from {origin} -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from data import DEFAULT_DATA_DIR, LABELS, Example  # noqa: E402
 from functional_suite import Category, is_correct, load_suite  # noqa: E402
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
+MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
 DEFAULT_POLICY = REPO / "layers" / "chatmod" / "chatmod" / "default_policy.yaml"
 # The model shipped before the chat retraining, and the thresholds it shipped with.
 PREVIOUS_COMMIT = "f5495ac"
@@ -93,11 +94,19 @@ def policy_for(level: str | None, thresholds: dict[str, Any] | None = None) -> A
     return PolicyFile.model_validate(data)
 
 
-def pipeline_decider(model_dir: Path, policy: Any) -> Decide:
+def pipeline_decider(model_dir: Path, policy: Any, multilingual_dir: Path | None = None) -> Decide:
+    """The pipeline on the English model alone (every line read by it), or as it ships: with
+    the language detector and the multilingual model beside it (``multilingual_dir``)."""
     from chatmod.model.onnx_backend import OnnxToxicityModel
     from chatmod.pipeline import Reviewer
 
-    reviewer = Reviewer(policy, OnnxToxicityModel(model_dir))
+    if multilingual_dir is None:
+        reviewer = Reviewer(policy, OnnxToxicityModel(model_dir))
+    else:
+        from chatmod.language import LangidDetector
+
+        multi = OnnxToxicityModel(multilingual_dir)
+        reviewer = Reviewer(policy, OnnxToxicityModel(model_dir), LangidDetector(), multi)
 
     def decide(text: str) -> tuple[str, bool, tuple[str, ...], list[tuple[int, int]]]:
         d = reviewer.review_text(text, enforce_length=False)
@@ -226,6 +235,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     parser.add_argument("--model", default=str(MODEL_DIR))
     parser.add_argument("--levels", default="relaxed,standard,strict")
+    parser.add_argument("--multilingual", default=str(MULTILINGUAL_DIR))
     parser.add_argument("--no-previous", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--markdown", default=None, help="also write the tables here")
@@ -246,6 +256,11 @@ def main() -> None:
         f"{model_dir.name} {level}": pipeline_decider(model_dir, policy_for(level))
         for level in args.levels.split(",")
     }
+    multilingual_dir = Path(args.multilingual)
+    if multilingual_dir.is_dir():
+        deciders[f"as shipped: detector + {multilingual_dir.name}, standard"] = pipeline_decider(
+            model_dir, policy_for("standard"), multilingual_dir
+        )
     if not args.no_previous:
         deciders[f"previous ({PREVIOUS_COMMIT})"] = pipeline_decider(
             previous_model_dir(), policy_for(None, PREVIOUS_THRESHOLDS)

@@ -54,10 +54,18 @@ def english_rows(seed: int, data_dir: Path | str | None = None) -> tuple[list[Ex
     return _sample(train, ENGLISH_SAMPLE, seed), dev
 
 
+# What each fine-tuning round added (the shipped model is round 3, each round starting from the
+# one before): round 1 the sources as they are; round 2 MLMA's hostile rows capped and 300
+# written chat lines per language; round 3 700 per language, some with two thoughts, and twice
+# the harmless game talk.
+ROUNDS = (1, 2, 3)
+
+
 def training_rows(
-    seed: int = SEED, data_dir: Path | str | None = None
+    seed: int = SEED, data_dir: Path | str | None = None, round_: int = 3
 ) -> tuple[list[Example], dict[str, list[Example]]]:
-    """``(train_rows, dev)``: dev maps a source name to its held-out rows."""
+    """``(train_rows, dev)`` of fine-tuning round ``round_``: dev maps a source name to its
+    held-out rows."""
     splits = load_multilingual_splits(data_dir)
     rows: list[Example] = []
     dev: dict[str, list[Example]] = {}
@@ -65,13 +73,19 @@ def training_rows(
         train = parts["train"]
         if source in TRAIN_CAPS:
             train = _sample(train, TRAIN_CAPS[source], seed)
-        if source == "mlma_fr":
+        if source == "mlma_fr" and round_ >= 2:
             normal = [ex for ex in train if not ex.binary_toxic]
             hostile = [ex for ex in train if ex.binary_toxic]
             train = normal + _sample(hostile, int(MLMA_HOSTILE_PER_NORMAL * len(normal)), seed)
         rows += train
         dev[source] = parts["dev"]
-    rows += written_rows(seed) + written_chat_rows(seed)
+    if round_ == 1:
+        rows += written_rows(seed, benign_per_kind=60)
+    elif round_ == 2:
+        rows += written_rows(seed, benign_per_kind=60)
+        rows += written_chat_rows(seed, per_language=300, pairs=False)
+    else:
+        rows += written_rows(seed) + written_chat_rows(seed)
     english, english_dev = english_rows(seed, data_dir)
     rows += english
     dev.update(english_dev)
@@ -81,6 +95,7 @@ def training_rows(
 
 
 def vocabulary_texts(seed: int = SEED) -> list[str]:
-    """The texts whose pieces the trimmed vocabulary keeps (training rows only, prepared)."""
-    rows, _ = training_rows(seed)
+    """The texts whose pieces a newly trimmed vocabulary keeps (the first round's training rows,
+    prepared). The shipped vocabulary is recorded in its tokenizer (``e5_base --pieces-from``)."""
+    rows, _ = training_rows(seed, round_=1)
     return [prepare_multilingual_text(ex.text) for ex in rows]

@@ -1,10 +1,18 @@
 """Fine-tune the trimmed multilingual-e5-small into chatmod's multilingual toxicity model.
 
-Usage (from the repo root; about an hour on two cores):
-    .venv-torch/bin/python training/e5_base.py            # the trimmed base, once
-    .venv-torch/bin/python training/train_multilingual.py --out artifacts/chatmod-e5-multi.ckpt
+Usage (from the repo root; three rounds of about 27 minutes each on two cores):
+    .venv-torch/bin/python training/e5_base.py \
+        --pieces-from training/hf_config/chatmod-e5-multi/tokenizer.json
+    .venv-torch/bin/python training/train_multilingual.py --round 1 \
+        --out artifacts/multi-round1.ckpt
+    .venv-torch/bin/python training/train_multilingual.py --round 2 \
+        --init artifacts/multi-round1.ckpt --lr 4e-5 --seed 7 --out artifacts/multi-round2.ckpt
+    .venv-torch/bin/python training/train_multilingual.py --round 3 \
+        --init artifacts/multi-round2.ckpt --lr 3e-5 --seed 11 --out artifacts/chatmod-e5-multi.ckpt
     .venv-torch/bin/python training/export.py artifacts/chatmod-e5-multi.ckpt \
-        --hf-config training/hf_config/chatmod-e5-multi --out layers/model/chatmod-e5-multi
+        --hf-config training/hf_config/chatmod-e5-multi --out layers/model/chatmod-e5-multi \
+        --no-tune --languages en,de,es,fr,pt,it,tr
+    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
 
 Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as
 ``train.py``; the rows come from ``multilingual_corpus``. Progress and the dev ROC-AUC per
@@ -32,7 +40,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from data import LABELS, SEED, Example  # noqa: E402
-from multilingual_corpus import training_rows  # noqa: E402
+from multilingual_corpus import ROUNDS, training_rows  # noqa: E402
 from serving import prepare_multilingual_text  # noqa: E402
 from train import collate, make_batches, predict, seed_everything  # noqa: E402
 
@@ -120,6 +128,7 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
+    parser.add_argument("--round", type=int, choices=ROUNDS, default=ROUNDS[-1], dest="round_")
     args = parser.parse_args()
 
     from transformers import AutoTokenizer, BertForSequenceClassification
@@ -139,7 +148,7 @@ def main() -> None:
         state = torch.load(args.init, map_location="cpu", weights_only=False)
         model.load_state_dict(state["state_dict"])
         print(f"starting from {args.init}", flush=True)
-    train_rows, dev = training_rows(SEED)  # the same rows whatever the batch-order seed
+    train_rows, dev = training_rows(SEED, round_=args.round_)  # whatever the batch-order seed
     counts: dict[str, int] = {}
     for ex in train_rows:
         counts[ex.source] = counts.get(ex.source, 0) + 1
@@ -182,6 +191,7 @@ def main() -> None:
         "seed": args.seed,
         "train_rows": counts,
         "init": Path(args.init).name if args.init else None,
+        "round": args.round_,
         "text_preprocessing": PREPROCESSING,
     }
     model.train()

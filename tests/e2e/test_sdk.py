@@ -180,7 +180,8 @@ def test_the_shipped_model_and_policy_in_the_room(shipped_room: dict[str, Any]) 
 
 # A German viewer and a Spanish viewer in a room that serves en, de and es. Harmless lines in
 # both languages, including words other languages' packs list ("dick" is "thick" in German),
-# go out untouched; each language's swearing is starred and its slurs refused.
+# go out untouched; each language's swearing is starred and its slurs refused; threats and
+# hate written in ordinary words, which no pack lists, are refused by the multilingual model.
 CONVERSATION = [
     ("anna", "Hallo zusammen, wie geht's euch heute?"),
     ("beto", "Fue un partido increíble, qué golazo"),
@@ -189,14 +190,20 @@ CONVERSATION = [
     ("anna", "Scheiße, schon wieder gestorben"),
     ("beto", "callate maricón"),
     ("anna", "good game everyone"),
+    ("anna", "ich weiß wo du wohnst, warte nur bis heute abend"),
+    ("beto", "te voy a encontrar y te vas a arrepentir"),
+    ("anna", "Ausländer raus, die sind alle Abschaum"),
 ]
+MODEL_REFUSED = CONVERSATION[7:]
 
 
 def test_a_conversation_in_german_and_spanish(languages_room: dict[str, Any]) -> None:
     result = scenario(languages_room, "conversation", turns=CONVERSATION)
     turns = {t["text"]: t for t in result["turns"]}
     untouched = [
-        text for who, text in CONVERSATION if text not in (CONVERSATION[4][1], CONVERSATION[5][1])
+        text
+        for who, text in CONVERSATION[:7]
+        if text not in (CONVERSATION[4][1], CONVERSATION[5][1])
     ]
     for text in untouched:
         assert turns[text]["ok"] is True, turns[text]
@@ -212,3 +219,7 @@ def test_a_conversation_in_german_and_spanish(languages_room: dict[str, Any]) ->
     slur = turns["callate maricón"]
     assert (slur["ok"], slur["code"]) == (False, 406)
     assert slur["message"] == "Hateful language isn't allowed in this chat."
+    for _, text in MODEL_REFUSED:
+        refused = turns[text]
+        assert (refused["ok"], refused["code"]) == (False, 406), refused
+        assert refused["message"].startswith("This message was flagged as"), refused

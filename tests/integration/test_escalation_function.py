@@ -183,7 +183,11 @@ def test_the_default_second_opinion_is_the_review_model_reading_context() -> Non
     assert function.spec.environment["CHATMOD_SECOND_OPINION_MODEL_DIR"] == "/opt/chatmod-minilm"
     folder = Path(function.env["CHATMOD_SECOND_OPINION_MODEL_DIR"])  # /opt mapped to the layer
     assert folder == ROOT / "layers" / "model" / "chatmod-minilm"
-    scorer = function.module.PROCESSOR.scorer
+    routed = function.module.PROCESSOR.scorer
+    scorer = routed.first  # English lines; the multilingual model reads the other six
+    assert routed.for_language("en") is scorer and routed.for_language("und") is scorer
+    assert routed.for_language("de").model.name == "onnx:chatmod-e5-multi"
+    assert function.spec.environment["CHATMOD_MULTILINGUAL_MODEL_DIR"] == "/opt/chatmod-e5-multi"
     model = scorer.model
     assert model.name == "onnx:chatmod-minilm"
     graph = onnx.load(str(folder / "model.onnx"), load_external_data=False)

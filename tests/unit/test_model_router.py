@@ -42,6 +42,12 @@ def test_each_message_goes_to_the_model_that_reads_its_language(
     assert model is not None and model.name == expected
 
 
+def test_a_line_in_a_language_the_detector_does_not_know_goes_to_the_multilingual_model() -> None:
+    unplaced = LanguageGuess(UNKNOWN, 0.41)  # long enough to read, placed in none of the seven
+    assert pick_model([ENGLISH, MULTI], unplaced, ALL_SEVEN, ["en"]) is MULTI
+    assert pick_model([ENGLISH], unplaced, ALL_SEVEN, ["en"]) is ENGLISH
+
+
 def test_a_language_no_loaded_model_reads_gets_the_rules_alone() -> None:
     assert pick_model([ENGLISH], guess("es"), ALL_SEVEN, ["en", "es"]) is None
     assert pick_model([ENGLISH], guess(UNKNOWN), ALL_SEVEN, ["en", "es"]) is ENGLISH

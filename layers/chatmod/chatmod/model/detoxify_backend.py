@@ -8,13 +8,13 @@ at ``huggingface_config_path`` instead, so released checkpoints load fully offli
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
 from chatmod.model.spec import SPEC
-from chatmod.model.text import prepare_text
+from chatmod.model.text import PREPROCESSORS
 
 
 class DetoxifyToxicityModel:
@@ -39,7 +39,7 @@ class DetoxifyToxicityModel:
         torch.set_num_threads(threads)
         self._torch: Any = torch
         self.max_tokens = max_tokens
-        self._prepare = False
+        self._prepare: Callable[[str], str] | None = None
         try:
             if checkpoint is None:
                 kind = model_type or "original"
@@ -70,7 +70,7 @@ class DetoxifyToxicityModel:
         loaded = self._torch.load(str(path), map_location="cpu", weights_only=False)
         config = loaded.get("config", {}) if isinstance(loaded, dict) else {}
         meta = config.get("chatmod", {})
-        self._prepare = meta.get("text_preprocessing") == SPEC.preprocessing
+        self._prepare = PREPROCESSORS.get(str(meta.get("text_preprocessing")))
         args = config.get("arch", {}).get("args", {})
         model_type = args.get("model_type")
         if hf_path and model_type and not Path(str(model_type)).is_dir():
@@ -87,7 +87,8 @@ class DetoxifyToxicityModel:
             raise TypeError("predict() takes a sequence of texts, not a single string")
         if not texts:
             return []
-        batch = [prepare_text(t) for t in texts] if self._prepare else list(texts)
+        prepare = self._prepare
+        batch = [prepare(t) for t in texts] if prepare is not None else list(texts)
         inputs = self._tokenizer(
             batch, return_tensors="pt", truncation=True, max_length=self.max_tokens, padding=True
         )
