@@ -67,6 +67,8 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     for source, lang, dev in rows:
+        if not dev:
+            continue
         texts = [ex.text for ex in dev]
         y = [ex.binary_toxic for ex in dev]
         p_multi, p_en = toxicity(multi, texts), toxicity(english, texts)

@@ -68,15 +68,16 @@ const scenarios = {
     };
   },
 
-  /** Two viewers talk in turns (cfg.turns: [who, text] with who "anna" or "beto"); each turn's
-   * answer, and what the other viewer saw of every delivered message. */
+  /** Viewers talk in turns (cfg.turns: [who, text]; "anna" and "beto" always join); each turn's
+   * answer, and what the other of anna and beto saw of every delivered message. */
   async conversation(cfg, open) {
-    const people = {
-      anna: await open(`anna-${tag}`, ['SEND_MESSAGE']),
-      beto: await open(`beto-${tag}`, ['SEND_MESSAGE']),
-    };
+    const people = {};
+    for (const who of new Set(['anna', 'beto', ...cfg.turns.map(([w]) => w)])) {
+      people[who] = await open(`${who}-${tag}`, ['SEND_MESSAGE']);
+    }
     const turns = [];
     for (const [who, text] of cfg.turns) {
+      await sleep(150); // people take turns: the room allows 10 messages a second
       const answer = await people[who].attempt(new SendMessageRequest(text));
       turns.push({ who, text, ...(answer.ok ? { ok: true, id: answer.result.id, content: answer.result.content } : failure(answer)) });
     }

@@ -190,9 +190,10 @@ CONVERSATION = [
     ("anna", "Scheiße, schon wieder gestorben"),
     ("beto", "callate maricón"),
     ("anna", "good game everyone"),
-    ("anna", "ich weiß wo du wohnst, warte nur bis heute abend"),
-    ("beto", "te voy a encontrar y te vas a arrepentir"),
-    ("anna", "Ausländer raus, die sind alle Abschaum"),
+    # Each from a viewer of their own: strikes would disconnect a sender of two of them.
+    ("dirk", "ich weiß wo du wohnst, warte nur bis heute abend"),
+    ("carla", "te voy a encontrar y te vas a arrepentir"),
+    ("emil", "Ausländer raus, die sind alle Abschaum"),
 ]
 MODEL_REFUSED = CONVERSATION[7:]
 
@@ -222,4 +223,7 @@ def test_a_conversation_in_german_and_spanish(languages_room: dict[str, Any]) ->
     for _, text in MODEL_REFUSED:
         refused = turns[text]
         assert (refused["ok"], refused["code"]) == (False, 406), refused
-        assert refused["message"].startswith("This message was flagged as"), refused
+        assert (
+            refused["message"].startswith("This message was flagged as")
+            or refused["message"] == "Hateful language isn't allowed in this chat."
+        ), refused
