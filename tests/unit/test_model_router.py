@@ -42,10 +42,12 @@ def test_each_message_goes_to_the_model_that_reads_its_language(
     assert model is not None and model.name == expected
 
 
-def test_a_line_in_a_language_the_detector_does_not_know_goes_to_the_multilingual_model() -> None:
-    unplaced = LanguageGuess(UNKNOWN, 0.41)  # long enough to read, placed in none of the seven
-    assert pick_model([ENGLISH, MULTI], unplaced, ALL_SEVEN, ["en"]) is MULTI
-    assert pick_model([ENGLISH], unplaced, ALL_SEVEN, ["en"]) is ENGLISH
+def test_a_line_placed_in_no_language_goes_by_the_room() -> None:
+    """Long enough to read but placed in none of the seven: Dutch, or disguised English
+    ("y0u @re a fr3ak"), which the English model reads far better."""
+    unplaced = LanguageGuess(UNKNOWN, 0.41)
+    assert pick_model([ENGLISH, MULTI], unplaced, ALL_SEVEN, ["en"]) is ENGLISH
+    assert pick_model([ENGLISH, MULTI], unplaced, ALL_SEVEN, ["en", "de"]) is MULTI
 
 
 def test_a_language_no_loaded_model_reads_gets_the_rules_alone() -> None:

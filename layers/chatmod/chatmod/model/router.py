@@ -3,10 +3,11 @@
 A model folder declares the languages it reads (``languages`` in labels.json: the English model
 ``["en"]``, the multilingual one seven); a backend that declares none reads whatever the policy
 lets it. A message in a language the room's ``model.languages`` leaves out, or that no loaded
-model reads, is judged by the rules alone. A line long enough to place but in none of the
-detector's languages (Dutch, Polish...) goes to the multilingual model, without any language's
-packs but the room's; a line too short to tell goes to it in a room that serves more than
-English, else to the first model.
+model reads, is judged by the rules alone. A line of unknown language (too short to place, or
+placed in none of the seven: Dutch, Polish, or English spelled to dodge filters) goes to the
+multilingual model in a room that serves more than English, else to the first model: the
+English model reads disguised English far better, and an English room's unknown lines are
+mostly that.
 """
 
 from __future__ import annotations
@@ -47,8 +48,7 @@ def pick_model(
         if exact:
             return exact[0]
         return next((m for m in models if declared_languages(m) is None), None)
-    unplaced = language.confidence > 0.0  # the detector read it and placed it nowhere
-    if unplaced or any(code != "en" for code in room_languages):
+    if any(code != "en" for code in room_languages):
         wide = [m for m in models if len(declared_languages(m) or ()) > 1]
         if wide:
             return wide[0]
