@@ -16,7 +16,7 @@ from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
 from chatmod.normalize import TextViews, fold, model_readings, normalize
-from chatmod.policy import PolicyFile, load_policy, with_max_length
+from chatmod.policy import PolicyFile, RoomPolicy, load_policy, with_max_length
 from chatmod.rules.base import RuleHit
 from chatmod.settings import Settings
 
@@ -116,7 +116,9 @@ class Reviewer:
 
     def model_for(self, language: LanguageGuess, room: str = "") -> ToxicityModel | None:
         """The model that judges a message of ``language`` in ``room`` (None: rules alone)."""
-        policy = self.room(room).policy
+        return self._model_for(language, self.room(room).policy)
+
+    def _model_for(self, language: LanguageGuess, policy: RoomPolicy) -> ToxicityModel | None:
         if not policy.model.enabled:
             return None
         return pick_model(self.models, language, policy.model.languages, policy.languages)
@@ -208,7 +210,7 @@ class Reviewer:
         language = self.detect_language(content)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
         hits = keep_harmless(compiled, content, hits, language)
-        model = self.model_for(language, room)
+        model = self._model_for(language, policy)
         if model is None or (deadline is not None and not deadline.allows("model")):
             decision = decide(compiled, content, hits, enforce_length=enforce_length)
             return replace(decision, language=language.code)
@@ -256,15 +258,13 @@ def load_model_from_settings(settings: Settings) -> ToxicityModel | None:
 def load_multilingual_from_settings(settings: Settings) -> ToxicityModel | None:
     """The multilingual model read beside the first one (ONNX backend only), or None: turned
     off (``none``), another backend, or no folder found where the default looks."""
-    configured = settings.multilingual_model_dir
-    if settings.model_backend != "onnx" or (configured or "").strip().lower() == "none":
+    from chatmod.model.base import multilingual_dir
+
+    folder = multilingual_dir(settings.multilingual_model_dir)
+    if settings.model_backend != "onnx" or folder is None:
         return None
-    from chatmod.model.base import default_multilingual_dir
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
-    folder = configured or default_multilingual_dir()
-    if folder is None:
-        return None
     return OnnxToxicityModel(
         folder, threads=settings.model_threads, max_tokens=settings.model_max_tokens
     )

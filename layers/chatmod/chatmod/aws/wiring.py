@@ -63,7 +63,7 @@ def build_scorer(settings: Settings) -> SecondOpinion | None:
             settings.comprehend_region, settings.comprehend_endpoint_url
         )
     from chatmod.model import default_model_dir, load_model
-    from chatmod.model.base import default_multilingual_dir
+    from chatmod.model.base import multilingual_dir
 
     # The review's own models (the model layer); the context is what adds information.
     folder = settings.second_opinion_model_dir or settings.model_dir or str(default_model_dir())
@@ -74,10 +74,7 @@ def build_scorer(settings: Settings) -> SecondOpinion | None:
         threads=settings.second_opinion_threads,
     )
     first = ModelSecondOpinion(model)
-    configured = settings.multilingual_model_dir
-    if (configured or "").strip().lower() == "none":
-        return first
-    multi_folder = configured or default_multilingual_dir()
+    multi_folder = multilingual_dir(settings.multilingual_model_dir)
     if multi_folder is None:
         return first
     multilingual = load_model(

@@ -62,8 +62,13 @@ def default_model_dir() -> Path:
     )
 
 
-def default_multilingual_dir() -> Path | None:
-    """The multilingual model's folder in the model layer, else in the repo (None: neither)."""
+def multilingual_dir(configured: str | None) -> Path | None:
+    """The multilingual model's folder: the configured one, none when it says ``none``, else
+    the model layer's, else the repo's (None: neither is there)."""
+    if configured and configured.strip().lower() == "none":
+        return None
+    if configured:
+        return Path(configured)
     for candidate in (
         LAYER_MODEL_DIR.parent / MULTILINGUAL_NAME,
         REPO_MODEL_DIR.parent / MULTILINGUAL_NAME,
