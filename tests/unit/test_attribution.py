@@ -76,3 +76,50 @@ def test_long_message_work_is_bounded_by_the_window() -> None:
     assert _words(text, found.spans) == ["scumbag"]
     chunks = len(range(0, 80 - 12 + 1, 6)) + 1
     assert found.inputs_scored == len(scorer.seen) <= chunks + 12 + 1 + 2
+
+
+class WordSetScorer:
+    """Toxic while every word of ``toxic`` is still in the text (a pair carries the score)."""
+
+    def __init__(self, *toxic: str) -> None:
+        self.toxic = toxic
+        self.seen: list[str] = []
+
+    def __call__(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.seen.extend(texts)
+        return [
+            {"toxicity": 0.95 if all(w in t.split() for w in self.toxic) else 0.05} for t in texts
+        ]
+
+
+def test_a_languages_own_function_and_group_words_are_never_starred() -> None:
+    from chatmod.compile import builtin_unblamed
+
+    # Removing the article or the group's name would also lower the score here; neither may be
+    # starred in a Spanish or Turkish line, though English lists know neither word.
+    text = "a la gente de los refugiados hay que echarlos"
+    scorer = WordSetScorer("la", "refugiados", "echarlos")
+    english = occlude(text, TARGETS, scorer, scorer, min_drop=0.0, max_words=1)
+    assert _words(text, english.spans) in (["la"], ["refugiados"])  # what English lists allow
+    spanish = occlude(
+        text, TARGETS, scorer, scorer, min_drop=0.0, max_words=1, unblamed=builtin_unblamed("es")
+    )
+    assert _words(text, spanish.spans) == ["echarlos"]
+    turkish = builtin_unblamed("tr")
+    assert turkish.covers("engellilerin")  # a stem with its endings
+    assert turkish.covers("bir") and not turkish.covers("beceriksiz")
+
+
+def test_unblamed_words_are_folded_like_the_model_view_and_english_has_no_file() -> None:
+    from chatmod.attribution import ENGLISH_ONLY
+    from chatmod.compile import builtin_unblamed
+
+    french = builtin_unblamed("fr")
+    assert french.covers("refugies")  # "réfugiés" as the model's view spells it
+    assert french.covers("musulmans")  # a plural
+    assert not french.covers("cafards")
+    assert builtin_unblamed("en") is ENGLISH_ONLY
+    assert builtin_unblamed("und") is ENGLISH_ONLY
+    for language in ("de", "es", "fr", "it", "pt", "tr"):
+        unblamed = builtin_unblamed(language)
+        assert len(unblamed.words) > 50 and unblamed.stems

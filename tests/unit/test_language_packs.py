@@ -3,6 +3,7 @@ room serves, and never starring an everyday word of the line's own language."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 
 import pytest
@@ -78,3 +79,29 @@ def test_an_english_term_that_is_an_everyday_german_word_stays_in_german(
 def test_slurs_of_a_served_language_deny(languages_reviewer: Reviewer) -> None:
     decision = languages_reviewer.review_text("callate maricón")
     assert (decision.result, decision.categories) == ("DENY", ("hate",))
+
+
+def test_attribution_in_a_detected_language_never_stars_its_articles_or_groups() -> None:
+    """A keyword model scores the German line in the mask range whenever "die" and
+    "flüchtlinge" are both in it: English lists know neither word, so without German ones the
+    article or the group's name would be starred; with them the line goes out unstarred (its
+    gray zone for the second opinion) rather than hide the group."""
+    from tests.unit.fakes import KeywordModel
+
+    class PairModel(KeywordModel):
+        def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
+            out = super().predict(texts)
+            for text, scores in zip(texts, out, strict=True):
+                words = text.casefold().split()
+                if "die" in words and any(w.startswith("fluchtling") for w in words):
+                    scores["toxicity"] = 0.78  # standard mask range
+            return out
+
+    room = RoomPolicy.model_validate({"languages": ["en", "de"]})
+    model = PairModel({}, languages=("en", "de"))
+    reviewer = Reviewer(PolicyFile(defaults=room), model, LangidDetector(), model)
+    line = "die flüchtlinge sollen endlich wieder nach hause gehen"
+    decision = reviewer.review_text(line)
+    assert decision.language == "de"
+    assert decision.result == "ALLOW" and decision.content == line  # nothing starred
+    assert decision.gray_zone  # the second opinion still gets it

@@ -53,6 +53,26 @@ IDENTITY_WORDS = _word_set(
 
 
 @dataclass(frozen=True)
+class Unblamed:
+    """A language's words attribution never stars, beyond the English ones above: ``words``
+    (function words, words that address chat, short group names, each also in its plural)
+    and ``stems`` (a word beginning with one names a group: Turkish "engelliler")."""
+
+    words: frozenset[str] = frozenset()
+    stems: tuple[str, ...] = ()
+
+    def covers(self, bare: str) -> bool:
+        if bare in self.words or bare.removesuffix("s") in self.words:
+            return True
+        if bare.endswith("es") and bare[:-2] in self.words:
+            return True
+        return bare.startswith(self.stems) if self.stems else False
+
+
+ENGLISH_ONLY = Unblamed()
+
+
+@dataclass(frozen=True)
 class Occlusion:
     """The words blamed (spans in the text given) and how many model inputs it cost."""
 
@@ -65,9 +85,11 @@ def excess(scores: Mapping[str, float], targets: Mapping[str, float]) -> float:
     return max(scores.get(label, 0.0) - threshold for label, threshold in targets.items())
 
 
-def _candidate(word: str) -> bool:
+def _candidate(word: str, unblamed: Unblamed = ENGLISH_ONLY) -> bool:
     bare = _STRIP.sub("", word.casefold())
-    return bool(bare) and bare not in FUNCTION_WORDS and bare not in IDENTITY_WORDS
+    if not bare or bare in FUNCTION_WORDS or bare in IDENTITY_WORDS:
+        return False
+    return not unblamed.covers(bare)
 
 
 def _join(words: Sequence[str], drop: Sequence[int] = ()) -> str:
@@ -85,10 +107,12 @@ def occlude(
     max_words: int = 2,
     min_drop: float = 0.15,
     window: int = 12,
+    unblamed: Unblamed = ENGLISH_ONLY,
 ) -> Occlusion:
     """Blame the fewest words (at most ``max_words``) whose removal brings every target label
     below its threshold. ``keep_out``: spans already handled (rule masks), left out of every
-    variant, as the scores the decision uses were computed without them."""
+    variant, as the scores the decision uses were computed without them. ``unblamed``: the
+    message's language's words that are never candidates (the English ones always apply)."""
     if not targets:
         return Occlusion((), 0)
     spans = [
@@ -97,7 +121,7 @@ def occlude(
         if not any(m.start() < e and s < m.end() for s, e in keep_out)
     ]
     words = [text[s:e] for s, e in spans]
-    candidates = [i for i, w in enumerate(words) if _candidate(w)]
+    candidates = [i for i, w in enumerate(words) if _candidate(w, unblamed)]
     if not candidates:
         return Occlusion((), 0)
     used = 0

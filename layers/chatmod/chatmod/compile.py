@@ -9,6 +9,7 @@ from importlib import resources
 
 import yaml
 
+from chatmod.attribution import ENGLISH_ONLY, Unblamed
 from chatmod.normalize import fold
 from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
 from chatmod.rules import (
@@ -75,6 +76,26 @@ def builtin_harmless(language: str) -> frozenset[str]:
         return frozenset()
     words = _builtin_pack(name).get("words", [])
     return frozenset(fold(str(w)).text.strip() for w in words if str(w).strip())
+
+
+@lru_cache(maxsize=16)
+def builtin_unblamed(language: str) -> Unblamed:
+    """The words attribution never stars in a message of ``language``
+    (``packs/<language>/unblamed.yaml``), folded as the model's view is; English's are in
+    ``chatmod.attribution`` itself."""
+    name = _language_pack(language, "unblamed") if language != "en" else None
+    if name is None:
+        return ENGLISH_ONLY
+    data = _builtin_pack(name)
+
+    def folded(entry: object) -> str:
+        return fold(str(entry).strip().rstrip("*")).text
+
+    entries = [str(e) for e in data.get("identity_words", [])]
+    stems = tuple(sorted({folded(e) for e in entries if e.strip().endswith("*")}))
+    words = {folded(w) for w in data.get("function_words", [])}
+    words |= {folded(e) for e in entries if not e.strip().endswith("*")}
+    return Unblamed(frozenset(w for w in words if w), tuple(s for s in stems if s))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from chatmod.attribution import occlude
-from chatmod.compile import CompiledRoom, builtin_harmless, compile_room
+from chatmod.compile import CompiledRoom, builtin_harmless, builtin_unblamed, compile_room
 from chatmod.contract import ReviewRequest, ReviewResponse
 from chatmod.deadline import Deadline
 from chatmod.decision import Decision, decide, model_plan
@@ -162,6 +162,7 @@ class Reviewer:
         hits: Sequence[RuleHit],
         scores: Mapping[str, float],
         deadline: Deadline | None = None,
+        language: str = "und",
     ) -> tuple[Span, ...]:
         """Stage "attribution", only when a label sits in its mask range and nothing denies:
         the words whose removal brings the message below every mask threshold."""
@@ -187,6 +188,7 @@ class Reviewer:
             model.predict,
             keep_out=keep_out,
             window=window,
+            unblamed=builtin_unblamed(language),
         )
         return tuple(view.to_original(s, e) for s, e in found.spans)
 
@@ -220,7 +222,7 @@ class Reviewer:
         # scored (its score would be recorded, not used, at the cost of a second model pass).
         judged_views = normalize(without_spans(content, masked)) if masked else views
         judged = self._score(model, judged_views, deadline)
-        blamed = self._attribute(model, compiled, views, hits, judged, deadline)
+        blamed = self._attribute(model, compiled, views, hits, judged, deadline, language.code)
         decision = decide(compiled, content, hits, judged, blamed, enforce_length=enforce_length)
         return replace(
             decision, scored_after_masks=bool(masked), language=language.code, model=model.name
