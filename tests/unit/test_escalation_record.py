@@ -208,3 +208,16 @@ def test_clip_reason_keeps_ivschat_limits() -> None:
     long = clip_reason("ä" * 300, "x")
     assert len(long) == 256 and long.endswith("…")
     assert clip_reason("a" * 256, "x") == "a" * 256
+
+
+def test_the_escalation_package_names_load_lazily_from_their_modules() -> None:
+    import importlib
+
+    import chatmod.escalation as escalation
+
+    assert sorted(escalation.__all__) == sorted(escalation._HOMES)
+    for name, home in escalation._HOMES.items():
+        module = importlib.import_module(f"chatmod.escalation.{home}")
+        assert getattr(escalation, name) is getattr(module, name)
+    with pytest.raises(AttributeError):
+        _ = escalation.NoSuchName

@@ -38,10 +38,15 @@ DEFAULT_REASONS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=8)
+# libyaml's loader when PyYAML was built with it (its wheels are): the packs are thousands of
+# terms, read on every cold start, and the pure-Python loader takes several times as long.
+BUILTIN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=32)
 def _builtin_pack(pack: str) -> dict[str, list[object]]:
     text = resources.files("chatmod").joinpath(f"packs/{pack}.yaml").read_text("utf-8")
-    data: dict[str, list[object]] = yaml.safe_load(text) or {}
+    data: dict[str, list[object]] = yaml.load(text, Loader=BUILTIN_LOADER) or {}
     return data
 
 

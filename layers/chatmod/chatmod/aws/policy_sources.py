@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +85,8 @@ class AppConfigExtensionSource:
         return f"{self.base_url}/applications/{app}/environments/{env}/configurations/{profile}"
 
     def fetch(self) -> str:
+        import urllib.request  # AppConfig only: kept off every other instance's cold start
+
         with urllib.request.urlopen(self.url, timeout=self.timeout_s) as response:
             body: bytes = response.read()
         return body.decode("utf-8")
