@@ -308,9 +308,18 @@ def _fail(event: Any, kind: str) -> dict[str, Any]:
     metrics.add_dimension("Result", "FAILMODE")
     metrics.add_metric(name="FailMode", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name=f"FailMode_{kind}", unit=MetricUnit.Count, value=1)
-    return fail_response(
-        event, settings.fail_mode, POLICY.current().reviewer.policy.defaults.max_length
-    )
+    return fail_response(event, settings.fail_mode, _room_max_length(event))
+
+
+def _room_max_length(event: Any) -> int:
+    """The limit of the room the event names (the policy's default for any other event), so a
+    fail-mode answer never echoes more than the room allows."""
+    reviewer = POLICY.current().reviewer
+    room = event.get("RoomArn") if isinstance(event, dict) else None
+    try:
+        return reviewer.room(room if isinstance(room, str) else "").policy.max_length
+    except Exception:  # a room that does not compile: the default still bounds the echo
+        return reviewer.policy.defaults.max_length
 
 
 @traced

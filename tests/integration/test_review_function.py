@@ -199,3 +199,24 @@ def test_a_line_in_another_language_is_judged_by_the_multilingual_model(
     assert english["Content"] == "that boss fight was f****** brutal"
     assert review.audit_line()["language"] == "en"
     assert review.audit_line()["model"] == "onnx:chatmod-minilm"
+
+
+def test_a_fail_mode_answer_keeps_to_the_rooms_own_length_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("rooms:\n  kidsRoom01:\n    max_length: 200\n", encoding="utf-8")
+    function = CapturedFunction({"CHATMOD_POLICY_FILE": str(policy)})
+
+    def explode(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(function.function.module.POLICY.current().reviewer, "review", explode)
+    event = load("clean")
+    event["Content"] = "x" * 400
+    event["RoomArn"] = "arn:aws:ivschat:us-east-1:123456789012:room/kidsRoom01"
+    assert len(function.invoke(event)["Content"]) == 200  # the room's limit
+    event["RoomArn"] = "arn:aws:ivschat:us-east-1:123456789012:room/otherRoom9"
+    assert len(function.invoke(event)["Content"]) == 400  # the default's (500)
+    invalid = {**event, "RoomArn": 7}  # no room to look up: the default still bounds it
+    assert len(function.invoke(invalid)["Content"]) == 400
