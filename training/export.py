@@ -138,6 +138,11 @@ def main() -> None:
     parser.add_argument(
         "--languages", default="en", help="comma-separated languages the model reads (router)"
     )
+    parser.add_argument(
+        "--no-word-attribution",
+        action="store_true",
+        help="the review never stars this model's words (a mask range: delivered, gray zone)",
+    )
     args = parser.parse_args()
 
     ckpt = Path(args.checkpoint)
@@ -180,6 +185,8 @@ def main() -> None:
         "quantization": "onnxruntime quantize_dynamic QInt8 per-channel (MatMul, Gemm, Gather)",
         "format_version": 1,
     }
+    if args.no_word_attribution:
+        info["word_attribution"] = False
     (out / "labels.json").write_text(json.dumps(info, indent=2) + "\n")
 
     if not args.no_tune:

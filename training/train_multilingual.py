@@ -11,7 +11,7 @@ Usage (from the repo root; three rounds of about 27 minutes each on two cores):
         --init artifacts/multi-round2.ckpt --lr 3e-5 --seed 11 --out artifacts/chatmod-e5-multi.ckpt
     .venv-torch/bin/python training/export.py artifacts/chatmod-e5-multi.ckpt \
         --hf-config training/hf_config/chatmod-e5-multi --out layers/model/chatmod-e5-multi \
-        --no-tune --languages en,de,es,fr,pt,it,tr
+        --no-tune --languages en,de,es,fr,pt,it,tr --no-word-attribution
     .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
 
 Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as

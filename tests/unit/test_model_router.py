@@ -90,3 +90,23 @@ def test_without_the_multilingual_model_a_spanish_line_is_judged_by_the_rules(
         "Fue un partido increíble",
         {},
     )
+
+
+def test_a_model_whose_words_are_not_starred_sends_its_mask_range_to_the_gray_zone() -> None:
+    """Same score, same room: the English model's words are starred, the multilingual model's
+    folder says not to, so its line goes out as typed with its gray zone (second opinion)."""
+    in_mask_range = {"idiota": {"toxicity": 0.78}}  # standard: mask 0.75, deny 0.83
+    english = KeywordModel(in_mask_range, languages=("en",), name="en")
+    multi = KeywordModel(in_mask_range, languages=tuple(ALL_SEVEN), name="multi")
+    multi.stars_words = False  # type: ignore[attr-defined]
+    room = RoomPolicy.model_validate({"languages": ALL_SEVEN})
+    line = "eres un idiota de verdad"
+
+    starred = Reviewer(PolicyFile(defaults=room), english, None, None).review_text(line)
+    assert starred.content == "eres un i***** de verdad"
+
+    detector = LangidDetector()
+    routed = Reviewer(PolicyFile(defaults=room), english, detector, multi).review_text(line)
+    assert routed.model == "multi"
+    assert routed.result == "ALLOW" and routed.content == line
+    assert "toxicity" in routed.gray_zone

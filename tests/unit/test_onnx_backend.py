@@ -159,3 +159,13 @@ def test_texts_that_read_the_same_run_once() -> None:
     assert same[0] == same[1] == same[2]
     model.predict(["gg wp", "good game"])
     assert counting.runs == 3
+
+
+def test_a_model_folder_says_whether_its_words_may_be_starred() -> None:
+    from chatmod.model.base import multilingual_dir
+    from chatmod.model.onnx_backend import OnnxToxicityModel
+
+    assert OnnxToxicityModel(REPO_MODEL_DIR).stars_words
+    folder = multilingual_dir(None)
+    assert folder is not None
+    assert not OnnxToxicityModel(folder).stars_words  # its labels.json: word_attribution false

@@ -168,6 +168,8 @@ class Reviewer:
         the words whose removal brings the message below every mask threshold."""
         if any(h.action in ("deny", "allow") for h in hits):
             return ()  # denied by a rule anyway, or an exception silences the model
+        if not getattr(model, "stars_words", True):
+            return ()  # its folder says its words are not to be starred: the gray zone decides
         plan = model_plan(compiled.policy.model, scores)
         if plan.deny or not plan.fix or compiled.policy.model.mask_max_words == 0:
             return ()

@@ -43,6 +43,10 @@ class OnnxToxicityModel:
         # The languages the folder says its model reads (None: it does not say; see router).
         declared = meta.get("languages")
         self.languages: tuple[str, ...] | None = tuple(declared) if declared else None
+        # Whether attribution may star the words that carry this model's score (labels.json
+        # ``word_attribution``; true unless the folder says its attribution is not to be trusted:
+        # then a line in a mask range goes out as typed, with its gray zone).
+        self.stars_words = bool(meta.get("word_attribution", True))
         # Per-label Platt scaling fitted on the dev splits: p = sigmoid(a * logit + b).
         calibration: dict[str, list[float]] = meta.get("calibration", {})
         self._scale = np.array([calibration.get(lab, (1.0, 0.0))[0] for lab in self.labels])
