@@ -365,6 +365,7 @@ def main() -> None:
         "train_rows": counts,
         "dev_history": history,
         "text_preprocessing": SPEC.preprocessing,
+        "languages": ["en"],
         "train_seconds": round(time.time() - started, 1),
     }
     out = Path(args.out)

@@ -193,6 +193,7 @@ def main() -> None:
         "init": Path(args.init).name if args.init else None,
         "round": args.round_,
         "text_preprocessing": PREPROCESSING,
+        "languages": ["en", "de", "es", "fr", "pt", "it", "tr"],
     }
     model.train()
     step, started = 0, time.time()

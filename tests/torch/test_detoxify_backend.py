@@ -101,3 +101,12 @@ def test_hf_config_carries_id2label() -> None:
         pytest.skip("training/hf_config/chatmod-minilm not written yet (run training/train.py)")
     id2label = json.loads(config.read_text())["id2label"]
     assert [id2label[str(i)] for i in range(len(LABELS))] == list(LABELS)
+
+
+def test_a_rebuilt_checkpoint_says_it_reads_english(real_checkpoint: Path) -> None:
+    """The router sends a German line to no model rather than to an English Detoxify one."""
+    hf_config = Path(__file__).resolve().parents[2] / "training" / "hf_config" / "chatmod-minilm"
+    model = load_model(
+        "detoxify", checkpoint=str(real_checkpoint), huggingface_config_path=str(hf_config)
+    )
+    assert getattr(model, "languages", None) == ("en",)

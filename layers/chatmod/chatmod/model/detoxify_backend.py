@@ -16,6 +16,32 @@ from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
 from chatmod.model.spec import SPEC
 from chatmod.model.text import PREPROCESSORS
 
+# The languages of Detoxify's released models (its README): the router sends each line only to
+# a model that reads its language, as it does for an ONNX folder's ``languages``.
+DETOXIFY_MULTILINGUAL = ("en", "fr", "es", "it", "pt", "tr", "ru")
+RELEASED_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "original": ("en",),
+    "unbiased": ("en",),
+    "original-small": ("en",),
+    "unbiased-small": ("en",),
+    "multilingual": DETOXIFY_MULTILINGUAL,
+}
+
+
+def detoxify_languages(
+    kind: str | None, config: dict[str, Any] | None = None
+) -> tuple[str, ...] | None:
+    """What a Detoxify model reads: a released model's languages, a checkpoint's own
+    (``config.chatmod.languages``, written by chatmod's training), Detoxify's multilingual
+    list for an XLM-RoBERTa checkpoint, else None (it does not say: any line)."""
+    if config is None:
+        return RELEASED_LANGUAGES.get(kind or "original")
+    declared = config.get("chatmod", {}).get("languages")
+    if declared:
+        return tuple(str(code) for code in declared)
+    base = str(config.get("arch", {}).get("args", {}).get("model_type", ""))
+    return DETOXIFY_MULTILINGUAL if "xlm-roberta" in base.casefold() else None
+
 
 class DetoxifyToxicityModel:
     """Wraps ``detoxify.Detoxify``; truncates to ``max_tokens`` like the ONNX backend."""
@@ -40,11 +66,13 @@ class DetoxifyToxicityModel:
         self._torch: Any = torch
         self.max_tokens = max_tokens
         self._prepare: Callable[[str], str] | None = None
+        self.languages: tuple[str, ...] | None = None
         try:
             if checkpoint is None:
                 kind = model_type or "original"
                 detox = Detoxify(kind, huggingface_config_path=huggingface_config_path)
                 self.name = f"detoxify:{kind}"
+                self.languages = detoxify_languages(kind)
             else:
                 source = self._checkpoint_source(checkpoint, huggingface_config_path)
                 detox = Detoxify(checkpoint=source, huggingface_config_path=huggingface_config_path)
@@ -71,6 +99,7 @@ class DetoxifyToxicityModel:
         config = loaded.get("config", {}) if isinstance(loaded, dict) else {}
         meta = config.get("chatmod", {})
         self._prepare = PREPROCESSORS.get(str(meta.get("text_preprocessing")))
+        self.languages = detoxify_languages(None, config)
         args = config.get("arch", {}).get("args", {})
         model_type = args.get("model_type")
         if hf_path and model_type and not Path(str(model_type)).is_dir():
