@@ -93,7 +93,9 @@ def test_attribution_in_a_detected_language_never_stars_its_articles_or_groups()
             out = super().predict(texts)
             for text, scores in zip(texts, out, strict=True):
                 words = text.casefold().split()
-                if "die" in words and any(w.startswith("fluchtling") for w in words):
+                if "die" in words and any(
+                    w.startswith(("fluchtling", "flüchtling")) for w in words
+                ):
                     scores["toxicity"] = 0.78  # standard mask range
             return out
 

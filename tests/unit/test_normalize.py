@@ -153,3 +153,24 @@ def test_the_as_typed_reading_can_be_capped_when_a_de_obfuscated_one_is_read() -
     assert readings[1] == normalize(disguised).model.text
     plain = "good game everyone " * 20
     assert model_readings(normalize(plain), typed_max_chars=200) == [plain]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["qué tal el directo de hoy", "sık sık lag oluyor bugün", "Fue un año increíble", "Straße"],
+)
+def test_accents_alone_are_no_disguise_so_the_line_is_read_as_typed(line: str) -> None:
+    assert model_readings(normalize(line)) == [line]
+
+
+@pytest.mark.parametrize(
+    ("line", "deobfuscated"),
+    [
+        ("\u0456d\u0456ot", "idiot"),  # Cyrillic i's
+        ("\uff49\uff44\uff49\uff4f\uff54", "idiot"),  # full-width letters
+        ("id\u200biot", "idiot"),  # a zero-width space
+        ("qué sh1t", "que shit"),  # leet beside an accent: both readings
+    ],
+)
+def test_look_alikes_still_get_a_deobfuscated_reading(line: str, deobfuscated: str) -> None:
+    assert model_readings(normalize(line)) == [line, deobfuscated]

@@ -8,6 +8,7 @@ masking touches exactly the offending characters of what the user typed.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -291,13 +292,38 @@ def normalize(original: str) -> TextViews:
 
 def model_readings(views: TextViews, typed_max_chars: int | None = None) -> list[str]:
     """The texts the model scores for a message: as typed (shorthand read as words), and
-    de-obfuscated when that differs
-    (the higher score per label wins, so disguise cannot lower a score). ``typed_max_chars``
-    caps the as-typed reading when a de-obfuscated one is scored too: that one reads the whole
-    message, and a long as-typed reading would double the model's work on it."""
+    de-obfuscated when that differs by more than the accents of the line's own letters (the
+    higher score per label wins, so disguise cannot lower a score). Accents alone are no
+    disguise, and stripping them changes words: Spanish "año" becomes "ano", Turkish "sık"
+    ("often") a swear word; a model that keeps accents reads the line as typed only.
+    ``typed_max_chars`` caps the as-typed reading when a de-obfuscated one is scored too: that
+    one reads the whole message, and a long as-typed reading would double the model's work."""
     texts = [views.typed]
-    if views.model.text.strip() and views.model.text != views.typed.casefold():
+    deobfuscated = views.model.text
+    if deobfuscated.strip() and deobfuscated != _accents_folded(views.typed):
         if typed_max_chars is not None:
             texts[0] = views.typed[:typed_max_chars]
-        texts.append(views.model.text)
+        texts.append(deobfuscated)
     return texts
+
+
+# Letters of the served languages with no decomposition into an ASCII letter and marks.
+_PLAIN_LETTERS = frozenset("ßıæœøåþð")
+
+
+def _is_accented_letter(ch: str) -> bool:
+    """An accented Latin letter ("é", "ñ", "ğ", "İ") or a language's own letter ("ß", "ı");
+    look-alikes from other scripts, and symbols, are not."""
+    if ch.lower() in _PLAIN_LETTERS:
+        return True
+    base = unicodedata.normalize("NFD", ch)
+    return len(base) > 1 and base[0].isascii() and base[0].isalpha()
+
+
+def _accents_folded(typed: str) -> str:
+    """``typed`` folded as the model's view folds it, but only where a character is an accented
+    letter (the rest just lower-cased): equal to the model's view when the de-obfuscation
+    changed nothing but accents."""
+    if typed.isascii():
+        return typed.casefold()
+    return "".join(_fold_char(ch) if _is_accented_letter(ch) else ch.casefold() for ch in typed)
