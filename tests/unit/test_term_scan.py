@@ -46,3 +46,16 @@ def test_too_long_message_is_refused_before_rules_or_model_run() -> None:
     assert decision.result == "DENY" and decision.rule_ids == ("length.max",)
     assert model.calls == []
     assert decision.hits == ()
+
+
+def test_stems_and_plain_terms_match_as_one_alternation_each() -> None:
+    """Stems share one trailing letter class; the matches are those of one alternation of all
+    terms: whole words, a stem's longer words, plurals, nothing inside a word."""
+    from chatmod.rules.terms import _whole_word_regex, term_pattern, term_spans
+
+    regex = _whole_word_regex(term_pattern(t) for t in ("fuck*", "shit", "ass", "bitch"))
+    text = " fuckers and shits, a bitches' ass, classic fuck fu-cking passage "
+    found = [text[s:e] for s, e in term_spans(regex, text)]
+    assert found == ["fuckers", "shits", "bitches", "ass", "fuck", "fu-cking"]
+    only_stems = _whole_word_regex(term_pattern(t) for t in ("fuck*",))
+    assert [text[s:e] for s, e in term_spans(only_stems, text)] == ["fuckers", "fuck", "fu-cking"]

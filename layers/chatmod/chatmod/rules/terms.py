@@ -112,10 +112,26 @@ class TermCheck(MetaCheck):
         return "".join(ch for ch in matched if ch.isdigit()) not in self._numeric  # type: ignore[attr-defined]
 
 
+_STEM_TAIL = r"\pL*"
+
+
 def _whole_word_regex(patterns: Iterable[str]) -> re2._Regexp:
-    """One alternation, longest first, with group 1 between two non-word boundaries."""
-    ordered = sorted(set(patterns), key=len, reverse=True)
-    return compile_re2(f"{_BOUNDARY}((?:{'|'.join(ordered)})){_BOUNDARY}")
+    r"""One alternation, longest first, with group 1 between two non-word boundaries.
+
+    Stems ("fuck*") share one trailing letter class instead of one each: every ``\pL`` is a
+    large Unicode class that RE2 compiles forwards, and again backwards on the first match,
+    so fourteen of them cost a new instance about 15 ms before its first profane message."""
+    unique = set(patterns)
+    stems = {p.removesuffix(_STEM_TAIL) for p in unique if p.endswith(_STEM_TAIL)}
+    plain = {p for p in unique if not p.endswith(_STEM_TAIL)}
+    alternatives = [_longest_first(plain)] if plain else []
+    if stems:
+        alternatives.append(f"(?:{_longest_first(stems)}){_STEM_TAIL}")
+    return compile_re2(f"{_BOUNDARY}((?:{'|'.join(alternatives)})){_BOUNDARY}")
+
+
+def _longest_first(patterns: Iterable[str]) -> str:
+    return "|".join(sorted(patterns, key=len, reverse=True))
 
 
 def term_spans(regex: re2._Regexp, padded: str) -> Iterator[tuple[int, int]]:
