@@ -59,3 +59,15 @@ def test_stems_and_plain_terms_match_as_one_alternation_each() -> None:
     assert found == ["fuckers", "shits", "bitches", "ass", "fuck", "fu-cking"]
     only_stems = _whole_word_regex(term_pattern(t) for t in ("fuck*",))
     assert [text[s:e] for s, e in term_spans(only_stems, text)] == ["fuckers", "fuck", "fu-cking"]
+
+
+def test_an_exempt_phrase_shields_only_its_own_words_whatever_separates_them() -> None:
+    from chatmod.rules.base import RuleMeta, Severity
+    from chatmod.rules.terms import TermCheck
+
+    meta = RuleMeta(rule_id="t", category="hate", action="deny", severity=Severity.HIGH)
+    check = TermCheck(meta, ("dick",), ("moby dick",))
+    for shielded in ("reading moby dick today", "moby—dick", "Moby · Dick", "moby_dick"):
+        assert check.scan(normalize(shielded)) == [], shielded
+    for hit in ("moby is a dick", "dick moby", "mobydick dick"):
+        assert check.scan(normalize(hit)), hit
