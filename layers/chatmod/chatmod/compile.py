@@ -88,19 +88,16 @@ def builtin_unblamed(language: str) -> Unblamed:
     """The words attribution never stars in a message of ``language``
     (``packs/<language>/unblamed.yaml``), folded as the model's view is; English's are in
     ``chatmod.attribution`` itself."""
-    name = _language_pack(language, "unblamed") if language != "en" else None
+    name = _language_pack(language, "unblamed")
     if name is None:
         return ENGLISH_ONLY
     data = _builtin_pack(name)
-
-    def folded(entry: object) -> str:
-        return fold(str(entry).strip().rstrip("*")).text
-
-    entries = [str(e) for e in data.get("identity_words", [])]
-    stems = tuple(sorted({folded(e) for e in entries if e.strip().endswith("*")}))
-    words = {folded(w) for w in data.get("function_words", [])}
-    words |= {folded(e) for e in entries if not e.strip().endswith("*")}
-    return Unblamed(frozenset(w for w in words if w), tuple(s for s in stems if s))
+    words: set[str] = set()
+    stems: set[str] = set()
+    for entry in [*data.get("function_words", []), *data.get("identity_words", [])]:
+        text = str(entry).strip()
+        (stems if text.endswith("*") else words).add(fold(text.rstrip("*")).text)
+    return Unblamed(frozenset(words - {""}), tuple(sorted(stems - {""})))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ _LETTER_CLASSES: dict[str, str] = {
 _BOUNDARY = r"[^\pL\pN]"
 _PLURAL_AFTER_SIBILANT = "(?:e?s)?"
 _PLURAL = "s?"
+_STEM_TAIL = r"\pL*"  # a stem ("fuck*") also matches the longer words it begins
 _SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
 _NUMBER_ONLY = re2.compile(r"^[\d\-._~'\"\s]+$")
 _INNER_SEPARATOR = r"[\-._~'\"]?"
@@ -54,7 +55,7 @@ def term_pattern(term: str) -> str:
         parts.append(_INNER_SEPARATOR.join(_letter_pattern(ch) for ch in word))
     body = r"[^\pL\pN]+".join(parts)
     if stem:
-        return body + r"\pL*"
+        return body + _STEM_TAIL
     return body + (_PLURAL_AFTER_SIBILANT if folded.endswith(_SIBILANT_ENDINGS) else _PLURAL)
 
 
@@ -118,9 +119,6 @@ class TermCheck(MetaCheck):
         if not _NUMBER_ONLY.match(matched):
             return False
         return "".join(ch for ch in matched if ch.isdigit()) not in self._numeric  # type: ignore[attr-defined]
-
-
-_STEM_TAIL = r"\pL*"
 
 
 def _whole_word_regex(patterns: Iterable[str]) -> re2._Regexp:
