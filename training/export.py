@@ -136,7 +136,10 @@ def main() -> None:
     parser.add_argument("--data-dir", default=None, help="tune thresholds on these dev splits")
     parser.add_argument("--no-tune", action="store_true", help="skip threshold tuning")
     parser.add_argument(
-        "--languages", default="en", help="comma-separated languages the model reads (router)"
+        "--languages",
+        default=None,
+        help="comma-separated languages the model reads (router); default: the checkpoint's "
+        "chatmod.languages, else en",
     )
     parser.add_argument(
         "--no-word-attribution",
@@ -170,7 +173,11 @@ def main() -> None:
 
     info: dict[str, Any] = {
         "name": name,
-        "languages": [code.strip() for code in args.languages.split(",") if code.strip()],
+        "languages": (
+            [code.strip() for code in args.languages.split(",") if code.strip()]
+            if args.languages is not None
+            else list(meta.get("languages", ["en"]))
+        ),
         "labels": labels,
         "output_names": output_names,
         "max_tokens": args.max_tokens,
