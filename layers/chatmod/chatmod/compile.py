@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from chatmod.attribution import ENGLISH_ONLY, Unblamed
 from chatmod.normalize import fold
 from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
@@ -27,6 +25,7 @@ from chatmod.rules import (
 )
 from chatmod.rules.base import Action, RuleMeta, Severity
 from chatmod.rules.terms import load_terms
+from chatmod.yaml_load import load_yaml
 
 DEFAULT_REASONS: dict[str, str] = {
     "hate": "Hateful language isn't allowed in this chat.",
@@ -38,15 +37,10 @@ DEFAULT_REASONS: dict[str, str] = {
 }
 
 
-# libyaml's loader when PyYAML was built with it (its wheels are): the packs are thousands of
-# terms, read on every cold start, and the pure-Python loader takes several times as long.
-BUILTIN_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @lru_cache(maxsize=32)
 def _builtin_pack(pack: str) -> dict[str, list[object]]:
     text = resources.files("chatmod").joinpath(f"packs/{pack}.yaml").read_text("utf-8")
-    data: dict[str, list[object]] = yaml.load(text, Loader=BUILTIN_LOADER) or {}
+    data: dict[str, list[object]] = load_yaml(text) or {}
     return data
 
 

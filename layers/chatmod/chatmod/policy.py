@@ -32,6 +32,7 @@ from chatmod.model.spec import LABELS
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
 from chatmod.rules.terms import term_pattern
+from chatmod.yaml_load import load_yaml
 
 
 class PolicyError(ValueError):
@@ -151,7 +152,7 @@ NO_MASK_WHEN: tuple[str, ...] = ("threat", "identity_attack")
 
 def _load_levels() -> dict[str, dict[str, dict[str, float]]]:
     text = resources.files("chatmod").joinpath("levels.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(load_yaml(text))
 
 
 LEVELS: dict[str, dict[str, dict[str, float]]] = _load_levels()
@@ -336,7 +337,7 @@ def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
     if size > limits.MAX_POLICY_BYTES:
         raise PolicyError(f"{source}: {size} bytes; a policy may be {limits.MAX_POLICY_BYTES}")
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
+        data = load_yaml(text) if text.strip() else {}
     except yaml.YAMLError as exc:
         raise PolicyError(f"{source}: not valid YAML/JSON: {exc}") from exc
     if not isinstance(data, dict):
