@@ -69,6 +69,21 @@ print("RESULT" + json.dumps({
 """
 
 
+# What any handler built on these libraries pays before its own code: the imports, one pydantic
+# model validated (which loads pydantic's plugin machinery) and a Powertools Logger and Metrics.
+FLOOR_CHILD = r"""
+import sys, time
+t0 = time.perf_counter()
+import json, re2, yaml
+from pydantic import BaseModel
+class Probe(BaseModel):
+    x: int = 0
+Probe.model_validate({"x": 1})
+from aws_lambda_powertools import Logger, Metrics
+Logger(service="floor"); Metrics(namespace="floor", service="floor")
+print("RESULT" + json.dumps({"floor_ms": (time.perf_counter() - t0) * 1000}), file=sys.__stdout__)
+"""
+
 BUILD = ROOT / ".aws-sam" / "build"
 
 
@@ -93,6 +108,24 @@ def one_run(env: dict[str, str], app_path: Path, built: bool = False) -> dict[st
     result: dict[str, Any] = json.loads(line[len("RESULT") :])
     result["wall_ms"] = wall_ms
     return result
+
+
+def library_floor_ms(env: dict[str, str], built: bool = False, runs: int = 5) -> float:
+    """Median time for a fresh interpreter to import and set up the libraries alone."""
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    samples = []
+    for _ in range(runs):
+        proc = subprocess.run(
+            [*pin, *python_command(built), "-c", FLOOR_CHILD],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
+        samples.append(float(json.loads(line[len("RESULT") :])["floor_ms"]))
+    return statistics.median(samples)
 
 
 def interpreter_start_ms(env: dict[str, str], built: bool = False) -> float:
@@ -124,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
         start_ms = interpreter_start_ms(env, built)
         runs = [one_run(env, code_dir / "app.py", built) for _ in range(args.runs)]
+        floor_ms = start_ms + library_floor_ms(env, built, args.runs)
     assert all(r["valid"] for r in runs), "a first answer was not a valid IVS response"
     parts = {
         "interpreter start": start_ms,
@@ -142,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     scored = statistics.median(r["scored_invoke_ms"] for r in runs)
     print(f"{'model ready in the background (off the answer path)':<52} {ready:>7.1f}ms")
     print(f"{'then a model-scored answer':<52} {scored:>7.1f}ms")
+    label = "floor: interpreter + these libraries, no chatmod code"
+    print(f"{label:<52} {floor_ms:>7.1f}ms {floor_ms / CORE_SHARE_1024MB:>8.1f}ms")
     print(f"rules-only first answer: {runs[0]['first']['Content']!r}")
     print(f"scored once ready: {all(r['scored'] for r in runs)}")
     return 0
