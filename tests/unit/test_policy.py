@@ -63,6 +63,14 @@ def test_invalid_policies_fail_with_a_clear_message(text: str, fragment: str) ->
     assert fragment in str(caught.value)
 
 
+def test_a_yaml_error_says_where_it_is() -> None:
+    text = "defaults:\n  max_length: 200\n  packs: {links: {enabled: false}\n"
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, "my-policy.yaml")
+    assert "line 3" in str(caught.value)
+    assert "column" in str(caught.value)
+
+
 def test_missing_policy_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="cannot read policy file"):
         load_policy(tmp_path / "nope.yaml")
