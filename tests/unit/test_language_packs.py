@@ -81,6 +81,12 @@ def test_slurs_of_a_served_language_deny(languages_reviewer: Reviewer) -> None:
     assert (decision.result, decision.categories) == ("DENY", ("hate",))
 
 
+def test_a_slur_that_is_also_a_vegetable_is_left_alone_in_recipes() -> None:
+    italian = RoomPolicy.model_validate({"languages": ["en", "it"]})
+    assert _hit_ids(italian, "stasera insalata di finocchio e arance") == []
+    assert _hit_ids(italian, "sei proprio un finocchio") == ["slurs.it"]
+
+
 def test_attribution_in_a_detected_language_never_stars_its_articles_or_groups() -> None:
     """A keyword model scores the German line in the mask range whenever "die" and
     "flüchtlinge" are both in it: English lists know neither word, so without German ones the
