@@ -116,3 +116,26 @@ def save_checkpoint_from_model_folder(folder: Path, hf_config: Path, path: Path)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(checkpoint_from_model_folder(folder, hf_config), path)
     return path
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Write the Detoxify checkpoint of a model folder (its int8 weights, "
+        "dequantized): the starting point to fine-tune a shipped model further."
+    )
+    parser.add_argument(
+        "folder", type=Path, help="a model folder, e.g. layers/model/chatmod-minilm"
+    )
+    parser.add_argument(
+        "--hf-config", type=Path, required=True, help="its training/hf_config folder"
+    )
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    out = save_checkpoint_from_model_folder(args.folder, args.hf_config.resolve(), args.out)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
