@@ -192,6 +192,19 @@ def _dot_joined(text: str, start: int, end: int) -> bool:
     return len(parts) >= _DOT_JOINED_MIN_PARTS and all(p.isalpha() for p in parts)
 
 
+_LEET_CHARS = frozenset(LEET)
+
+
+def _deleet_can_change(text: str, max_repeat: int) -> bool:
+    """False when ``deleet`` would return ``text`` as it is: no leet character, no dot and no
+    letter repeated more than ``max_repeat`` times in a row."""
+    if "." in text or not _LEET_CHARS.isdisjoint(text):
+        return True
+    return any(
+        ch.isalpha() and sum(1 for _ in run) > max_repeat for ch, run in itertools.groupby(text)
+    )
+
+
 def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
     """Read leetspeak as letters and shorten stretched letters ("fuuuuck" -> "fuuck").
 
@@ -200,6 +213,8 @@ def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
     lone "4" the article, and words joined by dots are read apart ("kill.your.self").
     """
     text = view.text
+    if not _deleet_can_change(text, max_repeat):
+        return view  # most chat: no leet, no dots, no stretched letters
     words = _letterlike_runs(text)
     leet_message = any(_is_leet_word(text[a:b]) for a, b in words)
     chars: list[str] = []
