@@ -99,6 +99,22 @@ def test_numbers_are_not_read_as_letters() -> None:
     assert deleet(fold("call 555 1234 or 2024")).text == "call 555 1234 or 2024"
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("sooooo good", "soo good"),  # stretched, with nothing else to read
+        ("ok 1ll go", "ok i'll go"),
+        ("no leet here, just chat", "no leet here, just chat"),
+        ("gg lolll", "gg loll"),
+    ],
+)
+def test_deleet_reads_a_line_only_when_something_in_it_can_change(typed: str, read: str) -> None:
+    view = fold(typed)
+    out = deleet(view)
+    assert out.text == read
+    assert (out is view) == (read == view.text)
+
+
 def test_leading_article_stays_apart_from_split_letters() -> None:
     assert join_split_letters(fold("a f u c k")).text == "a fuck"
     assert join_split_letters(fold("i f u c k e d up")).text == "i fucked up"

@@ -8,10 +8,11 @@ masking touches exactly the offending characters of what the user typed.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
 from chatmod.model.text import LEET as MODEL_LEET
@@ -195,14 +196,19 @@ def _dot_joined(text: str, start: int, end: int) -> bool:
 _LEET_CHARS = frozenset(LEET)
 
 
+@lru_cache(maxsize=4)
+def _stretched(max_repeat: int) -> re.Pattern[str]:
+    """A letter (or, harmlessly, another non-digit word character) repeated past
+    ``max_repeat``: a fixed pattern, so the standard library's engine is safe here."""
+    return re.compile(rf"([^\W\d_])\1{{{max_repeat}}}")
+
+
 def _deleet_can_change(text: str, max_repeat: int) -> bool:
     """False when ``deleet`` would return ``text`` as it is: no leet character, no dot and no
     letter repeated more than ``max_repeat`` times in a row."""
     if "." in text or not _LEET_CHARS.isdisjoint(text):
         return True
-    return any(
-        ch.isalpha() and sum(1 for _ in run) > max_repeat for ch, run in itertools.groupby(text)
-    )
+    return _stretched(max_repeat).search(text) is not None
 
 
 def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
