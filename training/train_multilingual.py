@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shutil
 import sys
@@ -42,13 +41,12 @@ sys.path.insert(0, str(HERE))
 from data import LABELS, SEED, Example  # noqa: E402
 from multilingual_corpus import ROUNDS, training_rows  # noqa: E402
 from serving import prepare_multilingual_text  # noqa: E402
-from train import collate, make_batches, predict, seed_everything  # noqa: E402
+from train import fine_tune, predict, seed_everything  # noqa: E402
 
 NAME = "chatmod-e5-multi"
 PREPROCESSING = "chatmod.model.text.prepare_multilingual_text"
 HF_CONFIG_DIR = HERE / "hf_config" / NAME
 BASE_DIR = REPO / "artifacts" / "e5-trimmed"
-LABEL_WEIGHTS = torch.tensor([2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
 DEV_CAP = 1500  # rows per dev source scored during training (all of them in make eval)
 
 
@@ -158,28 +156,6 @@ def main() -> None:
     known = ~torch.isnan(targets)
     targets = torch.nan_to_num(targets, nan=0.0)
 
-    rng = np.random.default_rng(args.seed)
-    steps_per_epoch = math.ceil(len(train_rows) / args.batch_size)
-    total = int(steps_per_epoch * args.epochs)
-    if args.max_steps:
-        total = min(total, args.max_steps)
-    warmup = max(1, int(0.06 * total))
-    no_decay = ("bias", "LayerNorm.weight")
-    params = [
-        {
-            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-            "weight_decay": 0.01,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    optim = torch.optim.AdamW(params, lr=args.lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
-    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     meta: dict[str, object] = {
@@ -195,33 +171,18 @@ def main() -> None:
         "text_preprocessing": PREPROCESSING,
         "languages": ["en", "de", "es", "fr", "pt", "it", "tr"],
     }
-    model.train()
-    step, started = 0, time.time()
-    while step < total:
-        for idx in make_batches([len(x) for x in ids], args.batch_size, rng):
-            input_ids, mask = collate(ids, idx)
-            logits = model(input_ids=input_ids, attention_mask=mask).logits
-            weight = known[idx].float() * LABEL_WEIGHTS
-            loss = (loss_fn(logits, targets[idx]) * weight).sum() / weight.sum().clamp(min=1.0)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
-            optim.zero_grad(set_to_none=True)
-            step += 1
-            if step % 25 == 0:
-                rate = (time.time() - started) / step
-                print(
-                    f"step {step}/{total} loss {loss.item():.4f} {rate:.2f}s/step "
-                    f"eta {rate * (total - step) / 60:.1f} min",
-                    flush=True,
-                )
-            if step % args.save_every == 0:
-                meta.update(steps=step, train_seconds=round(time.time() - started, 1))
-                torch.save(checkpoint(model, hf_dir, meta), out)
-                print(f"saved {out} at step {step}", flush=True)
-            if step >= total:
-                break
+    started = time.time()
+
+    def after_step(step: int, total: int, steps_per_epoch: int) -> None:
+        if step % args.save_every == 0:
+            meta.update(steps=step, train_seconds=round(time.time() - started, 1))
+            torch.save(checkpoint(model, hf_dir, meta), out)
+            print(f"saved {out} at step {step}", flush=True)
+
+    step = fine_tune(
+        model, ids, targets, known, batch_size=args.batch_size, epochs=args.epochs, lr=args.lr,
+        seed=args.seed, max_steps=args.max_steps, after_step=after_step,
+    )  # fmt: skip
     report = dev_report(model, tokenizer, dev, args.max_len, DEV_CAP)
     print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
     meta.update(steps=step, train_seconds=round(time.time() - started, 1), dev=report)
