@@ -8,15 +8,14 @@ masking touches exactly the offending characters of what the user typed.
 from __future__ import annotations
 
 import itertools
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
 from chatmod.model.text import LEET as MODEL_LEET
-from chatmod.model.text import char_folder
+from chatmod.model.text import STRETCHED_LETTERS, char_folder
 from chatmod.shorthand import expand_shorthand
 from chatmod.split_words import drop_indexes, split_word_spaces
 
@@ -196,22 +195,15 @@ def _dot_joined(text: str, start: int, end: int) -> bool:
 _LEET_CHARS = frozenset(LEET)
 
 
-@lru_cache(maxsize=4)
-def _stretched(max_repeat: int) -> re.Pattern[str]:
-    """A letter (or, harmlessly, another non-digit word character) repeated past
-    ``max_repeat``: a fixed pattern, so the standard library's engine is safe here."""
-    return re.compile(rf"([^\W\d_])\1{{{max_repeat}}}")
-
-
-def _deleet_can_change(text: str, max_repeat: int) -> bool:
+def _deleet_can_change(text: str) -> bool:
     """False when ``deleet`` would return ``text`` as it is: no leet character, no dot and no
-    letter repeated more than ``max_repeat`` times in a row."""
+    letter repeated more than twice in a row."""
     if "." in text or not _LEET_CHARS.isdisjoint(text):
         return True
-    return _stretched(max_repeat).search(text) is not None
+    return STRETCHED_LETTERS.search(text) is not None
 
 
-def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
+def deleet(view: NormalizedText) -> NormalizedText:
     """Read leetspeak as letters and shorten stretched letters ("fuuuuck" -> "fuuck").
 
     Used for the model's view of the text; term rules match leet and stretching directly. In a
@@ -219,7 +211,7 @@ def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
     lone "4" the article, and words joined by dots are read apart ("kill.your.self").
     """
     text = view.text
-    if not _deleet_can_change(text, max_repeat):
+    if not _deleet_can_change(text):
         return view  # most chat: no leet, no dots, no stretched letters
     words = _letterlike_runs(text)
     leet_message = any(_is_leet_word(text[a:b]) for a, b in words)
@@ -227,7 +219,7 @@ def deleet(view: NormalizedText, max_repeat: int = 2) -> NormalizedText:
     offsets: list[int] = []
 
     def emit(ch: str, origin: int) -> None:
-        stretched = len(chars) >= max_repeat and all(c == ch for c in chars[-max_repeat:])
+        stretched = len(chars) >= 2 and chars[-1] == chars[-2] == ch  # as STRETCHED_LETTERS
         if not (ch.isalpha() and stretched):
             chars.append(ch)
             offsets.append(view.offsets[origin])

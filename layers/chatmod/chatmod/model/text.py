@@ -36,7 +36,8 @@ _TOKEN = re.compile(r"\S+")
 # Three or more single letters separated by a space or dot/dash/star: "f u c k", "k.i.l.l".
 _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-*_]){2,}[^\W\d_](?![^\W\d_])")
 _SPACED_SEP = re.compile(r"[ .\-*_]")
-_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+# A letter written three or more times in a row: the model reads such runs cut to two.
+STRETCHED_LETTERS = re.compile(r"([^\W\d_])\1{2,}")
 
 
 def char_folder(homoglyphs: dict[str, str]) -> Callable[[str], str]:
@@ -75,7 +76,7 @@ def prepare_text(text: str) -> str:
     folded = text.lower() if text.isascii() else "".join(_fold_char(ch) for ch in text)
     folded = _TOKEN.sub(_deleet, folded)
     folded = _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), folded)
-    return _REPEATS.sub(r"\1\1", folded)
+    return STRETCHED_LETTERS.sub(r"\1\1", folded)
 
 
 def prepare_multilingual_text(text: str) -> str:
@@ -87,7 +88,7 @@ def prepare_multilingual_text(text: str) -> str:
     folded = folded.lower().replace("i\u0307", "i")  # Turkish "İ" lower-cases to i + dot
     folded = _TOKEN.sub(_deleet, folded)
     folded = _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), folded)
-    return _REPEATS.sub(r"\1\1", folded)
+    return STRETCHED_LETTERS.sub(r"\1\1", folded)
 
 
 # labels.json's ``preprocessing`` id -> the function; a folder without one gets its text as is.
