@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 from chat_data import BENIGN_SOURCES, load_all_splits  # noqa: E402
 from data import DEFAULT_DATA_DIR, LABELS, Example  # noqa: E402
 from functional_suite import Category, is_correct, load_suite  # noqa: E402
+from serving import SPEC  # noqa: E402
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
@@ -105,7 +106,7 @@ def pipeline_decider(model_dir: Path, policy: Any, multilingual_dir: Path | None
     else:
         from chatmod.language import LangidDetector
 
-        multi = OnnxToxicityModel(multilingual_dir)
+        multi = OnnxToxicityModel(multilingual_dir, max_tokens=SPEC.multilingual_max_tokens)
         reviewer = Reviewer(policy, OnnxToxicityModel(model_dir), LangidDetector(), multi)
 
     def decide(text: str) -> tuple[str, bool, tuple[str, ...], list[tuple[int, int]]]:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 
 from functional_suite import Category, is_correct, load_suite  # noqa: E402
+from serving import SPEC  # noqa: E402
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
@@ -50,7 +51,11 @@ def reviewer_for(
     languages = ["en", language] if mode != "english" else ["en"]
     room = RoomPolicy.model_validate({"languages": languages, "model": {"level": level}})
     detector = LangidDetector() if mode != "english" else None
-    multi = OnnxToxicityModel(multilingual_dir) if mode == "multilingual" else None
+    multi = (
+        OnnxToxicityModel(multilingual_dir, max_tokens=SPEC.multilingual_max_tokens)
+        if mode == "multilingual"
+        else None
+    )
     return Reviewer(PolicyFile(defaults=room), OnnxToxicityModel(model_dir), detector, multi)
 
 

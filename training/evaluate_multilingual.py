@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 
 from multilingual_corpus import english_rows  # noqa: E402
 from multilingual_data import SOURCE_LANGUAGE, load_multilingual_splits  # noqa: E402
+from serving import SPEC  # noqa: E402
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
 ENGLISH_DIR = REPO / "layers" / "model" / "chatmod-minilm"
@@ -47,7 +48,7 @@ def main() -> None:
     parser.add_argument("--english", default=str(ENGLISH_DIR))
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
-    multi = OnnxToxicityModel(args.model)
+    multi = OnnxToxicityModel(args.model, max_tokens=SPEC.multilingual_max_tokens)
     english = OnnxToxicityModel(args.english)
     splits = load_multilingual_splits()
     _, english_dev = english_rows(20240601)

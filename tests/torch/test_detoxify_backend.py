@@ -72,6 +72,20 @@ def test_truncates_long_input(tiny_checkpoint: tuple[Path, Path]) -> None:
     assert len(model.predict(["idiot " * 2000])) == 1
 
 
+def test_a_long_input_is_read_by_its_start_and_end(tiny_checkpoint: tuple[Path, Path]) -> None:
+    """As in the ONNX backend: the first and the last half of ``max_tokens``, in a batch too."""
+    ckpt, hf = tiny_checkpoint
+    model = load_model(
+        "detoxify", checkpoint=str(ckpt), huggingface_config_path=str(hf), max_tokens=16
+    )
+    wall, shorter = "hello " * 500 + "you idiot", "hello " * 40 + "you idiot"
+    endless = "hello " * 500
+    scores = model.predict([wall, shorter, endless, "hi"])
+    assert scores[0] == pytest.approx(scores[1], abs=1e-6)
+    assert scores[0] != pytest.approx(scores[2], abs=1e-6)
+    assert model.predict([wall])[0] == pytest.approx(scores[0], abs=1e-5)  # padding changes nothing
+
+
 def test_missing_checkpoint_names_settings(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="CHATMOD_DETOXIFY_CHECKPOINT"):
         load_model("detoxify", checkpoint=str(tmp_path / "nope.ckpt"))

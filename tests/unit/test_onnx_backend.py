@@ -80,12 +80,27 @@ def test_obfuscated_insult_still_scores(model: ToxicityModel) -> None:
     assert all(s["toxicity"] > 0.5 for s in disguised), (plain, disguised)
 
 
-def test_very_long_input_is_truncated(model: ToxicityModel) -> None:
-    """Only the first max_tokens count: a wall of text scores exactly like its opening."""
+def test_a_wall_of_text_is_read_by_its_ends(model: ToxicityModel) -> None:
+    """Only max_tokens count, the first and the last half: a wall of text scores exactly
+    like a shorter text with the same start and end, and unlike a text that fits."""
     text = "this is fine " * 5000
-    opening = "this is fine " * 100  # about 300 tokens, past the 128-token limit
-    assert model.predict([text]) == model.predict([opening])
+    shorter = "this is fine " * 100  # about 300 tokens, past the 128-token limit
+    assert model.predict([text]) == model.predict([shorter])
     assert model.predict([text]) != model.predict(["this is fine " * 10])
+
+
+def test_the_end_of_a_long_message_is_read(model: ToxicityModel) -> None:
+    """Filler cannot push an insult out of what the model reads by putting it last."""
+    filler = "this is fine " * 100
+    insult = "you are a worthless piece of shit"
+    assert model.predict([filler])[0]["toxicity"] < 0.2
+    assert model.predict([filler + insult])[0]["toxicity"] > 0.5
+
+
+def test_the_middle_of_a_long_message_is_not_read(model: ToxicityModel) -> None:
+    filler = "this is fine " * 100
+    middle = filler + "you are a worthless piece of shit " + filler
+    assert model.predict([middle]) == model.predict(["this is fine " * 201])
 
 
 def test_direct_threats_score_and_game_talk_does_not(model: ToxicityModel) -> None:
@@ -169,3 +184,21 @@ def test_a_model_folder_says_whether_its_words_may_be_starred() -> None:
     folder = multilingual_dir(None)
     assert folder is not None
     assert not OnnxToxicityModel(folder).stars_words  # its labels.json: word_attribution false
+
+
+def test_the_review_reads_fewer_tokens_with_the_multilingual_model() -> None:
+    """Its twelve layers cost more per token than the English model's six: the review reads
+    ``CHATMOD_MULTILINGUAL_MAX_TOKENS`` (default 104) of a line with it, ends included."""
+    from chatmod.model.spec import SPEC
+    from chatmod.pipeline import load_multilingual_from_settings
+
+    model = load_multilingual_from_settings(Settings.load({}))
+    assert model is not None and model.max_tokens == SPEC.multilingual_max_tokens == 104  # type: ignore[attr-defined]
+    narrow = load_multilingual_from_settings(
+        Settings.load({"CHATMOD_MULTILINGUAL_MAX_TOKENS": "64"})
+    )
+    assert narrow is not None and narrow.max_tokens == 64  # type: ignore[attr-defined]
+    filler = "el partido de hoy fue muy bueno " * 40
+    insult = "sois todos unos hijos de puta"
+    assert model.predict([filler + insult])[0]["toxicity"] > 0.5
+    assert model.predict([filler])[0]["toxicity"] < 0.2

@@ -270,7 +270,7 @@ def load_multilingual_from_settings(settings: Settings) -> ToxicityModel | None:
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
     return OnnxToxicityModel(
-        folder, threads=settings.model_threads, max_tokens=settings.model_max_tokens
+        folder, threads=settings.model_threads, max_tokens=settings.multilingual_max_tokens
     )
 
 

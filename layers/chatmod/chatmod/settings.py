@@ -60,7 +60,9 @@ class Settings(BaseModel):
                                        first for the languages it declares (else the model
                                        layer's chatmod-e5-multi; none: English model only)
       CHATMOD_MODEL_THREADS            intra-op threads (1..64)
-      CHATMOD_MODEL_MAX_TOKENS         tokens read per message by the review (8..512)
+      CHATMOD_MODEL_MAX_TOKENS         tokens read per message by the review (8..512;
+                                       a longer message: its start and its end)
+      CHATMOD_MULTILINGUAL_MAX_TOKENS  the same for the multilingual model (8..512)
       CHATMOD_DETOXIFY_CHECKPOINT, CHATMOD_DETOXIFY_MODEL_TYPE, CHATMOD_DETOXIFY_CONFIG_PATH
                                        the torch backend's checkpoint (development only)
     Escalation function
@@ -99,6 +101,9 @@ class Settings(BaseModel):
     multilingual_model_dir: str | None = _var(None, "CHATMOD_MULTILINGUAL_MODEL_DIR")
     model_threads: int = _var(1, "CHATMOD_MODEL_THREADS", ge=1, le=64)
     model_max_tokens: int = _var(SPEC.max_tokens, "CHATMOD_MODEL_MAX_TOKENS", ge=8, le=512)
+    multilingual_max_tokens: int = _var(
+        SPEC.multilingual_max_tokens, "CHATMOD_MULTILINGUAL_MAX_TOKENS", ge=8, le=512
+    )
     detoxify_checkpoint: str | None = _var(None, "CHATMOD_DETOXIFY_CHECKPOINT")
     detoxify_model_type: str | None = _var(None, "CHATMOD_DETOXIFY_MODEL_TYPE")
     detoxify_config_path: str | None = _var(None, "CHATMOD_DETOXIFY_CONFIG_PATH")

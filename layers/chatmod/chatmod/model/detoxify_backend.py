@@ -15,6 +15,7 @@ from typing import Any
 from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
 from chatmod.model.spec import SPEC
 from chatmod.model.text import PREPROCESSORS
+from chatmod.model.tokens import keep_ends
 
 # The languages of Detoxify's released models (its README): the router sends each line only to
 # a model that reads its language, as it does for an ONNX folder's ``languages``.
@@ -44,7 +45,8 @@ def detoxify_languages(
 
 
 class DetoxifyToxicityModel:
-    """Wraps ``detoxify.Detoxify``; truncates to ``max_tokens`` like the ONNX backend."""
+    """Wraps ``detoxify.Detoxify``; reads at most ``max_tokens`` of a message, its start and
+    its end, like the ONNX backend."""
 
     def __init__(
         self,
@@ -118,10 +120,13 @@ class DetoxifyToxicityModel:
             return []
         prepare = self._prepare
         batch = [prepare(t) for t in texts] if prepare is not None else list(texts)
-        inputs = self._tokenizer(
-            batch, return_tensors="pt", truncation=True, max_length=self.max_tokens, padding=True
-        )
+        encoded = self._tokenizer(batch, verbose=False)["input_ids"]
+        rows = [keep_ends(ids, self.max_tokens) for ids in encoded]
+        width = max(len(r) for r in rows)
+        pad = self._tokenizer.pad_token_id or 0
+        ids = self._torch.tensor([r + [pad] * (width - len(r)) for r in rows])
+        mask = self._torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
         with self._torch.inference_mode():
-            logits = self._model(**inputs)[0]
+            logits = self._model(input_ids=ids, attention_mask=mask)[0]
         probs = self._torch.sigmoid(logits[:, self._columns]).double().numpy()
         return [dict(zip(self.labels, map(float, row), strict=True)) for row in probs]

@@ -1,7 +1,8 @@
 """int8 ONNX Runtime backend: the one that runs inside the Lambda (numpy + tokenizers only).
 
-One InferenceSession per process, created at cold start; inputs are truncated to ``max_tokens``
-so a pasted wall of text cannot blow the latency budget of a chat review handler.
+One InferenceSession per process, created at cold start; a model reads at most ``max_tokens``
+of a message (its start and its end, ``chatmod.model.tokens``) so a pasted wall of text cannot
+blow the latency budget of a chat review handler.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tokenizers import Tokenizer
 
 from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
 from chatmod.model.text import PREPROCESSORS
+from chatmod.model.tokens import keep_ends
 
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json")
 
@@ -63,20 +65,20 @@ class OnnxToxicityModel:
         self._input_names = {i.name for i in self._session.get_inputs()}
 
         self._tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=self.max_tokens)
+        self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
 
     def _text(self, text: str) -> str:
         return self._prepare(text) if self._prepare is not None else text
 
+    def _ids(self, prepared: str) -> list[int]:
+        return keep_ends(self._tokenizer.encode(prepared).ids, self.max_tokens)
+
     def _feeds(self, prepared: str) -> dict[str, np.ndarray]:
-        encoding = self._tokenizer.encode(prepared)
-        feeds = {
-            "input_ids": np.array([encoding.ids], dtype=np.int64),
-            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
-        }
+        ids = np.array([self._ids(prepared)], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         if "token_type_ids" in self._input_names:
-            feeds["token_type_ids"] = np.array([encoding.type_ids], dtype=np.int64)
+            feeds["token_type_ids"] = np.zeros_like(ids)
         return feeds
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -105,13 +107,13 @@ class OnnxToxicityModel:
         by a few hundredths. Used where a ranking is enough (occlusion), never for a verdict."""
         if not texts:
             return np.zeros((0, len(self._columns)), dtype=np.float32)
-        encodings = [self._tokenizer.encode(self._text(t)) for t in texts]
-        width = max(len(e.ids) for e in encodings)
+        rows = [self._ids(self._text(t)) for t in texts]
+        width = max(len(r) for r in rows)
         ids = np.zeros((len(texts), width), dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
-        for row, enc in enumerate(encodings):
-            ids[row, : len(enc.ids)] = enc.ids
-            mask[row, : len(enc.ids)] = 1
+        for row, kept in enumerate(rows):
+            ids[row, : len(kept)] = kept
+            mask[row, : len(kept)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._input_names:
             feeds["token_type_ids"] = np.zeros_like(ids)
