@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from chatmod.aws.dynamodb_ledger import DynamoDBLedger, ledger_pk
 from chatmod.aws.idempotency import PowertoolsGuard, dynamodb_store
@@ -38,19 +39,22 @@ POLICY = load_policy()  # default: 3 strikes in 900 s, threat disconnects at onc
 
 @pytest.fixture
 def serialized_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """DynamoDB applies each write to an item atomically; moto's backend does not lock, so
-    racing threads can lose its updates. Serializing its item operations restores the
-    guarantee the ledger relies on, and the interleaving of whole calls stays free."""
+    """DynamoDB applies each write to an item atomically; moto does not lock, so racing
+    threads can lose its updates, and its request handler copies a live item (``update_item``
+    deep-copies what the backend returns) while another thread writes it. Serializing each
+    item request, handler and backend both, restores the guarantee the ledger relies on, and
+    the interleaving of whole calls stays free."""
     lock = threading.RLock()
-    for name in ("put_item", "get_item", "update_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
+    for owner in (DynamoHandler, DynamoDBBackend):
+        for name in ("put_item", "get_item", "update_item", "delete_item"):
+            original = getattr(owner, name)
 
-        @functools.wraps(original)
-        def locked(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return _original(*args, **kwargs)
+            @functools.wraps(original)
+            def locked(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                with lock:
+                    return _original(*args, **kwargs)
 
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
+            monkeypatch.setattr(owner, name, locked)
     yield
 
 
