@@ -92,40 +92,34 @@ def python_command(built: bool) -> list[str]:
     return [sys.executable, "-S"] if built else [sys.executable]
 
 
-def one_run(env: dict[str, str], app_path: Path, built: bool = False) -> dict[str, Any]:
+def _pinned_child(env: dict[str, str], built: bool, code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh interpreter pinned to one core; what it printed after RESULT."""
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    started = time.perf_counter()
     proc = subprocess.run(
-        [*pin, *python_command(built), "-c", CHILD, str(app_path), json.dumps(EVENT)],
+        [*pin, *python_command(built), "-c", code, *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    wall_ms = (time.perf_counter() - started) * 1000
     line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
     result: dict[str, Any] = json.loads(line[len("RESULT") :])
-    result["wall_ms"] = wall_ms
+    return result
+
+
+def one_run(env: dict[str, str], app_path: Path, built: bool = False) -> dict[str, Any]:
+    started = time.perf_counter()
+    result = _pinned_child(env, built, CHILD, str(app_path), json.dumps(EVENT))
+    result["wall_ms"] = (time.perf_counter() - started) * 1000
     return result
 
 
 def library_floor_ms(env: dict[str, str], built: bool = False, runs: int = 5) -> float:
     """Median time for a fresh interpreter to import and set up the libraries alone."""
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    samples = []
-    for _ in range(runs):
-        proc = subprocess.run(
-            [*pin, *python_command(built), "-c", FLOOR_CHILD],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
-        samples.append(float(json.loads(line[len("RESULT") :])["floor_ms"]))
-    return statistics.median(samples)
+    return statistics.median(
+        float(_pinned_child(env, built, FLOOR_CHILD)["floor_ms"]) for _ in range(runs)
+    )
 
 
 def interpreter_start_ms(env: dict[str, str], built: bool = False) -> float:
