@@ -29,9 +29,23 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 
 from chat_data import load_all_splits  # noqa: E402
-from data import LABELS  # noqa: E402
+from data import LABELS, Example  # noqa: E402
 
 MIN_PER_CLASS = 100  # fewer positives than this: too few to fit two numbers on
+
+
+def served_dev_rows(data_dir: str | None = None) -> list[Example]:
+    """Dev rows of every real source the model trained on, as a model that reads rule masks as
+    a placeholder sees them (the never-trained benign judges stay out)."""
+    from real_data import BENIGN, load_everything
+    from train_real import JUDGES, as_served
+
+    return [
+        as_served(ex, source in BENIGN)
+        for source, parts in load_everything(data_dir=data_dir).items()
+        if source not in JUDGES
+        for ex in parts["dev"]
+    ]
 
 
 def fit(
@@ -40,7 +54,10 @@ def fit(
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
     model = OnnxToxicityModel(model_dir)
-    rows = [ex for parts in load_all_splits(data_dir).values() for ex in parts["dev"]]
+    if model.mask_placeholder:
+        rows = served_dev_rows(data_dir)
+    else:
+        rows = [ex for parts in load_all_splits(data_dir).values() for ex in parts["dev"]]
     if multilingual:
         from multilingual_data import load_multilingual_splits
 

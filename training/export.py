@@ -192,6 +192,8 @@ def main() -> None:
         "quantization": "onnxruntime quantize_dynamic QInt8 per-channel (MatMul, Gemm, Gather)",
         "format_version": 1,
     }
+    if meta.get("mask_placeholder"):
+        info["mask_placeholder"] = meta["mask_placeholder"]
     if args.no_word_attribution:
         info["word_attribution"] = False
     (out / "labels.json").write_text(json.dumps(info, indent=2) + "\n")

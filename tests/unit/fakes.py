@@ -19,8 +19,10 @@ class KeywordModel:
         *,
         languages: tuple[str, ...] | None = None,
         name: str = "fake:keywords",
+        mask_placeholder: str = "",
     ) -> None:
         self.weights = weights
+        self.mask_placeholder = mask_placeholder  # what stands where a rule masked a word
         self.languages = languages  # as a model folder declares them (None: does not say)
         self.name = name
         self.calls: list[list[str]] = []

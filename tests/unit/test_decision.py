@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from chatmod.pipeline import ATTRIBUTION_WORK_CHARS, Reviewer, attribution_window
+from chatmod.pipeline import (
+    ATTRIBUTION_WORK_CHARS,
+    Reviewer,
+    attribution_window,
+    masked_for_model,
+)
 from chatmod.policy import parse_policy
+from chatmod.rules.base import RuleHit, Severity
 
 from .fakes import KeywordModel
 
@@ -141,6 +147,30 @@ def test_model_judges_what_is_left_after_rule_masks() -> None:
     denied = r.review_text("fucking idiot")
     assert denied.result == "DENY"
     assert denied.rule_ids == ("model.toxicity",)
+
+
+def test_a_model_trained_with_a_placeholder_reads_masks_as_it() -> None:
+    # An insult made only of a swear word: the model that reads "you are a ****" denies it;
+    # untargeted swearing reads "what a **** game" and goes out starred.
+    model = KeywordModel({"you are a ****": {"toxicity": 0.99}}, mask_placeholder="****")
+    r = Reviewer(parse_policy(POLICY), model)
+    insult = r.review_text("you are a cunt")
+    assert insult.result == "DENY"
+    assert model.calls[0] == ["you are a ****"]
+    swearing = r.review_text("what a fucking game")
+    assert (swearing.result, swearing.content) == ("ALLOW", "what a f****** game")
+    assert model.calls[-1] == ["what a **** game"]
+
+
+def test_masked_for_model_puts_one_placeholder_per_masked_run() -> None:
+    hits = [
+        RuleHit("profanity", "profanity", "mask", Severity.MEDIUM, 0, 4),
+        RuleHit("profanity", "profanity", "mask", Severity.MEDIUM, 2, 4),
+        RuleHit("profanity", "profanity", "mask", Severity.MEDIUM, 13, 16),
+    ]
+    assert masked_for_model("fuck off you ass!", hits, "****") == "**** off you ****!"
+    assert masked_for_model("fuck off you ass!", hits) == " off you !"
+    assert masked_for_model("clean line", [], "****") == "clean line"
 
 
 def test_without_rule_masks_the_message_is_scored_once() -> None:

@@ -219,10 +219,14 @@ class Reviewer:
             decision = decide(compiled, content, hits, enforce_length=enforce_length)
             return replace(decision, language=language.code)
         masked = [h for h in hits if h.action == "mask"]
-        # The model judges what remains once the rules have masked what they know, so a
-        # masked swear word alone does not turn into a DENY; the text as sent is then never
-        # scored (its score would be recorded, not used, at the cost of a second model pass).
-        judged_views = normalize(without_spans(content, masked)) if masked else views
+        # The model judges the message as the rules masked it: each masked word becomes the
+        # model's placeholder (or goes, for a model trained without one), so a swear word alone
+        # does not turn into a DENY while "you are a ****" still reads as an insult. The text
+        # as sent is then never scored (a second model pass for a score nobody uses).
+        placeholder = getattr(model, "mask_placeholder", "")
+        judged_views = (
+            normalize(masked_for_model(content, masked, placeholder)) if masked else views
+        )
         judged = self._score(model, judged_views, deadline)
         blamed = self._attribute(model, compiled, views, hits, judged, deadline, language.code)
         decision = decide(compiled, content, hits, judged, blamed, enforce_length=enforce_length)
@@ -274,7 +278,15 @@ def load_multilingual_from_settings(settings: Settings) -> ToxicityModel | None:
     )
 
 
-def without_spans(text: str, hits: Sequence[RuleHit]) -> str:
-    """The text with every hit's characters removed."""
+def masked_for_model(text: str, hits: Sequence[RuleHit], placeholder: str = "") -> str:
+    """The text with every hit's characters replaced: each run of masked characters becomes
+    ``placeholder`` once (removed when it is empty). Training builds its rows with the same
+    function (``training/rule_masks.py``), so the model reads masks as it learnt them."""
     drop = {i for hit in hits for i in range(hit.start, hit.end)}
-    return "".join(ch for i, ch in enumerate(text) if i not in drop)
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if i not in drop:
+            out.append(ch)
+        elif i - 1 not in drop:
+            out.append(placeholder)
+    return "".join(out)

@@ -69,6 +69,9 @@ class DetoxifyToxicityModel:
         self.max_tokens = max_tokens
         self._prepare: Callable[[str], str] | None = None
         self.languages: tuple[str, ...] | None = None
+        # A chatmod checkpoint trained with rule masks as a placeholder reads them so at serving
+        # too (``config.chatmod.mask_placeholder``); released Detoxify models never saw one.
+        self.mask_placeholder = ""
         try:
             if checkpoint is None:
                 kind = model_type or "original"
@@ -102,6 +105,7 @@ class DetoxifyToxicityModel:
         meta = config.get("chatmod", {})
         self._prepare = PREPROCESSORS.get(str(meta.get("text_preprocessing")))
         self.languages = detoxify_languages(None, config)
+        self.mask_placeholder = str(meta.get("mask_placeholder", ""))
         args = config.get("arch", {}).get("args", {})
         model_type = args.get("model_type")
         if hf_path and model_type and not Path(str(model_type)).is_dir():

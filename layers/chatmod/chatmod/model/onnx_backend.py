@@ -49,6 +49,10 @@ class OnnxToxicityModel:
         # ``word_attribution``; true unless the folder says its attribution is not to be trusted:
         # then a line in a mask range goes out as typed, with its gray zone).
         self.stars_words = bool(meta.get("word_attribution", True))
+        # What stands where a rule masked a word when this model reads the message (labels.json
+        # ``mask_placeholder``): a model trained with it tells "you are a ****" (an insult) from
+        # "that was **** brutal"; a model that never saw it reads the message without the word.
+        self.mask_placeholder = str(meta.get("mask_placeholder", ""))
         # Per-label Platt scaling fitted on the dev splits: p = sigmoid(a * logit + b).
         calibration: dict[str, list[float]] = meta.get("calibration", {})
         self._scale = np.array([calibration.get(lab, (1.0, 0.0))[0] for lab in self.labels])

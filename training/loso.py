@@ -1,0 +1,353 @@
+"""Leave one source out: how a training recipe does on a source it never saw.
+
+For each labelled source (and each benign one) the recipe is trained without that source and
+scored on all of its rows: toxicity ROC-AUC and acted-on precision / recall at the standard
+level for a labelled source; the share of lines denied and acted on at each level for a benign
+source. The mean over labelled sources and the worst benign source are the figures a change
+must move: a recipe is judged on what it did not train on, never on a set written against it.
+
+Fine-tuning a transformer once per source and recipe does not fit two CPU cores, so every
+recipe here is trained the same cheaper way: a seven-label logistic head (masked BCE, the
+same loss as the full recipe) on frozen all-MiniLM-L6-v2 sentence embeddings (mean pooled,
+64 tokens) of the rows as the served model reads them, with one fixed sample of ``--budget``
+rows per recipe, from which each fold drops the held-out source's rows (and their evasion
+copies). What the table compares is the data of each recipe, all else equal.
+
+Recipes:
+  * ``f5495ac``: Civil, Jigsaw, Davidson (its caps) and the written lines of ``augment.py``;
+  * ``cb27e9d``: every source of ``chat_data`` at its caps, ``augment.py`` and the written
+    rounds 2-6 of ``augment_chat.py`` with 20,000 more benign lines (its nine rounds' rows as
+    one mixture), masked words removed as that model reads them;
+  * ``real``: ``train_real.recipe_rows``, every real source, rule masks as placeholders;
+  * ``real+written``: ``real`` plus the written families of the two recipes above.
+
+Usage: .venv-torch/bin/python training/loso.py --markdown artifacts/loso.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from data import LABELS, SEED, Example
+from real_data import BENIGN, LABELLED, load_everything, sample_benign
+from rule_masks import MASK_PLACEHOLDER, rule_masked
+from sklearn.metrics import roc_auc_score
+from textprep import prepare_text
+from train import minilm_dir
+from train_real import as_served, recipe_rows
+
+REPO = Path(__file__).resolve().parent.parent
+LEVELS_FILE = REPO / "layers" / "chatmod" / "chatmod" / "levels.yaml"
+EVAL_CAP = 1000
+RARE = ("threat", "sexual_explicit", "severe_toxicity")
+
+
+def load_levels() -> dict[str, dict[str, dict[str, float]]]:
+    import yaml
+
+    levels = yaml.safe_load(LEVELS_FILE.read_text(encoding="utf-8"))
+    return {name: spec for name, spec in levels.items() if spec}
+
+
+class Embedder:
+    """Frozen mean-pooled sentence embeddings, cached by text."""
+
+    def __init__(self, max_len: int = 64) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        base = minilm_dir()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(base))
+        self.model = AutoModel.from_pretrained(str(base)).eval()
+        self.max_len = max_len
+        self.cache: dict[str, np.ndarray] = {}
+
+    @torch.no_grad()
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        todo = sorted({t for t in texts if t not in self.cache}, key=len)
+        started = time.time()
+        for start in range(0, len(todo), 128):
+            chunk = todo[start : start + 128]
+            enc = self.tokenizer(
+                [prepare_text(t) for t in chunk],
+                truncation=True,
+                max_length=self.max_len,
+                padding=True,
+                return_tensors="pt",
+            )
+            hidden = self.model(**enc).last_hidden_state
+            mask = enc["attention_mask"].unsqueeze(-1).float()
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            pooled = torch.nn.functional.normalize(pooled, dim=-1)
+            for text, vec in zip(chunk, pooled.numpy(), strict=True):
+                self.cache[text] = vec
+            if start % 12800 == 0 and start:
+                print(f"  embedded {start}/{len(todo)} in {time.time() - started:.0f}s", flush=True)
+        return np.stack([self.cache[t] for t in texts])
+
+
+def fit_head(x: np.ndarray, rows: Sequence[Example], epochs: int = 300) -> torch.nn.Linear:
+    """A seven-label logistic head, masked BCE (labels a row's source lacks do not count)."""
+    torch.manual_seed(SEED)
+    targets = torch.tensor([ex.targets for ex in rows], dtype=torch.float32)
+    known = (~torch.isnan(targets)).float()
+    targets = torch.nan_to_num(targets, nan=0.0)
+    weight = known * torch.tensor([2.0, 1, 1, 1, 1, 1, 1])
+    feats = torch.from_numpy(x).float()
+    head = torch.nn.Linear(feats.shape[1], len(LABELS))
+    optim = torch.optim.Adam(head.parameters(), lr=0.05)
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    for _ in range(epochs):
+        optim.zero_grad()
+        loss = (loss_fn(head(feats), targets) * weight).sum() / weight.sum()
+        loss.backward()
+        optim.step()
+    return head
+
+
+def predict(head: torch.nn.Linear, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return torch.sigmoid(head(torch.from_numpy(x).float())).numpy()
+
+
+def decisions(
+    probs: np.ndarray, level: dict[str, dict[str, float]], drop: Sequence[str] = ()
+) -> tuple[np.ndarray, np.ndarray]:
+    """(denied, acted on) per row at one level; ``drop`` names labels that decide nothing."""
+    denied = np.zeros(len(probs), dtype=bool)
+    acted = np.zeros(len(probs), dtype=bool)
+    for i, label in enumerate(LABELS):
+        spec = level.get(label, {})
+        if label in drop:
+            continue
+        if "deny" in spec:
+            denied |= probs[:, i] >= spec["deny"]
+        if "mask" in spec:
+            acted |= probs[:, i] >= spec["mask"]
+    return denied, acted | denied
+
+
+# Recipes -----------------------------------------------------------------------------------
+
+
+def _old_view(ex: Example) -> Example:
+    """The row as the models before this recipe read it: masked words removed."""
+    from dataclasses import replace
+
+    text = rule_masked(ex.text, "")
+    return ex if text == ex.text else replace(ex, text=" ".join(text.split()))
+
+
+def _written_round1(seed: int) -> list[Example]:
+    from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
+
+    threats = threat_rows(seed=seed)
+    return (
+        identity_rows(seed=seed)
+        + chat_rows(seed=seed)
+        + threats
+        + obfuscated_copies(threats, seed=seed + 1)
+    )
+
+
+def _written_later(rows: list[Example], seed: int) -> list[Example]:
+    from augment_chat import (
+        chat_augmentation,
+        fifth_round_rows,
+        fourth_round_rows,
+        second_round_rows,
+        sixth_round_rows,
+        third_round_rows,
+    )
+    from chat_data import blocked_words
+
+    out = chat_augmentation(rows, seed=seed)
+    out += second_round_rows(rows, seed=seed + 5)
+    out += third_round_rows(seed=seed + 11)
+    out += fourth_round_rows(rows, blocked_words(), seed=seed + 23)
+    out += fifth_round_rows(seed=seed + 29)
+    out += sixth_round_rows(seed=seed + 31)
+    return out
+
+
+def recipe_f5495ac(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+    from augment import obfuscated_copies
+    from data import load_splits
+
+    caps = {"hate": 900, "offensive": 1800, "neither": 1500}
+    rows: list[Example] = []
+    for source, parts in load_splits().items():
+        if source in leave_out:
+            continue
+        train = parts["train"]
+        if source == "davidson":
+            train = []
+            for n, (cls, cap) in enumerate(caps.items()):
+                members = [
+                    ex
+                    for ex in parts["train"]
+                    if (cls == "hate" and ex.targets[5] >= 0.5)
+                    or (cls == "offensive" and ex.binary_toxic and ex.targets[5] < 0.5)
+                    or (cls == "neither" and not ex.binary_toxic)
+                ]
+                train += sample_benign(members, cap, seed + n)
+        rows += train
+    rows += obfuscated_copies(rows, seed=seed)
+    rows += _written_round1(seed)
+    return [_old_view(ex) for ex in rows]
+
+
+def recipe_cb27e9d(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+    from augment import obfuscated_copies
+    from chat_data import extra_benign, load_all_splits
+
+    splits = load_all_splits()
+    rows = [ex for s, p in splits.items() if s not in leave_out for ex in p["train"]]
+    rows += obfuscated_copies([ex for ex in rows if ex.source in LABELLED[:3]], seed=seed)
+    rows += _written_round1(seed)
+    rows += _written_later(rows, seed)
+    rows += [ex for ex in extra_benign(20_000, seed + 17, splits) if ex.source not in leave_out]
+    return [_old_view(ex) for ex in rows]
+
+
+def recipe_real(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+    return recipe_rows(_SPLITS, seed, leave_out=leave_out)
+
+
+def recipe_real_written(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+    rows = recipe_real(leave_out, seed)
+    written = _written_round1(seed) + _written_later(rows, seed)
+    real = {*LABELLED, *BENIGN}
+    return rows + [as_served(ex, False) for ex in written if ex.source.split("+")[0] not in real]
+
+
+RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] = {
+    "f5495ac": (recipe_f5495ac, ""),
+    "cb27e9d": (recipe_cb27e9d, ""),
+    "real": (recipe_real, MASK_PLACEHOLDER),
+    "real+written": (recipe_real_written, MASK_PLACEHOLDER),
+}
+_SPLITS: dict[str, dict[str, list[Example]]] = {}
+
+
+def held_out_rows(source: str, placeholder: str) -> list[Example]:
+    parts = _SPLITS[source]
+    rows = sample_benign(parts["train"] + parts["dev"], EVAL_CAP, SEED + 3)
+    if placeholder:
+        return [as_served(ex, source in BENIGN) for ex in rows]
+    return [_old_view(ex) for ex in rows]
+
+
+def run(recipes: Sequence[str], budget: int, seed: int) -> dict[str, dict[str, dict[str, float]]]:
+    levels = load_levels()
+    embed = Embedder()
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for name in recipes:
+        build, placeholder = RECIPES[name]
+        results[name] = {}
+        # One fixed sample of the recipe; each fold drops the held-out source's rows from it.
+        mixture = sample_benign(build((), seed), budget, seed + 5)
+        for source in (*LABELLED, *BENIGN):
+            started = time.time()
+            rows = [ex for ex in mixture if ex.source.split("+")[0] != source]
+            head = fit_head(embed([ex.text for ex in rows]), rows)
+            test = held_out_rows(source, placeholder)
+            probs = predict(head, embed([ex.text for ex in test]))
+            res: dict[str, float] = {"train_rows": float(len(rows))}
+            for level_name, level in levels.items():
+                denied, acted = decisions(probs, level)
+                res[f"{level_name}_denied"] = float(denied.mean())
+                res[f"{level_name}_acted"] = float(acted.mean())
+                for rare in RARE:
+                    d2, a2 = decisions(probs, level, drop=(rare,))
+                    res[f"{level_name}_acted_without_{rare}"] = float(a2.mean())
+                    res[f"{level_name}_denied_without_{rare}"] = float(d2.mean())
+            if source in LABELLED:
+                y = np.array([ex.binary_toxic for ex in test])
+                res["auc"] = float(roc_auc_score(y, probs[:, 0]))
+                res["positives"] = float(y.sum())
+                for level_name, level in levels.items():
+                    _, acted = decisions(probs, level)
+                    hit = acted & (y == 1)
+                    res[f"{level_name}_precision"] = float(hit.sum() / max(1, acted.sum()))
+                    res[f"{level_name}_recall"] = float(hit.sum() / max(1, y.sum()))
+                    for rare in RARE:
+                        _, a2 = decisions(probs, level, drop=(rare,))
+                        res[f"{level_name}_recall_without_{rare}"] = float(
+                            (a2 & (y == 1)).sum() / max(1, y.sum())
+                        )
+            results[name][source] = res
+            print(f"{name:13s} {source:18s} " + (f"auc {res['auc']:.3f} " if "auc" in res else "")
+                  + f"std denied {res['standard_denied']:.4f} acted {res['standard_acted']:.4f} "
+                  f"({time.time() - started:.0f}s)", flush=True)  # fmt: skip
+    return results
+
+
+def _table(title: str, columns: Sequence[str], rows: list[tuple[str, list[str]]]) -> list[str]:
+    out = [title, "", "| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    out += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
+    return [*out, ""]
+
+
+def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    names = list(results)
+    auc = [(s, [f"{results[n][s]['auc']:.3f}" for n in names]) for s in LABELLED]
+    means = [np.mean([results[n][s]["auc"] for s in LABELLED]) for n in names]
+    auc.append(("**mean**", [f"**{m:.3f}**" for m in means]))
+    out = _table("### Leave one labelled source out: toxicity ROC-AUC", names, auc)
+    pr = [
+        (s, [f"{results[n][s]['standard_precision']:.2f} / {results[n][s]['standard_recall']:.2f}"
+             for n in names])
+        for s in LABELLED
+    ]  # fmt: skip
+    out += _table("### Acted-on precision / recall, standard level, source held out", names, pr)
+    for level in ("relaxed", "standard", "strict"):
+        rows = [
+            (s, [f"{100 * results[n][s][f'{level}_denied']:.2f} / "
+                 f"{100 * results[n][s][f'{level}_acted']:.2f}" for n in names])
+            for s in BENIGN
+        ]  # fmt: skip
+        worst = [max(100 * results[n][s][f"{level}_acted"] for s in BENIGN) for n in names]
+        rows.append(("**worst acted on**", [f"**{w:.2f}**" for w in worst]))
+        title = f"### Benign source held out, {level}: % denied / % acted on (model alone)"
+        out += _table(title, names, rows)
+    if "real" in results:
+        res = results["real"]
+        rare_rows = []
+        for rare in RARE:
+            gain = [res[s]["standard_recall"] - res[s][f"standard_recall_without_{rare}"]
+                    for s in LABELLED]  # fmt: skip
+            cost = [res[s]["standard_acted"] - res[s][f"standard_acted_without_{rare}"]
+                    for s in BENIGN]  # fmt: skip
+            rare_rows.append((rare, [f"{100 * np.mean(gain):.2f}", f"{100 * max(cost):.2f}"]))
+        columns = ["held-out recall added (mean, points)", "benign acted on added (worst)"]
+        out += _table("### What each rare label adds, standard level (`real`)", columns, rare_rows)
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--recipes", nargs="*", default=list(RECIPES))
+    parser.add_argument("--budget", type=int, default=10_000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--markdown", default=str(REPO / "artifacts" / "loso.md"))
+    parser.add_argument("--json", default=str(REPO / "artifacts" / "loso.json"))
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    _SPLITS.update(load_everything())
+    results = run(args.recipes, args.budget, SEED)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
+    Path(args.markdown).write_text(markdown(results))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()

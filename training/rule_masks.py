@@ -1,0 +1,33 @@
+"""Rows as the served model reads them: the words the bundled English policy's rules mask
+become the model's placeholder, exactly as ``Reviewer.review_text`` hands them to the model.
+
+Without this the model would learn "you are a fucking idiot" in training and be served
+"you are a **** idiot"; with it, a row whose insult is a swear word still teaches the insult.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from chatmod.normalize import normalize
+from chatmod.pipeline import Reviewer, keep_harmless, masked_for_model
+from chatmod.policy import load_policy
+
+# The placeholder written into the model folder's labels.json (``mask_placeholder``).
+MASK_PLACEHOLDER = "****"
+
+
+@lru_cache(maxsize=1)
+def _reviewer() -> Reviewer:
+    return Reviewer(load_policy())
+
+
+def rule_masked(text: str, placeholder: str = MASK_PLACEHOLDER) -> str:
+    """``text`` with what the default room's rules mask replaced by ``placeholder``."""
+    reviewer = _reviewer()
+    compiled = reviewer.room("")
+    views = normalize(text)
+    hits = [hit for check in compiled.checks for hit in check.scan(views)]
+    hits = keep_harmless(compiled, text, hits, reviewer.detect_language(text))
+    masked = [h for h in hits if h.action == "mask"]
+    return masked_for_model(text, masked, placeholder) if masked else text
