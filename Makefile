@@ -98,13 +98,18 @@ bench: setup setup-torch sam-build
 	$(TORCH_VENV)/bin/python training/bench_backends.py
 	$(PY) -m bench.package_size
 
-## Model and pipeline metrics on the dev splits of ../shared/data, next to alt-profanity-check.
+## Model and pipeline metrics on the dev splits of ../shared/data, next to alt-profanity-check;
+## then the figures that count: sources the model never trained on (held-out benign judges,
+## Toxic Spans, attribution against rater spans) and the leave-one-source-out tables (~1 h).
 eval: setup-torch
 	@test -d ../shared/data || { echo "../shared/data not found: put the shared data folder beside this clone (../shared)"; exit 1; }
 	$(TORCH_VENV)/bin/python training/evaluate.py
 	$(TORCH_VENV)/bin/python training/evaluate_chat.py --markdown artifacts/eval_chat.md
 	$(TORCH_VENV)/bin/python training/evaluate_multilingual.py --markdown artifacts/eval_multilingual.md
 	$(TORCH_VENV)/bin/python training/evaluate_languages.py --markdown artifacts/eval_languages.md
+	$(TORCH_VENV)/bin/python training/evaluate_heldout.py --markdown artifacts/eval_heldout.md
+	$(TORCH_VENV)/bin/python training/evaluate_spans.py
+	$(TORCH_VENV)/bin/python training/loso.py --markdown artifacts/loso.md
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

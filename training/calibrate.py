@@ -5,6 +5,8 @@ Usage (from the repo root):
     .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
 
 ``--multilingual`` fits on the multilingual sources' dev splits too (``multilingual_data``).
+``--cap-uncalibrated`` writes the labels left uncalibrated as ``capped_by_toxicity``: the
+serving backend never lets them score above the message's toxicity (they cannot act alone).
 
 Raw sigmoid outputs of a model fine-tuned on a mixture of sources are not probabilities of
 anything a moderator cares about; after ``p = sigmoid(a * logit + b)``, fitted per label on the
@@ -82,14 +84,20 @@ def fit(
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if a != "--multilingual"]
-    multilingual = len(args) < len(sys.argv) - 1
+    cap = "--cap-uncalibrated" in sys.argv
+    args = [a for a in sys.argv[1:] if a not in ("--multilingual", "--cap-uncalibrated")]
+    multilingual = "--multilingual" in sys.argv
     model_dir = Path(args[0])
     data_dir = args[1] if len(args) > 1 else None
     calibration = fit(model_dir, data_dir, multilingual)
     path = model_dir / "labels.json"
     info = json.loads(path.read_text())
     info["calibration"] = calibration
+    if cap:
+        # Too few real positives to calibrate: such a label may not act on its own.
+        info["capped_by_toxicity"] = [
+            lab for lab in info["labels"] if lab not in calibration and lab != "toxicity"
+        ]
     info["calibration_method"] = (
         "Platt scaling per label on the dev splits of every source (training/calibrate.py"
         + (" --multilingual)" if multilingual else ")")

@@ -202,3 +202,27 @@ def test_the_review_reads_fewer_tokens_with_the_multilingual_model() -> None:
     insult = "sois todos unos hijos de puta"
     assert model.predict([filler + insult])[0]["toxicity"] > 0.5
     assert model.predict([filler])[0]["toxicity"] < 0.2
+
+
+def test_a_label_capped_by_toxicity_never_scores_above_it(tmp_path: Path) -> None:
+    """A label the folder could not calibrate (``capped_by_toxicity``) cannot act alone."""
+    import json
+    import shutil
+
+    from chatmod.model.onnx_backend import OnnxToxicityModel
+
+    folder = tmp_path / "capped"
+    shutil.copytree(REPO_MODEL_DIR, folder)
+    meta = json.loads((folder / "labels.json").read_text())
+    meta["capped_by_toxicity"] = ["threat", "insult"]
+    (folder / "labels.json").write_text(json.dumps(meta))
+    lines = ["I will kill you", "you are a worthless piece of shit", "gg wp"]
+    plain = OnnxToxicityModel(REPO_MODEL_DIR).predict(lines)
+    capped = OnnxToxicityModel(folder).predict(lines)
+    for before, after in zip(plain, capped, strict=True):
+        for label in ("threat", "insult"):
+            assert after[label] == min(before[label], before["toxicity"])
+        for label in ("toxicity", "obscene", "identity_attack"):
+            assert after[label] == before[label]
+    # The cap is not vacuous: the threat scores above the toxicity of the threat line.
+    assert plain[0]["threat"] > plain[0]["toxicity"] and capped[0]["threat"] < plain[0]["threat"]

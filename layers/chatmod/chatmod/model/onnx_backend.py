@@ -57,6 +57,12 @@ class OnnxToxicityModel:
         calibration: dict[str, list[float]] = meta.get("calibration", {})
         self._scale = np.array([calibration.get(lab, (1.0, 0.0))[0] for lab in self.labels])
         self._shift = np.array([calibration.get(lab, (1.0, 0.0))[1] for lab in self.labels])
+        # Labels with too few real positives to calibrate (labels.json ``capped_by_toxicity``)
+        # never score above the message's toxicity: they may name what a toxic message is,
+        # but cannot deny or star a message on their own.
+        capped = set(meta.get("capped_by_toxicity", ())) & set(self.labels)
+        self._capped = [i for i, lab in enumerate(self.labels) if lab in capped]
+        self._toxicity = self.labels.index("toxicity") if "toxicity" in self.labels else None
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
@@ -132,6 +138,9 @@ class OnnxToxicityModel:
 
     def _probabilities(self, label_logits: np.ndarray) -> list[dict[str, float]]:
         probs = 1.0 / (1.0 + np.exp(-(label_logits * self._scale + self._shift)))
+        if self._capped and self._toxicity is not None:
+            ceiling = probs[:, [self._toxicity]]
+            probs[:, self._capped] = np.minimum(probs[:, self._capped], ceiling)
         return [dict(zip(self.labels, map(float, row), strict=True)) for row in probs]
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:

@@ -1,0 +1,146 @@
+"""The shipped pipeline on sources the shipped model never trained on, beside the two models
+before it (cb27e9d, the chat rounds; f5495ac, before them), each with its own thresholds.
+
+  * benign judges (``train_real.JUDGES``: SMS ham, chatterbot's English lines): every line,
+    the share denied and acted on (denied, or delivered with words starred for toxicity or
+    profanity) at each level: the false-positive figure;
+  * Toxic Spans' dev posts (its SemEval test posts and a hash-chosen 15%, kept out of every
+    recipe here; the older models never read Toxic Spans at all): toxicity ROC-AUC of the
+    model alone, and acted-on precision / recall of the pipeline at the standard level.
+The functional suite stays in ``evaluate_chat.py``: a regression check, not evidence.
+
+Usage: .venv-torch/bin/python training/evaluate_heldout.py [--markdown artifacts/heldout.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "layers" / "chatmod"))
+
+from data import Example  # noqa: E402
+from evaluate_chat import (  # noqa: E402
+    MODEL_DIR,
+    PREVIOUS_COMMIT,
+    PREVIOUS_THRESHOLDS,
+    TOXIC_CATEGORIES,
+    _table,
+    policy_for,
+)
+from real_data import load_source  # noqa: E402
+from sklearn.metrics import roc_auc_score  # noqa: E402
+from train_real import JUDGES  # noqa: E402
+
+CHAT_ROUNDS_COMMIT = "cb27e9d"
+LEVELS = ("relaxed", "standard", "strict")
+
+
+def model_at(commit: str) -> Path:
+    """The English model folder as it was at ``commit``, taken out of git into artifacts/."""
+    out = REPO / "artifacts" / f"model-{commit}"
+    if not (out / "model.onnx").is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("model.onnx", "tokenizer.json", "labels.json"):
+            blob = subprocess.run(
+                ["git", "show", f"{commit}:layers/model/chatmod-minilm/{name}"],
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+            ).stdout
+            (out / name).write_bytes(blob)
+    return out
+
+
+def benign_rates(reviewer: Any, rows: list[Example]) -> dict[str, float]:
+    """Denied and acted-on shares of harmless lines, overall and by the model's part alone
+    (a swear word the rules star in a line that does swear is the rules' doing, not the
+    model's false positive)."""
+    denied = acted = model_denied = model_acted = 0
+    for ex in rows:
+        d = reviewer.review_text(ex.text, enforce_length=False)
+        toxic = bool(set(d.categories) & TOXIC_CATEGORIES)
+        by_model = any(h.rule_id.startswith("model.") for h in d.hits)
+        denied += d.result == "DENY"
+        acted += d.result == "DENY" or (d.modified and toxic)
+        model_denied += d.result == "DENY" and by_model
+        model_acted += by_model and (d.result == "DENY" or d.modified)
+    n = max(1, len(rows))
+    return {
+        "lines": len(rows),
+        "denied %": 100 * denied / n,
+        "acted on %": 100 * acted / n,
+        "denied by the model %": 100 * model_denied / n,
+        "acted on by the model %": 100 * model_acted / n,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=str(MODEL_DIR))
+    parser.add_argument("--markdown", default=None)
+    args = parser.parse_args()
+    from chatmod.model.onnx_backend import OnnxToxicityModel
+    from chatmod.pipeline import Reviewer
+
+    started = time.time()
+    models: dict[str, tuple[Path, dict[str, Any] | None]] = {
+        "shipped": (Path(args.model), None),
+        CHAT_ROUNDS_COMMIT: (model_at(CHAT_ROUNDS_COMMIT), None),
+        PREVIOUS_COMMIT: (model_at(PREVIOUS_COMMIT), PREVIOUS_THRESHOLDS),
+    }
+    judges = {name: load_source(name) for name in JUDGES}
+    spans = load_source("toxic_spans")["dev"]
+    benign: dict[str, dict[str, Any]] = {}
+    spans_rows: dict[str, dict[str, Any]] = {}
+    for name, (folder, fixed) in models.items():
+        levels = LEVELS if fixed is None else ("its own",)
+        for level in levels:
+            policy = policy_for(None, fixed) if fixed is not None else policy_for(level)
+            reviewer = Reviewer(policy, OnnxToxicityModel(folder))
+            for judge, parts in judges.items():
+                benign[f"{name} {level}: {judge}"] = benign_rates(
+                    reviewer, parts["train"] + parts["dev"]
+                )
+            if level in ("standard", "its own"):
+                tox = [ex for ex in spans if ex.binary_toxic]
+                decided = [reviewer.review_text(ex.text, enforce_length=False) for ex in spans]
+                acted = [d.result == "DENY" or d.modified for d in decided]
+                hit = sum(a for a, ex in zip(acted, spans, strict=True) if ex.binary_toxic)
+                probs = [s["toxicity"] for s in OnnxToxicityModel(folder).predict(
+                    [ex.text for ex in spans])]  # fmt: skip
+                spans_rows[name] = {
+                    "posts": len(spans),
+                    "toxicity ROC-AUC": roc_auc_score([ex.binary_toxic for ex in spans], probs),
+                    "acted precision": hit / max(1, sum(acted)),
+                    "acted recall": hit / max(1, len(tox)),
+                }
+            print(f"evaluated {name} {level} ({time.time() - started:.0f}s)", flush=True)
+    text = "\n".join(
+        [
+            _table(
+                "Benign sources the shipped model never trained on (whole pipeline)",
+                list(next(iter(benign.values()))),
+                benign,
+            ),
+            _table(
+                "Toxic Spans dev posts (no model trained on them), standard level",
+                ["posts", "toxicity ROC-AUC", "acted precision", "acted recall"],
+                spans_rows,
+            ),
+        ]
+    )
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
