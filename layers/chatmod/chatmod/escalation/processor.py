@@ -2,10 +2,10 @@
 
 Strikes go through the ledger (atomic, idempotent per message id). Deletes go through the
 action guard: a redelivered record replays a completed delete, and a retry after a failure
-may delete again, which is harmless. Disconnects are at most once (``at_most_once``): the
-intent is recorded before DisconnectUser and never repeated once older than the call's
-timeout, so a failure after ivschat acted never kicks the user twice. Any exception leaves
-the record to be retried by the queue.
+may delete again, which is harmless. Disconnects are at most once (``intents.run_once``): a
+call whose outcome is unknown is repeated only within seconds of the first, otherwise it is
+given up with ``OutcomeUnknownError`` (the function dead-letters the record with its reason).
+Any other exception leaves the record to be retried by the queue.
 """
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
-    IntentLog,
-    MemoryIntentLog,
     Outcome,
     action_key,
-    at_most_once,
     clip_reason,
+)
+from chatmod.escalation.intents import (
+    RETRY_WINDOW_MS,
+    IntentLog,
+    MemoryIntentLog,
+    OnceSettings,
+    run_once,
 )
 from chatmod.escalation.ledger import StrikeLedger
 from chatmod.escalation.record import EscalationRecord
@@ -82,6 +86,8 @@ class EscalationProcessor:
         clock_ms: Callable[[], int] = _now_ms,
         intents: IntentLog | None = None,
         disconnect_timeout_ms: int = DISCONNECT_TIMEOUT_MS,
+        retry_window_ms: int = RETRY_WINDOW_MS,
+        sleep_ms: Callable[[int], None] | None = None,
         language_detector: LanguageDetector | None = None,
     ) -> None:
         self.policy = policy
@@ -92,8 +98,18 @@ class EscalationProcessor:
         self.confirm_threshold = confirm_threshold
         self.clock_ms = clock_ms
         self.intents = intents if intents is not None else MemoryIntentLog()
-        self.disconnect_timeout_ms = disconnect_timeout_ms
+        self.once = OnceSettings(
+            call_timeout_ms=disconnect_timeout_ms,
+            retry_window_ms=retry_window_ms,
+            now_ms=clock_ms,
+        )
+        if sleep_ms is not None:
+            self.once.sleep_ms = sleep_ms
         self.language_detector = language_detector
+
+    def set_time_left(self, time_left_ms: Callable[[], int]) -> None:
+        """The invocation's remaining time: a disconnect is repeated only while it fits."""
+        self.once.time_left_ms = time_left_ms
 
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
@@ -160,12 +176,11 @@ class EscalationProcessor:
         at: int,
     ) -> None:
         reason = clip_reason(policy.disconnect_reason, "Disconnected by moderation.")
-        result.disconnected = at_most_once(
+        result.disconnected = run_once(
             self.intents,
             action_key("disconnect", key.room_arn, f"{key.user_id}#{claim_id}"),
             lambda: self.actions.disconnect_user(key.room_arn, key.user_id, reason),
-            timeout_ms=self.disconnect_timeout_ms,
-            now_ms=self.clock_ms,
+            self.once,
         )
         if policy.purge_on_disconnect:
             state = self.ledger.get(key)
@@ -186,10 +201,14 @@ class EscalationProcessor:
 
     def _delete(self, room_arn: str, message_id: str, reason: str) -> Outcome:
         text = clip_reason(reason, "Removed by moderation.")
-        return self.guard.run(
-            action_key("delete", room_arn, message_id),
-            lambda: self.actions.delete_message(room_arn, message_id, text),
-        )
+        called: list[Outcome] = []
+
+        def delete() -> Outcome:
+            called.append(self.actions.delete_message(room_arn, message_id, text))
+            return called[-1]
+
+        outcome = self.guard.run(action_key("delete", room_arn, message_id), delete)
+        return outcome if called else "replayed"  # the guard replayed a completed delete
 
     def _language(self, text: str) -> LanguageGuess:
         if self.language_detector is None:
