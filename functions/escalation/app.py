@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from chatmod.aws.dead_letter import DeadLetters
 from chatmod.aws.policy_sources import policy_source
+from chatmod.aws.sqs_sender import is_queue_url
 from chatmod.aws.tracing import trace_handler
 from chatmod.aws.wiring import (
     build_actions,
@@ -116,11 +117,21 @@ PROCESSOR = EscalationProcessor(
     retry_window_ms=settings.disconnect_retry_window_ms,
     language_detector=_load_language_detector(),
 )
-DEAD_LETTERS = (
-    DeadLetters.create(settings.dead_letter_queue_url, settings.sqs_endpoint_url)
-    if settings.dead_letter_queue_url
-    else None
-)
+
+
+def _dead_letters() -> DeadLetters | None:
+    """Where given-up records go with their reason (none in local runs: a placeholder URL)."""
+    url = settings.dead_letter_queue_url
+    if url is None or not is_queue_url(url):
+        return None
+    try:
+        return DeadLetters.create(url, settings.sqs_endpoint_url, region=settings.aws_region)
+    except Exception:
+        logger.exception("dead-letter sender not created; given-up records fail back instead")
+        return None
+
+
+DEAD_LETTERS = _dead_letters()
 
 
 def _count(result: EscalationResult) -> None:

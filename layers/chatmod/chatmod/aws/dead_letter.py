@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from chatmod.aws.clients import make_client
+from chatmod.aws.sqs_sender import queue_region
 
 REASON_MAX_CHARS = 256  # a message attribute's value stays short and readable
 
@@ -21,8 +22,17 @@ class DeadLetters:
         self.client = client
 
     @classmethod
-    def create(cls, queue_url: str, endpoint_url: str | None = None) -> DeadLetters:
-        return cls(queue_url, make_client("sqs", attempts=3, endpoint_url=endpoint_url))
+    def create(
+        cls, queue_url: str, endpoint_url: str | None = None, *, region: str | None = None
+    ) -> DeadLetters:
+        """A sender for ``queue_url``; an AWS queue URL's own region wins over ``region``."""
+        client = make_client(
+            "sqs",
+            attempts=3,
+            endpoint_url=endpoint_url,
+            region_name=queue_region(queue_url) or region,
+        )
+        return cls(queue_url, client)
 
     def send(self, body: str, reason: str, *, kind: str, message_id: str) -> str:
         """Queues ``body`` as it was received (already SQS-safe); returns the SQS message id."""
