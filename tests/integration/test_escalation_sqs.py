@@ -125,6 +125,29 @@ def test_second_opinion_context_is_this_senders_recent_messages_in_this_room() -
     assert gray["MSG000000005"].context == ("hello from someone else",)
 
 
+def test_text_sqs_refuses_is_queued_escaped_and_read_back_exactly() -> None:
+    """U+FFFE, U+FFFF and a control character in a gray-zone message: the bodies are what SQS
+    accepts, the next message's context carries the text, and the escalation function reads it
+    back as sent. (Lone surrogates: the review reads them as U+FFFD before anything is queued;
+    a record holding one is covered in tests/unit/test_escalation_wire.py.)"""
+    from chatmod.escalation.wire import sqs_allows
+
+    sqs, queue, _ = make_queues()
+    review = review_function(queue, KeywordModel({"meh": {"toxicity": 0.7}}))
+    user = "viewer-7"
+    first = review.invoke(review_event("meh \ufffe odd \uffff\x01 text", "MSG000000001", user))
+    second = review.invoke(review_event("meh again", "MSG000000002", user))
+    assert first["ReviewResult"] == second["ReviewResult"] == "ALLOW"
+    bodies = [m["Body"] for m in drain(sqs, queue)]
+    assert len(bodies) == 2
+    assert all(sqs_allows(c) for body in bodies for c in body)
+    queued = {r.message_id: r for r in map(parse_record, bodies)}
+    delivered = queued["MSG000000001"].content
+    assert delivered is not None and "\ufffe" in delivered and "\uffff" in delivered
+    assert queued["MSG000000002"].context == (delivered,)
+    assert {r.user_id for r in queued.values()} == {user}
+
+
 def test_a_failed_send_never_changes_the_decision() -> None:
     sqs, queue, _ = make_queues()
     review = review_function(queue)

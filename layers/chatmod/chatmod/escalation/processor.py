@@ -40,6 +40,7 @@ from chatmod.escalation.strikes import (
     recent_flagged,
     stale_entries,
 )
+from chatmod.escalation.wire import readable
 from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
@@ -230,7 +231,9 @@ class EscalationProcessor:
             return
         if self.scorer is None:
             raise SecondOpinionUnavailableError("no second-opinion scorer is available")
-        guess = self._language(record.content or "")
+        text = readable(record.content or "")  # as the review read it: no lone surrogate
+        context = tuple(readable(item) for item in record.context)
+        guess = self._language(text)
         if self._unread(guess, room):
             # A line the review answered before it knew the language (a new instance's first
             # messages): the model would judge words it cannot read, so it is left alone.
@@ -238,7 +241,7 @@ class EscalationProcessor:
             return
         routed = getattr(self.scorer, "for_language", None)
         scorer = routed(guess.code) if routed is not None else self.scorer
-        scores = scorer.score(record.content or "", record.context)
+        scores = scorer.score(text, context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
         result.confirmed = tuple(confirmed)
