@@ -92,3 +92,13 @@ def test_limits_still_hold_for_text_checked_in_python() -> None:
 def test_the_second_opinion_reads_a_lone_surrogate_as_u_fffd() -> None:
     assert readable("a\ud800b\udfff 😀") == "a\ufffdb\ufffd 😀"
     assert readable("\ud83d\ude00") == "😀"  # a pair written as two code points joins
+
+
+def test_the_largest_record_escaped_stays_far_under_the_sqs_limit() -> None:
+    """Escaping makes an astral character 12 bytes; a record at every text limit still fits
+    SQS's 256 KiB with room to spare."""
+    worst = "\U0001f600"
+    sent = record(worst * 500, context=(worst * 500,) * 3, user_id=worst * 128)
+    body = sent.to_body()
+    assert len(body.encode()) < 40_000 < 256 * 1024
+    assert parse_record(body) == sent
