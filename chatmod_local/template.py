@@ -115,7 +115,7 @@ class Resolver:
                 return all(self.resolve(v) for v in arg)
             if key == "Fn::Or":
                 return any(self.resolve(v) for v in arg)
-            if key == "Condition":
+            if key in ("Condition", "Fn::Condition"):  # the YAML tag !Condition reads as Fn::
                 return self.condition(arg)
             if key == "Fn::Sub":
                 return self._sub(arg)

@@ -3,7 +3,8 @@
 Strikes go to the ledger and may disconnect the user; gray-zone messages get a second
 opinion and may be deleted. Each SQS record succeeds or fails on its own (partial batch
 responses): a failed one returns to the queue and, after a bounded number of receives, lands
-in the dead-letter queue.
+in the dead-letter queue. A disconnect whose outcome is unknown past its retry window is sent
+to the dead-letter queue at once with its reason, and counted as ``DisconnectsLost``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from chatmod.aws.dead_letter import DeadLetters
 from chatmod.aws.policy_sources import policy_source
+from chatmod.aws.sqs_sender import is_queue_url
 from chatmod.aws.tracing import trace_handler
 from chatmod.aws.wiring import (
     build_actions,
@@ -31,6 +34,7 @@ from chatmod.aws.wiring import (
     build_scorer,
 )
 from chatmod.escalation import EscalationProcessor, EscalationResult, SecondOpinion, parse_record
+from chatmod.escalation.intents import OutcomeUnknownError
 from chatmod.policy import PolicyFile
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import BundledPolicySource, LivePolicy
@@ -110,18 +114,35 @@ PROCESSOR = EscalationProcessor(
     confirm_threshold=settings.confirm_threshold,
     intents=build_intents(settings),
     disconnect_timeout_ms=getattr(ACTIONS, "call_timeout_ms", 30_000),
+    retry_window_ms=settings.disconnect_retry_window_ms,
     language_detector=_load_language_detector(),
 )
+
+
+def _dead_letters() -> DeadLetters | None:
+    """Where given-up records go with their reason (none in local runs: a placeholder URL)."""
+    url = settings.dead_letter_queue_url
+    if url is None or not is_queue_url(url):
+        return None
+    try:
+        return DeadLetters.create(url, settings.sqs_endpoint_url, region=settings.aws_region)
+    except Exception:
+        logger.exception("dead-letter sender not created; given-up records fail back instead")
+        return None
+
+
+DEAD_LETTERS = _dead_letters()
 
 
 def _count(result: EscalationResult) -> None:
     metrics.add_metric(name=f"Escalations_{result.kind}", unit=MetricUnit.Count, value=1)
     if result.active_strikes is not None:  # a strike reached the ledger
         metrics.add_metric(name="Strikes", unit=MetricUnit.Count, value=1)
-    if result.disconnected is not None:
+    if result.disconnected == "done":  # confirmed by ivschat in this invocation
         metrics.add_metric(name="Disconnects", unit=MetricUnit.Count, value=1)
-    if result.deleted:
-        metrics.add_metric(name="MessagesDeleted", unit=MetricUnit.Count, value=len(result.deleted))
+    deleted = sum(1 for outcome in result.deleted.values() if outcome == "done")
+    if deleted:
+        metrics.add_metric(name="MessagesDeleted", unit=MetricUnit.Count, value=deleted)
     if result.kind == "second_opinion" and not result.skipped:
         name = "SecondOpinionConfirmed" if result.confirmed else "SecondOpinionCleared"
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
@@ -142,6 +163,9 @@ def record_handler(record: SQSRecord) -> EscalationResult:
         raise
     try:
         result = PROCESSOR.process(escalation)
+    except OutcomeUnknownError as exc:
+        _give_up(record, escalation, exc)
+        return EscalationResult(kind=escalation.kind, message_id=escalation.message_id)
     except Exception:
         logger.exception(
             "escalation failed; the record goes back to the queue",
@@ -172,11 +196,43 @@ def record_handler(record: SQSRecord) -> EscalationResult:
     return result
 
 
+def _give_up(record: SQSRecord, escalation: Any, error: OutcomeUnknownError) -> None:
+    """A disconnect that may no longer be repeated: loud, in the dead-letter queue with why.
+
+    Without a dead-letter queue to send to (or when the send fails), the record fails back to
+    the queue; each later receive gives up the same way, and the redrive policy ends it there.
+    """
+    details = {
+        "kind": escalation.kind,
+        "message_id": escalation.message_id,
+        "room_arn": escalation.room_arn,
+        "user_id": escalation.user_id,
+        "reason": error.reason,
+        "calls": error.intent.calls,
+    }
+    metrics.add_metric(name="DisconnectsLost", unit=MetricUnit.Count, value=1)
+    if DEAD_LETTERS is None:
+        logger.error("disconnect given up; no dead-letter queue to send it to", extra=details)
+        raise error
+    try:
+        DEAD_LETTERS.send(
+            record.body,
+            f"DisconnectUser outcome unknown: {error.reason}",
+            kind=escalation.kind,
+            message_id=escalation.message_id,
+        )
+    except Exception:
+        logger.exception("disconnect given up; dead-letter send failed", extra=details)
+        raise error from None
+    logger.error("disconnect given up; record sent to the dead-letter queue", extra=details)
+
+
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(log_event=False)
 @traced
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     GUARD.register_context(context)
+    PROCESSOR.set_time_left(context.get_remaining_time_in_millis)
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=batch, context=context
     )

@@ -22,6 +22,7 @@ logged and counted.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from typing import Any, NamedTuple
@@ -213,8 +214,10 @@ def _drop(record: Any, reason: str, *, in_invocation: bool = True) -> None:
     )
     if in_invocation:
         metrics.add_metric(name="EscalationDropped", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="EscalationsLost", unit=MetricUnit.Count, value=1)
     else:
         _count_now("EscalationDropped")
+        _count_now("EscalationsLost")
 
 
 def _start_sender() -> None:
@@ -235,6 +238,7 @@ def _start_sender() -> None:
                 "deferred escalation not sent", extra={"message_id": record.message_id}
             )
             _count_now("EscalationSendFailed")
+            _count_now("EscalationsLost")
 
 
 def _read_ip_key() -> None:
@@ -414,7 +418,8 @@ def escalate(reviewer: Reviewer, review: Review, started: float, *, unscored: bo
                 _defer_or_drop(record)
                 return
         left_ms = ESCALATION_DEADLINE_MS - (time.perf_counter() - started) * 1000
-        if sender.send_within(record, left_ms / 1000) == "late":
+        late_end = functools.partial(_late_send_ended, record.message_id, record.kind)
+        if sender.send_within(record, left_ms / 1000, late_end) == "late":
             logger.warning(
                 "escalation send still running at the deadline; answering IVS first",
                 extra={"message_id": review.request.message_id, "kind": record.kind},
@@ -425,6 +430,24 @@ def escalate(reviewer: Reviewer, review: Review, started: float, *, unscored: bo
     except Exception:
         logger.exception("escalation not sent", extra={"message_id": review.request.message_id})
         metrics.add_metric(name="EscalationSendFailed", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="EscalationsLost", unit=MetricUnit.Count, value=1)
+
+
+def _late_send_ended(message_id: str, kind: str, error: BaseException | None) -> None:
+    """How a send still running at the deadline ended (on the sender's thread, after the
+    answer): ``EscalationLateSent`` or, for one that never arrived, ``EscalationLateFailed``
+    and ``EscalationsLost``, each logged with the message id."""
+    details = {"message_id": message_id, "kind": kind}
+    if error is None:
+        logger.info("late escalation send succeeded", extra=details)
+        _count_now("EscalationLateSent")
+        return
+    logger.error(
+        "late escalation send failed; the escalation is lost",
+        extra={**details, "error": f"{type(error).__name__}: {error}"},
+    )
+    _count_now("EscalationLateFailed")
+    _count_now("EscalationsLost")
 
 
 def _defer_or_drop(record: Any) -> None:

@@ -93,6 +93,7 @@ def escalation() -> Iterator[Harness]:
     logs = io.StringIO()
     function = LocalFunction("EscalationFunction", env=LOCAL_ENV, log_stream=logs)
     function.module.PROCESSOR.scorer = ConfirmsInsults()
+    function.module.PROCESSOR.once.sleep_ms = lambda ms: None  # pauses between repeated calls
     actions = function.module.ACTIONS
     actions.disconnect_client = actions.client  # one Stubber answers both actions
     stubber = Stubber(actions.client)
@@ -148,10 +149,12 @@ def test_second_opinion_without_a_scorer_returns_the_record_to_the_queue(
 
 def test_throttled_disconnect_returns_the_record_then_succeeds(escalation: Harness) -> None:
     event = json.loads((EVENTS / "disconnect-now.json").read_text("utf-8"))
-    # botocore's retries run under the Stubber's answer: one throttled answer is the call's
-    escalation.stubber.add_client_error(
-        "disconnect_user", "ThrottlingException", http_status_code=429
-    )
+    # botocore's retries run under the Stubber's answer: one throttled answer is the call's;
+    # a throttled disconnect is tried four times in the invocation, then the queue takes over
+    for _ in range(4):
+        escalation.stubber.add_client_error(
+            "disconnect_user", "ThrottlingException", http_status_code=429
+        )
     first = escalation.function.invoke(event)
     assert first == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     escalation.stubber.add_response("disconnect_user", {}, disconnect("viewer-66")[1])

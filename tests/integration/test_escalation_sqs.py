@@ -125,7 +125,31 @@ def test_second_opinion_context_is_this_senders_recent_messages_in_this_room() -
     assert gray["MSG000000005"].context == ("hello from someone else",)
 
 
-def test_a_failed_send_never_changes_the_decision() -> None:
+def test_text_sqs_refuses_is_queued_escaped_and_read_back_exactly() -> None:
+    """U+FFFE, U+FFFF and a control character in a gray-zone message: the bodies are what SQS
+    accepts, the next message's context carries the text, and the escalation function reads it
+    back as sent. (Lone surrogates: the review reads them as U+FFFD before anything is queued;
+    a record holding one is covered in tests/unit/test_escalation_wire.py.)"""
+    from chatmod.escalation.wire import sqs_allows
+
+    sqs, queue, _ = make_queues()
+    review = review_function(queue, KeywordModel({"meh": {"toxicity": 0.7}}))
+    user = "viewer-7"
+    first = review.invoke(review_event("meh \ufffe odd \uffff\x01 text", "MSG000000001", user))
+    second = review.invoke(review_event("meh again", "MSG000000002", user))
+    assert first["ReviewResult"] == second["ReviewResult"] == "ALLOW"
+    bodies = [m["Body"] for m in drain(sqs, queue)]
+    assert len(bodies) == 2
+    assert all(sqs_allows(c) for body in bodies for c in body)
+    queued = {r.message_id: r for r in map(parse_record, bodies)}
+    delivered = queued["MSG000000001"].content
+    assert delivered is not None and "\ufffe" in delivered and "\uffff" in delivered
+    assert queued["MSG000000002"].context == (delivered,)
+    assert {r.user_id for r in queued.values()} == {user}
+
+
+def test_a_failed_send_never_changes_the_decision(capfd: pytest.CaptureFixture[str]) -> None:
+    """The failure is loud whether it came before the deadline or after it (a slow machine)."""
     sqs, queue, _ = make_queues()
     review = review_function(queue)
     sqs.delete_queue(QueueUrl=queue)
@@ -133,23 +157,41 @@ def test_a_failed_send_never_changes_the_decision() -> None:
     review.log_stream = logs
     response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
     assert response["ReviewResult"] == "DENY" and response["Attributes"]["Reason"]
-    text = logs.getvalue()
-    assert "escalation not sent" in text and "EscalationSendFailed" in text
+    review.module.SENDER._worker.submit(lambda: None).result(timeout=10)  # the send ended
+    captured = capfd.readouterr()
+    text = logs.getvalue() + captured.out + captured.err
+    in_time = "escalation not sent" in text and "EscalationSendFailed" in text
+    late = "late escalation send failed" in text and "EscalationLateFailed" in text
+    assert in_time or late
+    assert '"EscalationsLost"' in text
 
 
-def test_a_hung_send_never_holds_the_answer_back() -> None:
-    """The send is still blocked when the handler answers; it completes afterwards."""
-    sqs, queue, _ = make_queues()
-    review = review_function(queue)
+def _hang(review: LocalFunction, then_fail: bool) -> threading.Event:
+    """Holds the sender's next send until the returned event is set; then it goes to SQS, or
+    fails as a connection would."""
     client = review.module.SENDER.client
     real_send = client.send_message
     release = threading.Event()
 
     def hung_send(**kwargs: Any) -> Any:
         release.wait(timeout=10)
+        if then_fail:
+            raise ConnectionError("connection reset by peer")
         return real_send(**kwargs)
 
     client.send_message = hung_send
+    return release
+
+
+def test_a_hung_send_never_holds_the_answer_back_and_says_when_it_arrived(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The send is still blocked when the handler answers; it completes afterwards, and the
+    late send's end is logged and counted (from the sender's thread, on the process's own
+    stderr)."""
+    sqs, queue, _ = make_queues()
+    review = review_function(queue)
+    release = _hang(review, then_fail=False)
     logs = io.StringIO()
     review.log_stream = logs
     response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
@@ -160,6 +202,28 @@ def test_a_hung_send_never_holds_the_answer_back() -> None:
     release.set()
     review.module.SENDER._worker.submit(lambda: None).result(timeout=10)  # the send finished
     assert [(r.message_id, r.kind) for r in records(sqs, queue)] == [("MSG000000002", "strike")]
+    captured = capfd.readouterr()
+    late = captured.out + captured.err
+    assert "late escalation send succeeded" in late and '"EscalationLateSent"' in late
+    assert "EscalationLateFailed" not in late and "EscalationsLost" not in late
+
+
+def test_a_late_send_that_fails_in_the_end_is_counted_as_lost(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    sqs, queue, _ = make_queues()
+    review = review_function(queue)
+    release = _hang(review, then_fail=True)
+    review.log_stream = io.StringIO()
+    review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
+    release.set()
+    review.module.SENDER._worker.submit(lambda: None).result(timeout=10)
+    assert records(sqs, queue) == []
+    captured = capfd.readouterr()
+    late = captured.out + captured.err
+    assert "late escalation send failed; the escalation is lost" in late
+    assert '"MSG000000002"' in late
+    assert '"EscalationLateFailed"' in late and '"EscalationsLost"' in late
 
 
 def test_a_bad_sender_setting_is_ignored_and_reviews_go_on() -> None:

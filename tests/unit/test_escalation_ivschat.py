@@ -8,11 +8,18 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 from botocore.stub import Stubber
 
 from chatmod.aws.clients import client_config
-from chatmod.aws.ivschat import IvsChatActions, ThrottledError
+from chatmod.aws.ivschat import IvsChatActions, NotSentError, RefusedError, ThrottledError
+from chatmod.escalation.actions import ActionNotTakenError, Outcome
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 
@@ -103,14 +110,55 @@ def test_disconnect_from_a_deleted_room_counts_as_done_and_is_logged(
     assert "DisconnectUser: ResourceNotFoundException, counted as done" in caplog.text
 
 
-def test_other_errors_raise_as_they_are(ivschat: tuple[IvsChatActions, Stubber]) -> None:
-    from botocore.exceptions import ClientError
-
+def test_a_refusal_is_not_taken_and_not_worth_repeating(
+    ivschat: tuple[IvsChatActions, Stubber],
+) -> None:
     actions, stubber = ivschat
     stubber.add_client_error("disconnect_user", "AccessDeniedException", http_status_code=403)
+    with pytest.raises(RefusedError) as caught:
+        actions.disconnect_user(ROOM, "viewer-42", "r")
+    assert isinstance(caught.value, ActionNotTakenError) and not caught.value.transient
+
+
+def test_a_5xx_raises_as_it_is_its_outcome_unknown(
+    ivschat: tuple[IvsChatActions, Stubber],
+) -> None:
+    actions, stubber = ivschat
+    stubber.add_client_error("disconnect_user", "InternalServerException", http_status_code=500)
     with pytest.raises(ClientError) as caught:
         actions.disconnect_user(ROOM, "viewer-42", "r")
-    assert not isinstance(caught.value, ThrottledError)
+    assert not isinstance(caught.value, ActionNotTakenError)
+
+
+@pytest.mark.parametrize(
+    ("error", "not_taken"),
+    [
+        (ConnectTimeoutError(endpoint_url="https://ivschat"), True),
+        (EndpointConnectionError(endpoint_url="https://ivschat"), True),
+        (ReadTimeoutError(endpoint_url="https://ivschat"), False),
+        (ConnectionClosedError(endpoint_url="https://ivschat"), False),
+    ],
+)
+def test_a_connection_never_made_is_not_taken_a_lost_answer_is_unknown(
+    error: Exception, not_taken: bool
+) -> None:
+    """Through botocore's real send path (one attempt, as the disconnect client makes)."""
+
+    def fail(**_: Any) -> Any:
+        raise error
+
+    client = boto3.client(
+        "ivschat",
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=client_config(1),
+    )
+    client.meta.events.register("before-send.ivschat.DisconnectUser", fail)
+    with pytest.raises(Exception) as caught:
+        IvsChatActions(client).disconnect_user(ROOM, "viewer-42", "r")
+    assert isinstance(caught.value, NotSentError) is not_taken
+    assert isinstance(caught.value, ActionNotTakenError) is not_taken
 
 
 def test_botocore_retries_deletes_and_never_repeats_a_disconnect(
@@ -123,7 +171,9 @@ def test_botocore_retries_deletes_and_never_repeats_a_disconnect(
         assert client.meta.config.retries["mode"] == "adaptive"
     assert actions.client.meta.config.retries["total_max_attempts"] == 4
     assert actions.disconnect_client.meta.config.retries["total_max_attempts"] == 1
-    assert actions.call_timeout_ms == 7_000  # one attempt: connect and read timeouts
+    assert actions.disconnect_client.meta.config.connect_timeout == 1
+    assert actions.disconnect_client.meta.config.read_timeout == 2
+    assert actions.call_timeout_ms == 3_000  # one attempt: connect and read timeouts
 
 
 def test_botocore_retries_a_throttled_delete_until_it_succeeds(
@@ -171,27 +221,36 @@ class _Raw:
 # -- disconnects are at most once ------------------------------------------------------------
 
 
-def test_a_5xx_after_the_disconnect_is_never_followed_by_a_second_disconnect() -> None:
-    """ivschat disconnected the user and then answered 500: the retry must not kick them again
-    (the Stubber fails on any DisconnectUser it was not given)."""
+def test_a_5xx_after_the_disconnect_is_repeated_only_inside_the_window_then_given_up() -> None:
+    """ivschat answered 500 (it may have acted): one repeat at once, inside the retry window;
+    the queue's redelivery, minutes later, calls nothing and gives up loudly (the Stubber
+    fails on any DisconnectUser it was not given)."""
     from chatmod.aws.idempotency import MemoryPersistenceLayer, PowertoolsGuard
     from chatmod.escalation import EscalationProcessor, MemoryLedger
-    from chatmod.escalation.actions import ActionInFlightError, MemoryIntentLog
+    from chatmod.escalation.intents import MemoryIntentLog, OutcomeUnknownError
     from chatmod.escalation.record import EscalationRecord
     from chatmod.policy import load_policy
 
     client = make_ivschat_client()
     actions = IvsChatActions(client)
     now = [1_700_000_000_000]
-    intents = MemoryIntentLog()
+    starts: list[int] = []
+
+    def sleep(ms: int) -> None:
+        now[0] += ms
+
     processor = EscalationProcessor(
         load_policy,
         MemoryLedger(),
         actions,
         PowertoolsGuard(MemoryPersistenceLayer()),
         clock_ms=lambda: now[0],
-        intents=intents,
+        intents=MemoryIntentLog(),
         disconnect_timeout_ms=actions.call_timeout_ms,
+        sleep_ms=sleep,
+    )
+    client.meta.events.register(
+        "before-parameter-build.ivschat.DisconnectUser", lambda **_: starts.append(now[0])
     )
     threat = EscalationRecord(
         kind="strike",
@@ -204,33 +263,36 @@ def test_a_5xx_after_the_disconnect_is_never_followed_by_a_second_disconnect() -
         categories=("threat",),
     )
     with Stubber(client) as stubber:
-        stubber.add_client_error("disconnect_user", "InternalServerException", http_status_code=500)
+        for _ in range(4):
+            stubber.add_client_error(
+                "disconnect_user", "InternalServerException", http_status_code=500
+            )
         with pytest.raises(ClientError):
-            processor.process(threat)  # the effect happened; the answer was a 5xx
-        stubber.assert_no_pending_responses()
-        now[0] += 1_000  # the queue redelivers at once: the first call might still be running
-        with pytest.raises(ActionInFlightError):
             processor.process(threat)
-        now[0] += actions.call_timeout_ms  # older than the call's timeout: never repeated
-        result = processor.process(threat)
-        assert result.disconnected == "attempted"
-        assert processor.process(threat).disconnected is None  # the claim is complete
+        # 200 + 400 + 800 ms of pauses: every repeat started inside the 5 s window
+        assert [t - starts[0] for t in starts] == [0, 200, 600, 1_400]
+        stubber.assert_no_pending_responses()
+        now[0] += 180_000  # the queue's visibility timeout: far past the window
+        with pytest.raises(OutcomeUnknownError) as given_up:
+            processor.process(threat)
+        assert given_up.value.intent.calls == 4 and "unknown" in given_up.value.reason
 
 
 def test_a_throttled_disconnect_did_nothing_and_may_be_tried_again() -> None:
-    from chatmod.escalation.actions import MemoryIntentLog, at_most_once
+    from chatmod.escalation.intents import MemoryIntentLog, OnceSettings, run_once
 
     client = make_ivschat_client()
     actions = IvsChatActions(client)
     intents = MemoryIntentLog()
     key = {"action": "disconnect", "room": ROOM, "target": "viewer-1#MSG000000001"}
+    how = OnceSettings(call_timeout_ms=3_000, now_ms=lambda: 0, sleep_ms=lambda ms: None)
 
-    def disconnect() -> str:
+    def disconnect() -> Outcome:
         return actions.disconnect_user(ROOM, "viewer-1", "bye")
 
     with Stubber(client) as stubber:
         stubber.add_client_error("disconnect_user", "ThrottlingException", http_status_code=429)
         stubber.add_response("disconnect_user", {})
-        with pytest.raises(ThrottledError):
-            at_most_once(intents, key, disconnect, timeout_ms=30_000, now_ms=lambda: 0)
-        assert at_most_once(intents, key, disconnect, timeout_ms=30_000, now_ms=lambda: 1) == "done"
+        assert run_once(intents, key, disconnect, how) == "done"  # repeated after a pause
+        assert run_once(intents, key, disconnect, how) == "replayed"
+        stubber.assert_no_pending_responses()

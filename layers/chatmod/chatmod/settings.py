@@ -70,6 +70,10 @@ class Settings(BaseModel):
       CHATMOD_ESCALATION_TABLE         the DynamoDB table of strikes and idempotency records
       CHATMOD_IVSCHAT_ENDPOINT_URL     a stand-in for ivschat (the local room)
       CHATMOD_IVSCHAT_MAX_ATTEMPTS     botocore's total attempts of a DeleteMessage (1..10)
+      CHATMOD_DISCONNECT_RETRY_WINDOW_MS  how soon after a DisconnectUser of unknown outcome
+                                       it may be repeated (0..10000; past it: dead-letter)
+      CHATMOD_ESCALATION_DLQ_URL       the dead-letter queue a given-up record is sent to,
+                                       with its reason (unset: it fails back to the queue)
       CHATMOD_ACTIONS_DRY_RUN          true: record actions instead of taking them
       CHATMOD_SECOND_OPINION           onnx | comprehend | none (none: the review queues none)
       CHATMOD_SECOND_OPINION_MODEL_DIR the second opinion's model folder (else the review's)
@@ -114,6 +118,10 @@ class Settings(BaseModel):
     table_name: str | None = _var(None, "CHATMOD_ESCALATION_TABLE")
     ivschat_endpoint_url: str | None = _var(None, "CHATMOD_IVSCHAT_ENDPOINT_URL")
     ivschat_max_attempts: int = _var(4, "CHATMOD_IVSCHAT_MAX_ATTEMPTS", ge=1, le=10)
+    disconnect_retry_window_ms: int = _var(
+        5_000, "CHATMOD_DISCONNECT_RETRY_WINDOW_MS", ge=0, le=10_000
+    )
+    dead_letter_queue_url: str | None = _var(None, "CHATMOD_ESCALATION_DLQ_URL")
     dry_run: bool = _var(False, "CHATMOD_ACTIONS_DRY_RUN")
     second_opinion: Scorer = _var("onnx", "CHATMOD_SECOND_OPINION")
     second_opinion_model_dir: str | None = _var(None, "CHATMOD_SECOND_OPINION_MODEL_DIR")

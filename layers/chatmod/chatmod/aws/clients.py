@@ -2,7 +2,9 @@
 
 Every client retries the same way: botocore's ``adaptive`` mode (standard retries plus a
 client-side rate limiter that slows down after throttling), where ``attempts`` is
-``total_max_attempts``, the first call included. Nothing in chatmod writes its own retry loop.
+``total_max_attempts``, the first call included. Nothing in chatmod writes its own transport
+retry loop; the one repeat it decides itself is a DisconnectUser whose outcome is unknown
+(``chatmod.escalation.intents``), a question of what the action did, not of the transport.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
 ivschat allows 100 TPS per API. Retries are botocore's (``chatmod.aws.clients``): deletes are
 at least once, so their client retries throttling and 5xx answers. A disconnect is at most once
-and a 5xx may come after the effect, so its client makes one attempt; a throttled disconnect
-(refused before acting) withdraws its intent and returns to the queue. Either action still
-throttled after its attempts raises ``ThrottledError``; ResourceNotFound (message gone, room
-deleted) counts as done.
+and a 5xx may come after the effect, so its client makes one attempt with short timeouts, and
+``chatmod.escalation.intents`` decides what may be repeated. Errors say whether ivschat acted:
+throttling (``ThrottledError``), a connection never made (``NotSentError``) and any other 4xx
+(``RefusedError``) certainly did not; a 5xx, a read timeout or a dropped connection raise as
+they are (the outcome is unknown). ResourceNotFound (message gone, room deleted) counts as done.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from chatmod.aws.clients import make_client
 from chatmod.escalation.actions import ActionNotTakenError, Outcome, clip_reason
@@ -25,11 +26,26 @@ NOT_FOUND_CODES = frozenset({"ResourceNotFoundException"})
 CONNECT_TIMEOUT_S = 2
 READ_TIMEOUT_S = 5
 DISCONNECT_ATTEMPTS = 1
+# A disconnect's one attempt is kept short, so a call whose outcome is unknown can be repeated
+# inside the retry window (chatmod.escalation.intents.RETRY_WINDOW_MS).
+DISCONNECT_CONNECT_TIMEOUT_S = 1
+DISCONNECT_READ_TIMEOUT_S = 2
 
 
 class ThrottledError(ActionNotTakenError):
     """ivschat kept throttling after every attempt (so it did nothing); the record returns to
     the queue."""
+
+
+class NotSentError(ActionNotTakenError):
+    """The connection to ivschat was never made: the request never left."""
+
+
+class RefusedError(ActionNotTakenError):
+    """ivschat refused the request (a 4xx other than throttling): it did nothing, and another
+    try would be refused the same way."""
+
+    transient = False
 
 
 class IvsChatActions:
@@ -42,20 +58,24 @@ class IvsChatActions:
     @property
     def call_timeout_ms(self) -> int:
         """The longest one disconnect can take: its single attempt timing out."""
-        return DISCONNECT_ATTEMPTS * (CONNECT_TIMEOUT_S + READ_TIMEOUT_S) * 1000
+        timeouts = DISCONNECT_CONNECT_TIMEOUT_S + DISCONNECT_READ_TIMEOUT_S
+        return DISCONNECT_ATTEMPTS * timeouts * 1000
 
     @classmethod
     def create(cls, endpoint_url: str | None = None, *, delete_attempts: int = 4) -> IvsChatActions:
-        def client(attempts: int) -> Any:
+        def client(attempts: int, connect_s: float, read_s: float) -> Any:
             return make_client(
                 "ivschat",
                 attempts=attempts,
-                connect_timeout_s=CONNECT_TIMEOUT_S,
-                read_timeout_s=READ_TIMEOUT_S,
+                connect_timeout_s=connect_s,
+                read_timeout_s=read_s,
                 endpoint_url=endpoint_url,
             )
 
-        return cls(client(delete_attempts), client(DISCONNECT_ATTEMPTS))
+        return cls(
+            client(delete_attempts, CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
+            client(DISCONNECT_ATTEMPTS, DISCONNECT_CONNECT_TIMEOUT_S, DISCONNECT_READ_TIMEOUT_S),
+        )
 
     def delete_message(self, room_arn: str, message_id: str, reason: str) -> Outcome:
         return _call(
@@ -75,10 +95,12 @@ class IvsChatActions:
 
 
 def _call(method: Any, **params: Any) -> Outcome:
-    """One call (botocore retries inside it): a missing resource is done, throttling is
-    ``ThrottledError``, anything else raises as is."""
+    """One call (botocore retries inside it): a missing resource is done; errors that prove
+    ivschat did nothing are ``ActionNotTakenError``s; anything else raises as is."""
     try:
         method(**params)
+    except (ConnectTimeoutError, EndpointConnectionError) as exc:
+        raise NotSentError(f"ivschat not reached: {exc}") from exc
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
@@ -88,5 +110,7 @@ def _call(method: Any, **params: Any) -> Outcome:
             return "gone"
         if code in THROTTLING_CODES or status == 429:
             raise ThrottledError(f"ivschat {operation} throttled") from exc
+        if 400 <= status < 500:
+            raise RefusedError(f"ivschat {operation} refused: {code}") from exc
         raise
     return "done"

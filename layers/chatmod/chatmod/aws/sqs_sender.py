@@ -10,6 +10,7 @@ review decision stands either way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Literal
@@ -70,16 +71,24 @@ class EscalationSender:
         )
         return str(response["MessageId"])
 
-    def send_within(self, record: EscalationRecord, seconds: float) -> SendOutcome:
+    def send_within(
+        self,
+        record: EscalationRecord,
+        seconds: float,
+        on_late_end: Callable[[BaseException | None], None] | None = None,
+    ) -> SendOutcome:
         """Sends on the worker thread and waits at most ``seconds`` for it.
 
         ``"sent"`` once SQS accepted the record; ``"late"`` when the wait ran out (the send goes
-        on in the background and finishes or times out by itself). Raises what the send raised.
+        on in the background and finishes or times out by itself, then ``on_late_end`` hears
+        how: None when SQS accepted it, else the error). Raises what the send raised.
         """
         future: Future[str] = self._worker.submit(self.send, record)
         try:
             future.result(timeout=max(seconds, 0.0))
         except FutureTimeout:
+            if on_late_end is not None:
+                future.add_done_callback(lambda done: on_late_end(done.exception()))
             return "late"
         return "sent"
 

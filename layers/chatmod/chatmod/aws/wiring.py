@@ -12,7 +12,8 @@ from chatmod.aws.clients import make_client
 from chatmod.aws.dynamodb_ledger import DynamoDBLedger
 from chatmod.aws.idempotency import MemoryPersistenceLayer, PowertoolsGuard, dynamodb_store
 from chatmod.aws.ivschat import IvsChatActions
-from chatmod.escalation.actions import ChatActions, DryRunActions, IntentLog, MemoryIntentLog
+from chatmod.escalation.actions import ChatActions, DryRunActions
+from chatmod.escalation.intents import IntentLog, MemoryIntentLog
 from chatmod.escalation.ledger import MemoryLedger, StrikeLedger
 from chatmod.escalation.second_opinion import (
     ModelSecondOpinion,

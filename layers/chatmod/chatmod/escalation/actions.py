@@ -2,25 +2,23 @@
 
 ivschat takes no idempotency token, so each action picks its own guarantee. DeleteMessage is
 at least once: a second delete of the same message is harmless, so a retry after any failure
-may repeat it (the guard replays a completed one). DisconnectUser is at most once: a second
-one would kick a user who came back, so the intent is recorded before the call and a retry
-never repeats an intent older than the call's timeout, even when the first attempt's outcome
-is unknown (a 5xx after the effect, a crash). Only a call refused before it acted
-(``ActionNotTakenError``: throttled) withdraws its intent and may be tried again.
+may repeat it (the guard replays a completed one). DisconnectUser is at most once
+(``chatmod.escalation.intents``): a second one would kick a user who came back, so a call whose
+outcome is unknown is repeated only within seconds of the first, and otherwise given up loudly
+(dead-letter queue, ``DisconnectsLost``). A call refused before it acted
+(``ActionNotTakenError``: throttled, never connected) may always be tried again.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 from chatmod.contract import clip_reason as clip_reason  # re-exported: actions clip reasons
 
-# gone: the message or room no longer exists (counts as done); attempted: an earlier attempt
-# whose outcome is unknown, never repeated
-Outcome = Literal["done", "gone", "attempted"]
+# done: this call acted; gone: the message or room no longer exists (counts as done);
+# replayed: an earlier attempt confirmed it, nothing was called now
+Outcome = Literal["done", "gone", "replayed"]
 
 
 class ChatActions(Protocol):
@@ -36,70 +34,15 @@ class ActionGuard(Protocol):
 
 
 class ActionNotTakenError(RuntimeError):
-    """The service refused the call before acting (throttling): trying again is safe."""
+    """The service certainly did not act (throttled, never reached): trying again is safe.
+
+    ``transient`` is False for a refusal that another try would meet again (access denied)."""
+
+    transient = True
 
 
 class ActionInFlightError(RuntimeError):
     """An earlier attempt of an at-most-once action may still be running: look again later."""
-
-
-class IntentLog(Protocol):
-    """Durable intents of at-most-once actions, written before the action runs."""
-
-    def record(self, key: Mapping[str, str], at_ms: int, expires_at: int) -> int | None:
-        """Writes the intent unless one exists; returns the earlier intent's time, or None."""
-        ...
-
-    def withdraw(self, key: Mapping[str, str]) -> None:
-        """Drops an intent whose action certainly did not happen."""
-        ...
-
-
-class MemoryIntentLog:
-    """A process-local intent log (local runs, tests)."""
-
-    def __init__(self) -> None:
-        self._intents: dict[tuple[tuple[str, str], ...], int] = {}
-        self._lock = threading.Lock()
-
-    def record(self, key: Mapping[str, str], at_ms: int, expires_at: int) -> int | None:
-        with self._lock:
-            earlier = self._intents.get(tuple(sorted(key.items())))
-            if earlier is None:
-                self._intents[tuple(sorted(key.items()))] = at_ms
-            return earlier
-
-    def withdraw(self, key: Mapping[str, str]) -> None:
-        with self._lock:
-            self._intents.pop(tuple(sorted(key.items())), None)
-
-
-def at_most_once(
-    intents: IntentLog,
-    key: Mapping[str, str],
-    action: Callable[[], Outcome],
-    *,
-    timeout_ms: int,
-    now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
-    keep_ms: int = 86_400_000,
-) -> Outcome:
-    """Runs ``action`` only if no intent for ``key`` exists; records one first.
-
-    An earlier intent younger than ``timeout_ms`` (the longest the call can take) may belong
-    to a call still running: ActionInFlightError, so the record comes back later. An older one
-    is never repeated: ``"attempted"``.
-    """
-    now = now_ms()
-    earlier = intents.record(key, now, (now + keep_ms) // 1000)
-    if earlier is not None:
-        if now - earlier < timeout_ms:
-            raise ActionInFlightError(f"{dict(key)}: an attempt started {now - earlier} ms ago")
-        return "attempted"
-    try:
-        return action()
-    except ActionNotTakenError:
-        intents.withdraw(key)
-        raise
 
 
 def action_key(action: str, room_arn: str, target: str) -> dict[str, str]:

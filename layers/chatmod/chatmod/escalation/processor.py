@@ -2,10 +2,10 @@
 
 Strikes go through the ledger (atomic, idempotent per message id). Deletes go through the
 action guard: a redelivered record replays a completed delete, and a retry after a failure
-may delete again, which is harmless. Disconnects are at most once (``at_most_once``): the
-intent is recorded before DisconnectUser and never repeated once older than the call's
-timeout, so a failure after ivschat acted never kicks the user twice. Any exception leaves
-the record to be retried by the queue.
+may delete again, which is harmless. Disconnects are at most once (``intents.run_once``): a
+call whose outcome is unknown is repeated only within seconds of the first, otherwise it is
+given up with ``OutcomeUnknownError`` (the function dead-letters the record with its reason).
+Any other exception leaves the record to be retried by the queue.
 """
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
-    IntentLog,
-    MemoryIntentLog,
     Outcome,
     action_key,
-    at_most_once,
     clip_reason,
+)
+from chatmod.escalation.intents import (
+    RETRY_WINDOW_MS,
+    IntentLog,
+    MemoryIntentLog,
+    OnceSettings,
+    run_once,
 )
 from chatmod.escalation.ledger import StrikeLedger
 from chatmod.escalation.record import EscalationRecord
@@ -36,6 +40,7 @@ from chatmod.escalation.strikes import (
     recent_flagged,
     stale_entries,
 )
+from chatmod.escalation.wire import readable
 from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
@@ -82,6 +87,8 @@ class EscalationProcessor:
         clock_ms: Callable[[], int] = _now_ms,
         intents: IntentLog | None = None,
         disconnect_timeout_ms: int = DISCONNECT_TIMEOUT_MS,
+        retry_window_ms: int = RETRY_WINDOW_MS,
+        sleep_ms: Callable[[int], None] | None = None,
         language_detector: LanguageDetector | None = None,
     ) -> None:
         self.policy = policy
@@ -92,8 +99,18 @@ class EscalationProcessor:
         self.confirm_threshold = confirm_threshold
         self.clock_ms = clock_ms
         self.intents = intents if intents is not None else MemoryIntentLog()
-        self.disconnect_timeout_ms = disconnect_timeout_ms
+        self.once = OnceSettings(
+            call_timeout_ms=disconnect_timeout_ms,
+            retry_window_ms=retry_window_ms,
+            now_ms=clock_ms,
+        )
+        if sleep_ms is not None:
+            self.once.sleep_ms = sleep_ms
         self.language_detector = language_detector
+
+    def set_time_left(self, time_left_ms: Callable[[], int]) -> None:
+        """The invocation's remaining time: a disconnect is repeated only while it fits."""
+        self.once.time_left_ms = time_left_ms
 
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
@@ -160,12 +177,11 @@ class EscalationProcessor:
         at: int,
     ) -> None:
         reason = clip_reason(policy.disconnect_reason, "Disconnected by moderation.")
-        result.disconnected = at_most_once(
+        result.disconnected = run_once(
             self.intents,
             action_key("disconnect", key.room_arn, f"{key.user_id}#{claim_id}"),
             lambda: self.actions.disconnect_user(key.room_arn, key.user_id, reason),
-            timeout_ms=self.disconnect_timeout_ms,
-            now_ms=self.clock_ms,
+            self.once,
         )
         if policy.purge_on_disconnect:
             state = self.ledger.get(key)
@@ -186,10 +202,14 @@ class EscalationProcessor:
 
     def _delete(self, room_arn: str, message_id: str, reason: str) -> Outcome:
         text = clip_reason(reason, "Removed by moderation.")
-        return self.guard.run(
-            action_key("delete", room_arn, message_id),
-            lambda: self.actions.delete_message(room_arn, message_id, text),
-        )
+        called: list[Outcome] = []
+
+        def delete() -> Outcome:
+            called.append(self.actions.delete_message(room_arn, message_id, text))
+            return called[-1]
+
+        outcome = self.guard.run(action_key("delete", room_arn, message_id), delete)
+        return outcome if called else "replayed"  # the guard replayed a completed delete
 
     def _language(self, text: str) -> LanguageGuess:
         if self.language_detector is None:
@@ -211,7 +231,9 @@ class EscalationProcessor:
             return
         if self.scorer is None:
             raise SecondOpinionUnavailableError("no second-opinion scorer is available")
-        guess = self._language(record.content or "")
+        text = readable(record.content or "")  # as the review read it: no lone surrogate
+        context = tuple(readable(item) for item in record.context)
+        guess = self._language(text)
         if self._unread(guess, room):
             # A line the review answered before it knew the language (a new instance's first
             # messages): the model would judge words it cannot read, so it is left alone.
@@ -219,7 +241,7 @@ class EscalationProcessor:
             return
         routed = getattr(self.scorer, "for_language", None)
         scorer = routed(guess.code) if routed is not None else self.scorer
-        scores = scorer.score(record.content or "", record.context)
+        scores = scorer.score(text, context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
         result.confirmed = tuple(confirmed)

@@ -9,10 +9,11 @@ the body when empty, so a record without it is exactly the shape before the fiel
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
 
+from chatmod.escalation.wire import from_wire, to_wire
 from chatmod.policy import SeverityName
 
 RecordKind = Literal["strike", "second_opinion"]
@@ -21,7 +22,26 @@ RecordKind = Literal["strike", "second_opinion"]
 MESSAGE_ID_PATTERN = r"^[A-Za-z0-9]{12}$"
 CONTEXT_ITEMS_MAX = 3
 CONTEXT_ITEM_MAX_CHARS = 500
-ContextItem = Annotated[str, Field(min_length=1, max_length=CONTEXT_ITEM_MAX_CHARS)]
+CONTENT_MAX_CHARS = 500
+
+
+def _text(min_length: int, max_length: int) -> PlainValidator:
+    """A str field checked in Python: pydantic's own str validation refuses a lone surrogate,
+    which a sender's text or id may hold (IVS delivers JSON ``\ud800`` escapes as they are)."""
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError("expected a string")
+        if not min_length <= len(value) <= max_length:
+            raise ValueError(f"expected {min_length} to {max_length} characters")
+        return value
+
+    return PlainValidator(check)
+
+
+UserText = Annotated[str, _text(1, 128)]
+ContextItem = Annotated[str, _text(1, CONTEXT_ITEM_MAX_CHARS)]
+Content = Annotated[str, _text(0, CONTENT_MAX_CHARS)]
 ROOM_ARN_PATTERN = r"^arn:aws[a-z-]*:ivschat:[a-z0-9-]+:[0-9]+:room/[A-Za-z0-9-]+$"
 
 
@@ -33,7 +53,7 @@ class EscalationRecord(BaseModel):
     version: Literal[1] = 1
     kind: RecordKind
     room_arn: str = Field(pattern=ROOM_ARN_PATTERN, max_length=128)
-    user_id: str = Field(min_length=1, max_length=128)
+    user_id: UserText
     message_id: str = Field(pattern=MESSAGE_ID_PATTERN)
     reviewed_at_ms: int = Field(ge=0)
     result: Literal["ALLOW", "DENY"]
@@ -44,7 +64,7 @@ class EscalationRecord(BaseModel):
     scores: dict[str, float] = Field(default_factory=dict)
     reason: str | None = None
     # The delivered text, only on second-opinion records (the deeper scorer re-reads it).
-    content: str | None = Field(default=None, max_length=500)
+    content: Content | None = None
     # The sender's messages delivered in the same room just before it, oldest first, as
     # delivered (second-opinion records only): a toxic line split over several messages.
     context: tuple[ContextItem, ...] = Field(default=(), max_length=CONTEXT_ITEMS_MAX)
@@ -58,12 +78,16 @@ class EscalationRecord(BaseModel):
         return self
 
     def to_body(self) -> str:
-        """The SQS message body."""
-        return self.model_dump_json(
-            exclude_none=True, exclude=None if self.context else {"context"}
+        """The SQS message body: ASCII JSON, so any text survives SQS (``wire``)."""
+        return to_wire(
+            self.model_dump(exclude_none=True, exclude=None if self.context else {"context"})
         )
 
 
 def parse_record(body: str) -> EscalationRecord:
     """Raises pydantic.ValidationError for anything that is not a valid record (poison)."""
-    return EscalationRecord.model_validate_json(body)
+    try:
+        data = from_wire(body)
+    except ValueError:
+        return EscalationRecord.model_validate_json(body)  # raises, saying why it is not JSON
+    return EscalationRecord.model_validate(data)
