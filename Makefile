@@ -95,6 +95,7 @@ bench: setup setup-torch sam-build
 	$(PY) -m bench.handler_latency
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.crafted_search
+	$(PY) -m bench.policy_bombs
 	$(TORCH_VENV)/bin/python training/bench_backends.py
 	$(PY) -m bench.package_size
 

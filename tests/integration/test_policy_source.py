@@ -20,6 +20,7 @@ from chatmod.policy import PolicyFile
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import LivePolicy
 from chatmod_local.invoke import LocalFunction
+from tests.policy_bombs import BOMBS
 
 from .review_support import CapturedFunction
 
@@ -91,7 +92,11 @@ def test_a_changed_parameter_is_swapped_in(review: CapturedFunction) -> None:
     assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
 
 
-@pytest.mark.parametrize("text", [BAD_YAML, DOES_NOT_COMPILE], ids=["bad-yaml", "no-compile"])
+@pytest.mark.parametrize(
+    "text",
+    [BAD_YAML, DOES_NOT_COMPILE, *BOMBS.values()],
+    ids=["bad-yaml", "no-compile", *BOMBS],
+)
 def test_a_broken_policy_keeps_the_last_good_one_and_is_counted(
     review: CapturedFunction, text: str
 ) -> None:
@@ -112,6 +117,18 @@ def test_a_missing_parameter_at_init_falls_back_to_the_bundled_policy(moto_aws: 
     assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
     response = review.invoke(event("you f4ggot"))
     assert response["ReviewResult"] == "DENY"  # the bundled rules, not the fail mode
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_a_new_instance_refuses_a_crafted_parameter_and_keeps_reviewing(
+    moto_aws: None, name: str
+) -> None:
+    put(PATH_NAME, BOMBS[name])
+    review = CapturedFunction(
+        {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
+    )
+    assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
+    assert review.invoke(event("you f4ggot"))["ReviewResult"] == "DENY"
 
 
 def test_the_escalation_function_starts_on_a_broken_parameter(moto_aws: None) -> None:
@@ -236,3 +253,33 @@ def test_appconfig_extension_source_reads_the_profile_over_localhost() -> None:
     assert paths == ["/applications/chatmod/environments/prod/configurations/policy"]
     assert policy.defaults.rules[0].terms == ["durian"]
     assert AppConfigExtensionSource.parse("a/b/c").name == "AppConfig a/b/c"
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_appconfig_serving_a_crafted_policy_keeps_the_last_good_one(name: str) -> None:
+    bodies = [policy_denying("durian").encode()]
+
+    class Extension(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(bodies[-1])
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Extension)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    failures: list[str] = []
+    try:
+        source = AppConfigExtensionSource(
+            "chatmod", "prod", "policy", base_url=f"http://127.0.0.1:{server.server_port}"
+        )
+        policy = live(source, failures)
+        first = policy.start()
+        bodies.append(BOMBS[name].encode())
+        assert not policy.refresh()
+    finally:
+        server.shutdown()
+    assert policy.current() is first
+    assert len(failures) == 1 and "rejected" in failures[0] and len(failures[0]) < 300

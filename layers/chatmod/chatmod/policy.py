@@ -29,6 +29,7 @@ from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
 from chatmod.language import SUPPORTED, LanguageCode
 from chatmod.model.spec import LABELS
+from chatmod.policy_source import FilePolicySource
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
 from chatmod.rules.terms import term_pattern
@@ -37,6 +38,18 @@ from chatmod.yaml_load import load_yaml
 
 class PolicyError(ValueError):
     """A policy file that cannot be used, with a message that says where and why."""
+
+
+# An error names what is wrong and quotes at most this much: a log line or a terminal, never
+# the policy (or what a crafted one would expand to) all over again.
+MAX_ERROR_CHARS = 1_000
+
+
+def excerpt(message: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """``message`` cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}... ({len(message) - limit} more characters)"
 
 
 class _Strict(BaseModel):
@@ -339,13 +352,13 @@ def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
     try:
         data = load_yaml(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{source}: not valid YAML/JSON: {exc}") from exc
+        raise PolicyError(excerpt(f"{source}: not valid YAML/JSON: {exc}")) from exc
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: a policy must be a mapping, got {type(data).__name__}")
     try:
         return PolicyFile.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(f"{source}: invalid policy:\n{exc}") from exc
+        raise PolicyError(excerpt(f"{source}: invalid policy:\n{exc}")) from exc
 
 
 def load_policy(path: str | Path | None = None) -> PolicyFile:
@@ -355,8 +368,8 @@ def load_policy(path: str | Path | None = None) -> PolicyFile:
         return parse_policy(text, "chatmod/default_policy.yaml")
     file = Path(path)
     try:
-        text = file.read_text("utf-8")
-    except OSError as exc:
+        text = FilePolicySource(str(file)).fetch()
+    except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read policy file {file}: {exc}") from exc
     return parse_policy(text, str(file))
 

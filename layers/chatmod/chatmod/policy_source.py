@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import BinaryIO, Generic, Protocol, TypeVar
+
+from chatmod.policy_limits import MAX_POLICY_BYTES
 
 T = TypeVar("T")
 BUNDLED_NAME = "chatmod/default_policy.yaml"
@@ -54,7 +56,15 @@ class FilePolicySource:
         return self.path
 
     def fetch(self) -> str:
-        return Path(self.path).read_text("utf-8")
+        with Path(self.path).open("rb") as file:
+            return read_capped(file)
+
+
+def read_capped(stream: BinaryIO) -> str:
+    """The text of a policy file or response, read to at most one byte past the policy limit:
+    a bigger one is then refused by size, and never held in memory whole."""
+    data = stream.read(MAX_POLICY_BYTES + 1)
+    return data.decode("utf-8", "replace" if len(data) > MAX_POLICY_BYTES else "strict")
 
 
 def _digest(text: str) -> str:
