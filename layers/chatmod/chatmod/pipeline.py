@@ -211,7 +211,7 @@ class Reviewer:
         if enforce_length and len(content) > policy.max_length and policy.too_long == "deny":
             return decide(compiled, content, [])  # refused before any rule or model work
         views = normalize(content)
-        language = self.detect_language(content)
+        language = self.detect_language(views.visible.text)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
         hits = keep_harmless(compiled, content, hits, language)
         model = self._model_for(language, policy)
