@@ -1,10 +1,16 @@
 """IVS Chat message review handler: adapts the Lambda event to chatmod's reviewer.
 
-IVS's 200 ms include Lambda init, so import does only what the first answer needs: settings,
-the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on). Once the
-first answer is given (or after a second without one), a background thread loads the model (and
-swaps in a reviewer that uses it), creates the escalation sender, reads the IP hash key and
-loads the language detector.
+IVS's 200 ms include Lambda init, so on demand import does only what the first answer needs:
+settings, the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on).
+Once the first answer is given (or after a second without one), a background thread loads the
+model (and swaps in a reviewer that uses it), creates the escalation sender, reads the IP hash
+key and loads the language detector.
+
+Under provisioned concurrency and SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE``), init runs
+before any message and the environment is then frozen, so a background thread would sleep
+until the first message: there init loads everything itself, and the first message is judged
+by the model. After a SnapStart restore, what must differ per instance is made again (the
+instance's IP hash key) and the policy is checked at once (the snapshot may be old).
 Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
 queued for the second opinion, so the model still sees every delivered message.
 
@@ -22,6 +28,7 @@ logged and counted.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any, NamedTuple
@@ -126,15 +133,17 @@ _deferred_lock = threading.Lock()
 IP_HASHER = IpHasher.for_instance()  # replaced by the stack's key once it is read
 
 
-def use_model(model: Any) -> None:
-    """Puts a loaded model to work: a reviewer that uses it replaces the rules-only one."""
+def use_model(model: Any, *, rebuild: bool = True) -> None:
+    """Puts a loaded model to work: a reviewer that uses it replaces the rules-only one
+    (``rebuild=False``: the caller rebuilds once everything it loads is there)."""
     global MODEL, MODEL_LOADING
     MODEL = model
-    POLICY.rebuild()
+    if rebuild:
+        POLICY.rebuild()
     MODEL_LOADING = False
 
 
-def _load_model() -> None:
+def _load_model(*, rebuild: bool = True) -> None:
     try:
         model = load_model_from_settings(settings)
     except Exception:  # the rules still protect the room; the error is loud in logs and metrics
@@ -143,10 +152,10 @@ def _load_model() -> None:
         global MODEL_LOADING
         MODEL_LOADING = False
         return
-    use_model(model)
+    use_model(model, rebuild=rebuild)
 
 
-def _load_language_detector() -> None:
+def _load_language_detector(*, rebuild: bool = True) -> None:
     """Until this is done, messages are of unknown language (every pack, the model as usual)."""
     global DETECTOR
     try:
@@ -157,10 +166,11 @@ def _load_language_detector() -> None:
         logger.exception("language detector unavailable; messages are of unknown language")
         _count_now("LanguageDetectorUnavailable")
         return
-    POLICY.rebuild()
+    if rebuild:
+        POLICY.rebuild()
 
 
-def _load_multilingual() -> None:
+def _load_multilingual(*, rebuild: bool = True) -> None:
     """Until this is done, a line in another language than English is judged by the rules."""
     global MULTILINGUAL
     if MODEL is None:
@@ -171,7 +181,7 @@ def _load_multilingual() -> None:
         logger.exception("multilingual model unavailable; other languages by the rules alone")
         _count_now("ModelUnavailable")
         return
-    if MULTILINGUAL is not None:
+    if MULTILINGUAL is not None and rebuild:
         POLICY.rebuild()
 
 
@@ -271,8 +281,47 @@ def _background_start() -> None:
     _load_multilingual()
 
 
-STARTUP = threading.Thread(target=_background_start, name="chatmod-startup", daemon=True)
+def _frozen_start() -> None:
+    """Everything now, for an instance initialized before its first message: the models and
+    the detector first, then one rebuild of the reviewer with all of them."""
+    if MODEL_LOADING:
+        _load_model(rebuild=False)
+    _load_language_detector(rebuild=False)
+    _load_multilingual(rebuild=False)
+    POLICY.rebuild()
+    _start_sender()
+    _read_ip_key()
+
+
+def _after_restore() -> None:
+    """A SnapStart instance restored from the snapshot: a per-instance IP hash key of its own
+    (every restore would share the snapshot's otherwise), and a policy check at once."""
+    global IP_HASHER
+    if IP_HASHER.key_source == "instance":
+        IP_HASHER = IpHasher.for_instance()
+    POLICY.check_soon()
+
+
+# Provisioned concurrency and SnapStart freeze the environment after init, before any message.
+FROZEN_START_TYPES = ("provisioned-concurrency", "snap-start")
+INITIALIZATION_TYPE = os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+FROZEN_START = INITIALIZATION_TYPE in FROZEN_START_TYPES
+STARTUP = threading.Thread(
+    target=_frozen_start if FROZEN_START else _background_start,
+    name="chatmod-startup",
+    daemon=True,
+)
 STARTUP.start()
+if FROZEN_START:
+    STARTUP.join()
+    FIRST_ANSWERED.set()
+if INITIALIZATION_TYPE == "snap-start":
+    try:
+        from snapshot_restore_py import register_after_restore  # Lambda's Python runtime
+
+        register_after_restore(_after_restore)
+    except ImportError:
+        logger.warning("snapshot_restore_py not found; no SnapStart restore hook")
 
 
 def _record(review: Review) -> None:

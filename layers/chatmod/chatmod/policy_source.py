@@ -132,6 +132,10 @@ class LivePolicy(Generic[T]):
         assert self._value is not None, "start() first"
         return self._value
 
+    def check_soon(self) -> None:
+        """The next ``current()`` starts a check (an instance restored from a snapshot)."""
+        self._next_check = 0.0
+
     def rebuild(self) -> bool:
         """Builds the policy in use again, now (a dependency of ``build`` changed; call it from
         a background thread). True when the new value is in use."""
