@@ -21,9 +21,11 @@ the rules answer alone; attribution: the message goes out with its gray zone), c
 
 The policy is live (``chatmod.policy_source``): a changed SSM parameter or AppConfig profile
 is fetched, compiled and warmed in the background and swapped in when ready; a failure keeps
-the last good policy (``PolicyReloadFailed``), never the fail mode. Every invocation returns a
-valid response: a bad event or an internal error yields the configured fail-mode result,
-logged and counted.
+the last good policy (``PolicyReloadFailed``), never the fail mode. A new instance that cannot
+read its source at all answers by the bundled policy or the fail mode (``PolicyUnavailable``),
+logged and counted (``PolicySourceUnavailable``, ``DegradedAnswers``) until a check reads it.
+Every invocation returns a valid response: a bad event or an internal error yields the
+configured fail-mode result, logged and counted.
 """
 
 from __future__ import annotations
@@ -126,6 +128,18 @@ POLICY: LivePolicy[LiveReviewer] = LivePolicy(
 )
 _source = POLICY.source
 POLICY.start(fallback=None if isinstance(_source, BundledPolicySource) else BundledPolicySource())
+if POLICY.degraded:
+    # Loud, for an alarm: the room's own rules are missing until a check reads the source.
+    logger.error(
+        "policy source unavailable at start; answering by "
+        + ("the bundled policy" if settings.policy_unavailable == "bundled" else "the fail mode"),
+        extra={
+            "policy_source": _source.name,
+            "policy_unavailable": settings.policy_unavailable,
+            "fail_mode": settings.fail_mode,
+        },
+    )
+    _count_now("PolicySourceUnavailable")
 
 SENDER: Any = None  # the escalation sender, once the background start has made it
 _deferred: list[Any] = []
@@ -387,6 +401,10 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         return _fail(event, "InvalidEvent")
     try:
         live = POLICY.current()
+        if POLICY.degraded:
+            metrics.add_metric(name="DegradedAnswers", unit=MetricUnit.Count, value=1)
+            if settings.policy_unavailable == "fail-mode":
+                return _fail(event, "PolicyUnavailable")
         unscored = not live.scored and MODEL_LOADING
         deadline = invocation_deadline(started, _remaining_ms(context))
         review = live.reviewer.review(request, deadline=deadline)

@@ -131,6 +131,65 @@ def test_a_new_instance_refuses_a_crafted_parameter_and_keeps_reviewing(
     assert review.invoke(event("you f4ggot"))["ReviewResult"] == "DENY"
 
 
+def test_a_new_instance_without_its_policy_says_so_loudly_and_answers_by_the_bundled_one(
+    moto_aws: None,
+) -> None:
+    review = CapturedFunction(
+        {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
+    )
+    started = [
+        line for line in review.log_lines() if line.get("message", "").startswith("policy source")
+    ]
+    assert [(line["message"], line["policy_source"], line["level"]) for line in started] == [
+        (
+            "policy source unavailable at start; answering by the bundled policy",
+            f"SSM parameter {PATH_NAME}",
+            "ERROR",
+        )
+    ]
+    assert "PolicySourceUnavailable" in review.metric_names()
+    assert review.invoke(event("you f4ggot"))["ReviewResult"] == "DENY"  # the bundled rules
+    assert "DegradedAnswers" in review.metric_names()
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "ALLOW"
+    put(PATH_NAME, policy_denying("pineapple"))
+    review.function.module.POLICY.source.max_age_s = 0
+    assert reload_now(review)
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
+    assert "DegradedAnswers" not in review.metric_names()
+
+
+def test_with_fail_mode_set_a_new_instance_without_its_policy_answers_by_the_fail_mode(
+    moto_aws: None,
+) -> None:
+    review = CapturedFunction(
+        {
+            "CHATMOD_POLICY_PARAMETER": PATH_NAME,
+            "CHATMOD_MODEL_BACKEND": "none",
+            "CHATMOD_POLICY_UNAVAILABLE": "fail-mode",
+            "CHATMOD_FAIL_MODE": "DENY",
+        }
+    )
+    assert any(
+        line.get("message") == "policy source unavailable at start; answering by the fail mode"
+        for line in review.log_lines()
+    )
+    response = review.invoke(event("good game everyone"))
+    assert response["ReviewResult"] == "DENY"
+    assert {"FailMode", "FailMode_PolicyUnavailable", "DegradedAnswers"} <= review.metric_names()
+    put(PATH_NAME, policy_denying("pineapple"))
+    review.function.module.POLICY.source.max_age_s = 0
+    assert reload_now(review)
+    assert review.invoke(event("good game everyone"))["ReviewResult"] == "ALLOW"
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
+
+
+def test_a_bundled_policy_by_choice_is_no_degraded_start(moto_aws: None) -> None:
+    review = CapturedFunction({"CHATMOD_MODEL_BACKEND": "none"})
+    assert "PolicySourceUnavailable" not in review.metric_names()
+    review.invoke(event("good game everyone"))
+    assert "DegradedAnswers" not in review.metric_names()
+
+
 def test_the_escalation_function_starts_on_a_broken_parameter(moto_aws: None) -> None:
     put("chatmod-policy", BAD_YAML, "String")
     logs = io.StringIO()

@@ -111,6 +111,12 @@ class LivePolicy(Generic[T]):
         """The source the value in use was built from."""
         return self._origin
 
+    @property
+    def degraded(self) -> bool:
+        """True while the value in use came from ``start``'s fallback: the configured source
+        has not given a usable policy yet."""
+        return self._origin != self.source.name
+
     def start(self, fallback: PolicySource | None = None) -> T:
         """The first value, fetched and built now.
 
