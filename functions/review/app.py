@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from chatmod.audit import IpHasher, audit_record
 from chatmod.aws.policy_sources import policy_source
 from chatmod.aws.tracing import trace_handler
+from chatmod.compile import SharedChecks
 from chatmod.contract import ReviewRequest
 from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
@@ -54,7 +55,7 @@ from chatmod.pipeline import (
     load_model_from_settings,
     load_multilingual_from_settings,
 )
-from chatmod.policy import parse_policy, with_max_length
+from chatmod.policy import excerpt, parse_policy, with_max_length
 from chatmod.policy_source import BundledPolicySource, LivePolicy
 from chatmod.settings import Settings
 
@@ -102,12 +103,27 @@ MULTILINGUAL: Any = None  # the multilingual model, once loaded (after the detec
 
 
 def _build(text: str, origin: str) -> LiveReviewer:
-    """Parse, compile every room and warm up: raises before anything is swapped in."""
+    """Parse and validate every room, compile the defaults and the rooms this instance serves
+    (sharing what the reviewer in use compiled) and warm up: raises before anything is swapped
+    in. Other rooms compile on their first message."""
     model = MODEL
     policy = with_max_length(parse_policy(text, origin), settings.max_length)
-    reviewer = Reviewer(policy, model, DETECTOR, MULTILINGUAL if model is not None else None)
-    reviewer.warm()
+    previous = POLICY.value if "POLICY" in globals() else None
+    shared = SharedChecks(previous.reviewer.shared) if previous is not None else None
+    served = previous.reviewer.served_rooms if previous is not None else ()
+    multilingual = MULTILINGUAL if model is not None else None
+    reviewer = Reviewer(policy, model, DETECTOR, multilingual, shared, _room_failed)
+    reviewer.warm(served)
     return LiveReviewer(reviewer, scored=model is not None)
+
+
+def _room_failed(room: str, error: BaseException) -> None:
+    """A room that did not compile on its first message: it reviews by the defaults' rules."""
+    logger.error(
+        "room does not compile; reviewing it by the defaults' rules",
+        extra={"room": room, "error": excerpt(f"{type(error).__name__}: {error}")},
+    )
+    _count_now("RoomCompileFailed")
 
 
 def _reload_failed(message: str, error: BaseException) -> None:

@@ -92,6 +92,19 @@ def test_a_changed_parameter_is_swapped_in(review: CapturedFunction) -> None:
     assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
 
 
+def test_a_reload_compiles_the_rooms_this_instance_served_and_leaves_the_others(
+    review: CapturedFunction,
+) -> None:
+    rooms = "rooms:\n  g1H2I3J4k5L6: {max_length: 300}\n  otherRoom0001: {max_length: 200}\n"
+    put(PATH_NAME, policy_denying("pineapple") + rooms)
+    assert reload_now(review)
+    review.invoke(event("good game"))  # ROOM is g1H2I3J4k5L6
+    put(PATH_NAME, policy_denying("mango") + rooms)
+    assert reload_now(review)
+    assert review.function.module.POLICY.value.reviewer.served_rooms == ("g1H2I3J4k5L6",)
+    assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
+
+
 @pytest.mark.parametrize(
     "text",
     [BAD_YAML, DOES_NOT_COMPILE, *BOMBS.values()],

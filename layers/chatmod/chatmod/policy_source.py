@@ -112,6 +112,11 @@ class LivePolicy(Generic[T]):
         return self._origin
 
     @property
+    def value(self) -> T | None:
+        """The value in use (None before ``start``); never starts a check."""
+        return self._value
+
+    @property
     def degraded(self) -> bool:
         """True while the value in use came from ``start``'s fallback: the configured source
         has not given a usable policy yet."""
