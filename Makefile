@@ -98,6 +98,7 @@ bench: setup setup-torch sam-build
 	$(PY) -m bench.policy_bombs
 	$(PY) -m bench.invisible_characters
 	$(PY) -m bench.big_policy
+	$(PY) -m bench.review_memory
 	$(TORCH_VENV)/bin/python training/bench_backends.py
 	$(PY) -m bench.package_size
 
