@@ -5,14 +5,14 @@ settings, the policy compiled into a rules-only reviewer (no X-ray SDK unless tr
 Once the first answer is given (or after a second without one), a background thread loads the
 model (and swaps in a reviewer that uses it), creates the escalation sender, reads the IP hash
 key and loads the language detector.
+Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
+queued for the second opinion, so the model still sees every delivered message.
 
 Under provisioned concurrency and SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE``), init runs
 before any message and the environment is then frozen, so a background thread would sleep
 until the first message: there init loads everything itself, and the first message is judged
 by the model. After a SnapStart restore, what must differ per instance is made again (the
 instance's IP hash key) and the policy is checked at once (the snapshot may be old).
-Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
-queued for the second opinion, so the model still sees every delivered message.
 
 Each review has an internal deadline (``chatmod.deadline``): 150 ms from invocation start, or
 sooner when the Lambda context has less left. A stage that no longer fits is skipped (the model:
@@ -108,7 +108,7 @@ def _build(text: str, origin: str) -> LiveReviewer:
     in. Other rooms compile on their first message."""
     model = MODEL
     policy = with_max_length(parse_policy(text, origin), settings.max_length)
-    previous = POLICY.value if "POLICY" in globals() else None
+    previous = POLICY.value  # None on the first build
     shared = SharedChecks(previous.reviewer.shared) if previous is not None else None
     served = previous.reviewer.served_rooms if previous is not None else ()
     multilingual = MULTILINGUAL if model is not None else None
