@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import random
 import string
+from importlib import resources
+from pathlib import Path
 
-from chatmod.compile import builtin_terms, compile_room
+import pytest
+
+from chatmod.compile import builtin_exemptions, builtin_terms, compile_room
 from chatmod.normalize import normalize
 from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyFile, RoomPolicy
@@ -91,3 +95,22 @@ def test_a_long_term_list_is_split_into_alternations_that_each_still_match() -> 
 def test_a_pack_stays_one_alternation() -> None:
     check = TermCheck(RuleMeta("p", "c", "mask", Severity.LOW), builtin_terms("tr/profanity"))
     assert len(check._regexes) == 1  # type: ignore[attr-defined]
+
+
+PACKS = Path(str(resources.files("chatmod").joinpath("packs")))
+PACK_FILES = sorted(
+    str(path.relative_to(PACKS)).removesuffix(".yaml")
+    for path in PACKS.rglob("*.yaml")
+    if path.stem in ("profanity", "slurs", "mild_profanity")
+)
+
+
+@pytest.mark.parametrize("pack", PACK_FILES)
+def test_every_packs_exemptions_compile_and_are_read_only_after_a_match(pack: str) -> None:
+    check = TermCheck(
+        RuleMeta(pack, "c", "mask", Severity.LOW), builtin_terms(pack), builtin_exemptions(pack)
+    )
+    assert check.scan(normalize("good game everyone")) == []
+    assert check._exempt_regex is None  # type: ignore[attr-defined]
+    check._exempt_spans(" anything ")
+    assert (check._exempt_regex is None) == (not check.exempt)  # type: ignore[attr-defined]
