@@ -79,8 +79,6 @@ def child(kind: str, policy_file: str) -> dict[str, Any]:
     from chatmod_local.invoke import LocalFunction
 
     env = {} if kind == "bundled" else {"CHATMOD_POLICY_FILE": policy_file}
-    if "--switch" in sys.argv:
-        sys.setswitchinterval(float(sys.argv[sys.argv.index("--switch") + 1]))
     from chatmod_local.invoke import DEFAULT_TEMPLATE
     from chatmod_local.template import function_spec
 

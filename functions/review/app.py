@@ -31,6 +31,7 @@ configured fail-mode result, logged and counted.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from typing import Any, NamedTuple
@@ -67,6 +68,13 @@ NAMESPACE = "chatmod"
 MAX_DEFERRED_ESCALATIONS = 500  # records kept while the sender is being created
 # True once the queue setting turns out not to be a queue URL (escalations off on purpose).
 ESCALATIONS_OFF = False
+
+# A review hands the GIL to a background load or reload each time the model runs (ONNX Runtime
+# releases it) and waits up to this long to get it back: 1 ms instead of CPython's 5 ms. With a
+# 200-room reload running, reviews every 10 ms on one core took p99 13-18 ms instead of 24-42 ms
+# and were late by p99 28-36 ms instead of 65-80 ms (bench/big_policy.py).
+SWITCH_INTERVAL_S = 0.001
+sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 settings, SETTINGS_ERRORS = Settings.load_tolerant()
 logger = Logger(service=SERVICE)
