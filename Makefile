@@ -95,6 +95,10 @@ bench: setup setup-torch sam-build
 	$(PY) -m bench.handler_latency
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.crafted_search
+	$(PY) -m bench.policy_bombs
+	$(PY) -m bench.invisible_characters
+	$(PY) -m bench.big_policy
+	$(PY) -m bench.review_memory
 	$(TORCH_VENV)/bin/python training/bench_backends.py
 	$(PY) -m bench.package_size
 

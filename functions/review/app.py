@@ -1,12 +1,18 @@
 """IVS Chat message review handler: adapts the Lambda event to chatmod's reviewer.
 
-IVS's 200 ms include Lambda init, so import does only what the first answer needs: settings,
-the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on). Once the
-first answer is given (or after a second without one), a background thread loads the model (and
-swaps in a reviewer that uses it), creates the escalation sender, reads the IP hash key and
-loads the language detector.
+IVS's 200 ms include Lambda init, so on demand import does only what the first answer needs:
+settings, the policy compiled into a rules-only reviewer (no X-ray SDK unless tracing is on).
+Once the first answer is given (or after a second without one), a background thread loads the
+model (and swaps in a reviewer that uses it), creates the escalation sender, reads the IP hash
+key and loads the language detector.
 Until the model is ready, answers are the rules' alone, counted as ``RulesOnlyAnswers`` and
 queued for the second opinion, so the model still sees every delivered message.
+
+Under provisioned concurrency and SnapStart (``AWS_LAMBDA_INITIALIZATION_TYPE``), init runs
+before any message and the environment is then frozen, so a background thread would sleep
+until the first message: there init loads everything itself, and the first message is judged
+by the model. After a SnapStart restore, what must differ per instance is made again (the
+instance's IP hash key) and the policy is checked at once (the snapshot may be old).
 
 Each review has an internal deadline (``chatmod.deadline``): 150 ms from invocation start, or
 sooner when the Lambda context has less left. A stage that no longer fits is skipped (the model:
@@ -15,14 +21,18 @@ the rules answer alone; attribution: the message goes out with its gray zone), c
 
 The policy is live (``chatmod.policy_source``): a changed SSM parameter or AppConfig profile
 is fetched, compiled and warmed in the background and swapped in when ready; a failure keeps
-the last good policy (``PolicyReloadFailed``), never the fail mode. Every invocation returns a
-valid response: a bad event or an internal error yields the configured fail-mode result,
-logged and counted.
+the last good policy (``PolicyReloadFailed``), never the fail mode. A new instance that cannot
+read its source at all answers by the bundled policy or the fail mode (``PolicyUnavailable``),
+logged and counted (``PolicySourceUnavailable``, ``DegradedAnswers``) until a check reads it.
+Every invocation returns a valid response: a bad event or an internal error yields the
+configured fail-mode result, logged and counted.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import threading
 import time
 from typing import Any, NamedTuple
@@ -35,6 +45,7 @@ from pydantic import ValidationError
 from chatmod.audit import IpHasher, audit_record
 from chatmod.aws.policy_sources import policy_source
 from chatmod.aws.tracing import trace_handler
+from chatmod.compile import SharedChecks
 from chatmod.contract import ReviewRequest
 from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
@@ -46,7 +57,7 @@ from chatmod.pipeline import (
     load_model_from_settings,
     load_multilingual_from_settings,
 )
-from chatmod.policy import parse_policy, with_max_length
+from chatmod.policy import excerpt, parse_policy, with_max_length
 from chatmod.policy_source import BundledPolicySource, LivePolicy
 from chatmod.settings import Settings
 
@@ -58,6 +69,13 @@ NAMESPACE = "chatmod"
 MAX_DEFERRED_ESCALATIONS = 500  # records kept while the sender is being created
 # True once the queue setting turns out not to be a queue URL (escalations off on purpose).
 ESCALATIONS_OFF = False
+
+# A review hands the GIL to a background load or reload each time the model runs (ONNX Runtime
+# releases it) and waits up to this long to get it back: 1 ms instead of CPython's 5 ms. With a
+# 200-room reload running, reviews every 10 ms on one core took p99 13-18 ms instead of 24-42 ms
+# and were late by p99 28-36 ms instead of 65-80 ms (bench/big_policy.py).
+SWITCH_INTERVAL_S = 0.001
+sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 settings, SETTINGS_ERRORS = Settings.load_tolerant()
 logger = Logger(service=SERVICE)
@@ -94,12 +112,27 @@ MULTILINGUAL: Any = None  # the multilingual model, once loaded (after the detec
 
 
 def _build(text: str, origin: str) -> LiveReviewer:
-    """Parse, compile every room and warm up: raises before anything is swapped in."""
+    """Parse and validate every room, compile the defaults and the rooms this instance serves
+    (sharing what the reviewer in use compiled) and warm up: raises before anything is swapped
+    in. Other rooms compile on their first message."""
     model = MODEL
     policy = with_max_length(parse_policy(text, origin), settings.max_length)
-    reviewer = Reviewer(policy, model, DETECTOR, MULTILINGUAL if model is not None else None)
-    reviewer.warm()
+    previous = POLICY.value  # None on the first build
+    shared = SharedChecks(previous.reviewer.shared) if previous is not None else None
+    served = previous.reviewer.served_rooms if previous is not None else ()
+    multilingual = MULTILINGUAL if model is not None else None
+    reviewer = Reviewer(policy, model, DETECTOR, multilingual, shared, _room_failed)
+    reviewer.warm(served)
     return LiveReviewer(reviewer, scored=model is not None)
+
+
+def _room_failed(room: str, error: BaseException) -> None:
+    """A room that did not compile on its first message: it reviews by the defaults' rules."""
+    logger.error(
+        "room does not compile; reviewing it by the defaults' rules",
+        extra={"room": room, "error": excerpt(f"{type(error).__name__}: {error}")},
+    )
+    _count_now("RoomCompileFailed")
 
 
 def _reload_failed(message: str, error: BaseException) -> None:
@@ -120,6 +153,18 @@ POLICY: LivePolicy[LiveReviewer] = LivePolicy(
 )
 _source = POLICY.source
 POLICY.start(fallback=None if isinstance(_source, BundledPolicySource) else BundledPolicySource())
+if POLICY.degraded:
+    # Loud, for an alarm: the room's own rules are missing until a check reads the source.
+    logger.error(
+        "policy source unavailable at start; answering by "
+        + ("the bundled policy" if settings.policy_unavailable == "bundled" else "the fail mode"),
+        extra={
+            "policy_source": _source.name,
+            "policy_unavailable": settings.policy_unavailable,
+            "fail_mode": settings.fail_mode,
+        },
+    )
+    _count_now("PolicySourceUnavailable")
 
 SENDER: Any = None  # the escalation sender, once the background start has made it
 _deferred: list[Any] = []
@@ -127,15 +172,17 @@ _deferred_lock = threading.Lock()
 IP_HASHER = IpHasher.for_instance()  # replaced by the stack's key once it is read
 
 
-def use_model(model: Any) -> None:
-    """Puts a loaded model to work: a reviewer that uses it replaces the rules-only one."""
+def use_model(model: Any, *, rebuild: bool = True) -> None:
+    """Puts a loaded model to work: a reviewer that uses it replaces the rules-only one
+    (``rebuild=False``: the caller rebuilds once everything it loads is there)."""
     global MODEL, MODEL_LOADING
     MODEL = model
-    POLICY.rebuild()
+    if rebuild:
+        POLICY.rebuild()
     MODEL_LOADING = False
 
 
-def _load_model() -> None:
+def _load_model(*, rebuild: bool = True) -> None:
     try:
         model = load_model_from_settings(settings)
     except Exception:  # the rules still protect the room; the error is loud in logs and metrics
@@ -144,10 +191,10 @@ def _load_model() -> None:
         global MODEL_LOADING
         MODEL_LOADING = False
         return
-    use_model(model)
+    use_model(model, rebuild=rebuild)
 
 
-def _load_language_detector() -> None:
+def _load_language_detector(*, rebuild: bool = True) -> None:
     """Until this is done, messages are of unknown language (every pack, the model as usual)."""
     global DETECTOR
     try:
@@ -158,10 +205,11 @@ def _load_language_detector() -> None:
         logger.exception("language detector unavailable; messages are of unknown language")
         _count_now("LanguageDetectorUnavailable")
         return
-    POLICY.rebuild()
+    if rebuild:
+        POLICY.rebuild()
 
 
-def _load_multilingual() -> None:
+def _load_multilingual(*, rebuild: bool = True) -> None:
     """Until this is done, a line in another language than English is judged by the rules."""
     global MULTILINGUAL
     if MODEL is None:
@@ -172,7 +220,7 @@ def _load_multilingual() -> None:
         logger.exception("multilingual model unavailable; other languages by the rules alone")
         _count_now("ModelUnavailable")
         return
-    if MULTILINGUAL is not None:
+    if MULTILINGUAL is not None and rebuild:
         POLICY.rebuild()
 
 
@@ -275,8 +323,47 @@ def _background_start() -> None:
     _load_multilingual()
 
 
-STARTUP = threading.Thread(target=_background_start, name="chatmod-startup", daemon=True)
+def _frozen_start() -> None:
+    """Everything now, for an instance initialized before its first message: the models and
+    the detector first, then one rebuild of the reviewer with all of them."""
+    if MODEL_LOADING:
+        _load_model(rebuild=False)
+    _load_language_detector(rebuild=False)
+    _load_multilingual(rebuild=False)
+    POLICY.rebuild()
+    _start_sender()
+    _read_ip_key()
+
+
+def _after_restore() -> None:
+    """A SnapStart instance restored from the snapshot: a per-instance IP hash key of its own
+    (every restore would share the snapshot's otherwise), and a policy check at once."""
+    global IP_HASHER
+    if IP_HASHER.key_source == "instance":
+        IP_HASHER = IpHasher.for_instance()
+    POLICY.check_soon()
+
+
+# Provisioned concurrency and SnapStart freeze the environment after init, before any message.
+FROZEN_START_TYPES = ("provisioned-concurrency", "snap-start")
+INITIALIZATION_TYPE = os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+FROZEN_START = INITIALIZATION_TYPE in FROZEN_START_TYPES
+STARTUP = threading.Thread(
+    target=_frozen_start if FROZEN_START else _background_start,
+    name="chatmod-startup",
+    daemon=True,
+)
 STARTUP.start()
+if FROZEN_START:
+    STARTUP.join()
+    FIRST_ANSWERED.set()
+if INITIALIZATION_TYPE == "snap-start":
+    try:
+        from snapshot_restore_py import register_after_restore  # Lambda's Python runtime
+
+        register_after_restore(_after_restore)
+    except ImportError:
+        logger.warning("snapshot_restore_py not found; no SnapStart restore hook")
 
 
 def _record(review: Review) -> None:
@@ -342,6 +429,10 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         return _fail(event, "InvalidEvent")
     try:
         live = POLICY.current()
+        if POLICY.degraded:
+            metrics.add_metric(name="DegradedAnswers", unit=MetricUnit.Count, value=1)
+            if settings.policy_unavailable == "fail-mode":
+                return _fail(event, "PolicyUnavailable")
         unscored = not live.scored and MODEL_LOADING
         deadline = invocation_deadline(started, _remaining_ms(context))
         review = live.reviewer.review(request, deadline=deadline)

@@ -20,6 +20,7 @@ from chatmod.policy import PolicyFile
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import LivePolicy
 from chatmod_local.invoke import LocalFunction
+from tests.policy_bombs import BOMBS
 
 from .review_support import CapturedFunction
 
@@ -91,7 +92,24 @@ def test_a_changed_parameter_is_swapped_in(review: CapturedFunction) -> None:
     assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
 
 
-@pytest.mark.parametrize("text", [BAD_YAML, DOES_NOT_COMPILE], ids=["bad-yaml", "no-compile"])
+def test_a_reload_compiles_the_rooms_this_instance_served_and_leaves_the_others(
+    review: CapturedFunction,
+) -> None:
+    rooms = "rooms:\n  g1H2I3J4k5L6: {max_length: 300}\n  otherRoom0001: {max_length: 200}\n"
+    put(PATH_NAME, policy_denying("pineapple") + rooms)
+    assert reload_now(review)
+    review.invoke(event("good game"))  # ROOM is g1H2I3J4k5L6
+    put(PATH_NAME, policy_denying("mango") + rooms)
+    assert reload_now(review)
+    assert review.function.module.POLICY.value.reviewer.served_rooms == ("g1H2I3J4k5L6",)
+    assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [BAD_YAML, DOES_NOT_COMPILE, *BOMBS.values()],
+    ids=["bad-yaml", "no-compile", *BOMBS],
+)
 def test_a_broken_policy_keeps_the_last_good_one_and_is_counted(
     review: CapturedFunction, text: str
 ) -> None:
@@ -112,6 +130,77 @@ def test_a_missing_parameter_at_init_falls_back_to_the_bundled_policy(moto_aws: 
     assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
     response = review.invoke(event("you f4ggot"))
     assert response["ReviewResult"] == "DENY"  # the bundled rules, not the fail mode
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_a_new_instance_refuses_a_crafted_parameter_and_keeps_reviewing(
+    moto_aws: None, name: str
+) -> None:
+    put(PATH_NAME, BOMBS[name])
+    review = CapturedFunction(
+        {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
+    )
+    assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
+    assert review.invoke(event("you f4ggot"))["ReviewResult"] == "DENY"
+
+
+def test_a_new_instance_without_its_policy_says_so_loudly_and_answers_by_the_bundled_one(
+    moto_aws: None,
+) -> None:
+    review = CapturedFunction(
+        {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
+    )
+    started = [
+        line for line in review.log_lines() if line.get("message", "").startswith("policy source")
+    ]
+    assert [(line["message"], line["policy_source"], line["level"]) for line in started] == [
+        (
+            "policy source unavailable at start; answering by the bundled policy",
+            f"SSM parameter {PATH_NAME}",
+            "ERROR",
+        )
+    ]
+    assert "PolicySourceUnavailable" in review.metric_names()
+    assert review.invoke(event("you f4ggot"))["ReviewResult"] == "DENY"  # the bundled rules
+    assert "DegradedAnswers" in review.metric_names()
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "ALLOW"
+    put(PATH_NAME, policy_denying("pineapple"))
+    review.function.module.POLICY.source.max_age_s = 0
+    assert reload_now(review)
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
+    assert "DegradedAnswers" not in review.metric_names()
+
+
+def test_with_fail_mode_set_a_new_instance_without_its_policy_answers_by_the_fail_mode(
+    moto_aws: None,
+) -> None:
+    review = CapturedFunction(
+        {
+            "CHATMOD_POLICY_PARAMETER": PATH_NAME,
+            "CHATMOD_MODEL_BACKEND": "none",
+            "CHATMOD_POLICY_UNAVAILABLE": "fail-mode",
+            "CHATMOD_FAIL_MODE": "DENY",
+        }
+    )
+    assert any(
+        line.get("message") == "policy source unavailable at start; answering by the fail mode"
+        for line in review.log_lines()
+    )
+    response = review.invoke(event("good game everyone"))
+    assert response["ReviewResult"] == "DENY"
+    assert {"FailMode", "FailMode_PolicyUnavailable", "DegradedAnswers"} <= review.metric_names()
+    put(PATH_NAME, policy_denying("pineapple"))
+    review.function.module.POLICY.source.max_age_s = 0
+    assert reload_now(review)
+    assert review.invoke(event("good game everyone"))["ReviewResult"] == "ALLOW"
+    assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
+
+
+def test_a_bundled_policy_by_choice_is_no_degraded_start(moto_aws: None) -> None:
+    review = CapturedFunction({"CHATMOD_MODEL_BACKEND": "none"})
+    assert "PolicySourceUnavailable" not in review.metric_names()
+    review.invoke(event("good game everyone"))
+    assert "DegradedAnswers" not in review.metric_names()
 
 
 def test_the_escalation_function_starts_on_a_broken_parameter(moto_aws: None) -> None:
@@ -236,3 +325,33 @@ def test_appconfig_extension_source_reads_the_profile_over_localhost() -> None:
     assert paths == ["/applications/chatmod/environments/prod/configurations/policy"]
     assert policy.defaults.rules[0].terms == ["durian"]
     assert AppConfigExtensionSource.parse("a/b/c").name == "AppConfig a/b/c"
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_appconfig_serving_a_crafted_policy_keeps_the_last_good_one(name: str) -> None:
+    bodies = [policy_denying("durian").encode()]
+
+    class Extension(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(bodies[-1])
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Extension)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    failures: list[str] = []
+    try:
+        source = AppConfigExtensionSource(
+            "chatmod", "prod", "policy", base_url=f"http://127.0.0.1:{server.server_port}"
+        )
+        policy = live(source, failures)
+        first = policy.start()
+        bodies.append(BOMBS[name].encode())
+        assert not policy.refresh()
+    finally:
+        server.shutdown()
+    assert policy.current() is first
+    assert len(failures) == 1 and "rejected" in failures[0] and len(failures[0]) < 300

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import io
 import json
+import sys
 import threading
 from typing import Any
 
@@ -140,3 +141,62 @@ def test_the_background_start_waits_for_the_first_answer(monkeypatch: pytest.Mon
     assert module.FIRST_ANSWERED.is_set()
     module.STARTUP.join(30)
     assert calls == [1.0] and module.MODEL is not None
+
+
+HATEFUL_NO_SWEAR_WORDS = "people like them are not worth anything"
+
+
+def first_answer(init_type: str) -> tuple[dict[str, Any], str, bool]:
+    """The first response of a new instance with the shipped models, its log, and whether the
+    background start was still running when that message came."""
+    logs = io.StringIO()
+    function = LocalFunction(
+        "ReviewFunction", env={"AWS_LAMBDA_INITIALIZATION_TYPE": init_type}, log_stream=logs
+    )
+    loading = function.module.STARTUP.is_alive()
+    response = function.invoke(review_event(HATEFUL_NO_SWEAR_WORDS, "MSG000000001"))
+    function.module.STARTUP.join(60)
+    return response, logs.getvalue(), loading
+
+
+@pytest.mark.parametrize("init_type", ["provisioned-concurrency", "snap-start"])
+def test_a_frozen_instance_judges_its_very_first_message_with_the_model(init_type: str) -> None:
+    response, logs, loading = first_answer(init_type)
+    assert not loading
+    assert response["ReviewResult"] == "DENY"
+    audit = next(
+        json.loads(line)
+        for line in logs.splitlines()
+        if line.startswith("{") and '"review decision"' in line
+    )
+    assert [r for r in audit["rule_ids"] if not r.startswith("model.")] == []
+    assert audit["rule_ids"]
+    assert "RulesOnlyAnswers" not in logs
+
+
+def test_an_on_demand_instance_answers_its_first_message_with_the_rules() -> None:
+    response, logs, loading = first_answer("on-demand")
+    assert loading
+    assert response["ReviewResult"] == "ALLOW"  # no rule denies it; the model comes later
+    assert "RulesOnlyAnswers" in logs
+
+
+def test_a_snapstart_restore_makes_a_new_instance_key_and_checks_the_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hooks: list[Any] = []
+    fake = type(sys)("snapshot_restore_py")
+    fake.register_after_restore = hooks.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "snapshot_restore_py", fake)
+    function = LocalFunction(
+        "ReviewFunction",
+        env={"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start", "CHATMOD_MODEL_BACKEND": "none"},
+        log_stream=io.StringIO(),
+    )
+    module = function.module
+    assert len(hooks) == 1
+    snapshot_key = module.IP_HASHER.key
+    module.POLICY._next_check = float("inf")
+    hooks[0]()
+    assert module.IP_HASHER.key_source == "instance" and module.IP_HASHER.key != snapshot_key
+    assert module.POLICY._next_check == 0.0

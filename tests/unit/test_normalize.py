@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chatmod.normalize import deleet, fold, join_split_letters, model_readings, normalize
+from chatmod.pipeline import Reviewer
+from chatmod.policy import load_policy
 
 
 @pytest.mark.parametrize(
@@ -184,9 +186,35 @@ def test_accents_alone_are_no_disguise_so_the_line_is_read_as_typed(line: str) -
     [
         ("\u0456d\u0456ot", "idiot"),  # Cyrillic i's
         ("\uff49\uff44\uff49\uff4f\uff54", "idiot"),  # full-width letters
-        ("id\u200biot", "idiot"),  # a zero-width space
         ("qué sh1t", "que shit"),  # leet beside an accent: both readings
     ],
 )
 def test_look_alikes_still_get_a_deobfuscated_reading(line: str, deobfuscated: str) -> None:
     assert model_readings(normalize(line)) == [line, deobfuscated]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["id\u200biot", "id\u3164iot", "id\u2800iot", "id\ufffdiot", "id\uffffiot", "id\u0378iot",
+     "id\U000e0041iot", "id\ufe0fiot", "id\ud800iot"],
+)  # fmt: skip
+def test_invisible_characters_leave_every_view_the_rules_and_models_read(line: str) -> None:
+    views = normalize(line)
+    assert views.matching.text == views.visible.text == views.model.text == "idiot"
+    assert model_readings(views) == ["idiot"]  # the as-typed reading too
+
+
+def test_the_visible_view_maps_back_to_what_was_typed() -> None:
+    line = "fi\u3164nd \u2800you"
+    view = normalize(line).visible
+    assert view.text == "find you"
+    assert view.to_original(0, 4) == (0, 5)  # the filler inside the word is covered
+    assert line[slice(*view.to_original(5, 8))] == "you"
+    assert normalize("plain text").visible.offsets == tuple(range(10))
+
+
+def test_a_mask_stars_the_word_with_the_filler_inside_it() -> None:
+    reviewer = Reviewer(load_policy())
+    decision = reviewer.review_text("what the fu\u3164ck is this")
+    assert decision.result == "ALLOW"
+    assert decision.content == "what the f**** is this"  # the filler is starred with it

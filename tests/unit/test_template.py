@@ -146,3 +146,17 @@ def test_only_ivschat_of_this_account_may_invoke_the_handler(resources: dict[str
     assert permission["SourceArn"] == {
         "Fn::If": ["HasAllowedRoomArn", {"Ref": "AllowedRoomArn"}, {"Fn::Sub": ROOMS}]
     }
+
+
+def test_a_new_instance_without_its_policy_raises_an_alarm(resources: dict[str, Any]) -> None:
+    alarm = resources["PolicyUnavailableAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("chatmod", "PolicySourceUnavailable")
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "chatmod-review"}]
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0)
+    review = resources["ReviewFunction"]["Properties"]["Environment"]["Variables"]
+    assert review["CHATMOD_POLICY_UNAVAILABLE"] == {"Ref": "PolicyUnavailable"}
+
+
+def test_review_memory_defaults_to_one_vcpu_and_fits_a_room_at_the_limits() -> None:
+    memory = yaml_parse(TEMPLATE.read_text("utf-8"))["Parameters"]["ReviewMemorySize"]
+    assert (memory["Default"], memory["MinValue"]) == (1769, 640)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from chatmod.compile import compile_room
+import random
+import string
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from chatmod.compile import builtin_exemptions, builtin_terms, compile_room
 from chatmod.normalize import normalize
 from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyFile, RoomPolicy
+from chatmod.rules.base import RuleMeta, Severity
 from chatmod.rules.terms import TermCheck
 
 from .fakes import KeywordModel
@@ -71,3 +79,38 @@ def test_an_exempt_phrase_shields_only_its_own_words_whatever_separates_them() -
         assert check.scan(normalize(shielded)) == [], shielded
     for hit in ("moby is a dick", "dick moby", "mobydick dick"):
         assert check.scan(normalize(hit)), hit
+
+
+def test_a_long_term_list_is_split_into_alternations_that_each_still_match() -> None:
+    rnd = random.Random(5)
+    terms = tuple("".join(rnd.choices(string.ascii_lowercase, k=64)) for _ in range(400))
+    check = TermCheck(RuleMeta("long", "scam", "deny", Severity.HIGH), terms)
+    regexes = check._regexes  # type: ignore[attr-defined]
+    assert len(regexes) > 1
+    line = f"{terms[0]} and {terms[-1].upper()}, not {terms[1][:-1]}"
+    hits = [(h.start, h.end) for h in check.scan(normalize(line))]
+    assert [line[s:e] for s, e in hits] == [terms[0], terms[-1].upper()]
+
+
+def test_a_pack_stays_one_alternation() -> None:
+    check = TermCheck(RuleMeta("p", "c", "mask", Severity.LOW), builtin_terms("tr/profanity"))
+    assert len(check._regexes) == 1  # type: ignore[attr-defined]
+
+
+PACKS = Path(str(resources.files("chatmod").joinpath("packs")))
+PACK_FILES = sorted(
+    str(path.relative_to(PACKS)).removesuffix(".yaml")
+    for path in PACKS.rglob("*.yaml")
+    if path.stem in ("profanity", "slurs", "mild_profanity")
+)
+
+
+@pytest.mark.parametrize("pack", PACK_FILES)
+def test_every_packs_exemptions_compile_and_are_read_only_after_a_match(pack: str) -> None:
+    check = TermCheck(
+        RuleMeta(pack, "c", "mask", Severity.LOW), builtin_terms(pack), builtin_exemptions(pack)
+    )
+    assert check.scan(normalize("good game everyone")) == []
+    assert check._exempt_regex is None  # type: ignore[attr-defined]
+    check._exempt_spans(" anything ")
+    assert (check._exempt_regex is None) == (not check.exempt)  # type: ignore[attr-defined]

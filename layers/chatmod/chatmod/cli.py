@@ -120,7 +120,7 @@ def _cmd_check_policy(args: argparse.Namespace) -> int:
     source = FilePolicySource(args.file)
     try:
         text = source.fetch()
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read policy file {args.file}: {exc}") from exc
     policy = checked_policy(text, source.name)
     rooms = ", ".join(policy.rooms) or "none"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -54,8 +54,39 @@ def builtin_exemptions(pack: str) -> tuple[str, ...]:
     return load_terms(str(t) for t in _builtin_pack(pack).get("exempt", []))
 
 
-def _builtin_term_check(pack: str, meta: RuleMeta) -> TermCheck:
-    return TermCheck(meta, builtin_terms(pack), builtin_exemptions(pack))
+class SharedChecks:
+    """Compiled checks shared by every room of a policy that asks for the same one.
+
+    A 7-language room's packs are 14 RE2 term matchers, the same in every room with the same
+    pack settings: they compile once per policy, not once per room, and a custom rule that every
+    room inherits from ``defaults`` compiles once. A new policy version starts from the previous
+    one's checks (``previous``), so what did not change is not compiled again; ``release`` drops
+    the previous version's once the new one is warm, keeping only what it uses.
+    """
+
+    def __init__(self, previous: SharedChecks | None = None) -> None:
+        self._checks: dict[Hashable, Check] = {}
+        self._previous = previous._checks if previous is not None else None
+
+    def get(self, key: Hashable, build: Callable[[], Check]) -> Check:
+        check = self._checks.get(key)
+        if check is None:
+            check = self._previous.get(key) if self._previous is not None else None
+            self._checks[key] = check = check if check is not None else build()
+        return check
+
+    def release(self) -> None:
+        self._previous = None
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+
+def _builtin_term_check(pack: str, meta: RuleMeta, shared: SharedChecks) -> Check:
+    return shared.get(
+        ("pack", pack, meta),
+        lambda: TermCheck(meta, builtin_terms(pack), builtin_exemptions(pack)),
+    )
 
 
 def _language_pack(language: str, pack: str) -> str | None:
@@ -130,13 +161,13 @@ def _meta(
     )
 
 
-def _pack_checks(policy: RoomPolicy) -> tuple[list[Check], dict[str, str]]:
+def _pack_checks(policy: RoomPolicy, shared: SharedChecks) -> tuple[list[Check], dict[str, str]]:
     """The built-in packs' checks, and the language of each term pack's rule id."""
     packs = policy.packs
-    languages = _language_term_checks(policy)
+    languages = _language_term_checks(policy, shared)
     if packs.mild_profanity.enabled:
         meta = _meta("profanity.mild", "profanity", packs.mild_profanity, "mask", Severity.LOW)
-        languages.append((_builtin_term_check("mild_profanity", meta), "en"))
+        languages.append((_builtin_term_check("mild_profanity", meta, shared), "en"))
     checks: list[Check] = [check for check, _ in languages]
     if packs.pii.enabled:
         pii = packs.pii
@@ -170,7 +201,7 @@ def _pack_checks(policy: RoomPolicy) -> tuple[list[Check], dict[str, str]]:
     return checks, {check.rule_id: language for check, language in languages}
 
 
-def _rule_checks(rule: RuleSpec) -> list[Check]:
+def _rule_checks(rule: RuleSpec, shared: SharedChecks) -> list[Check]:
     meta = RuleMeta(
         rule_id=rule.id,
         category=rule.category,
@@ -180,9 +211,16 @@ def _rule_checks(rule: RuleSpec) -> list[Check]:
     )
     checks: list[Check] = []
     if rule.terms:
-        checks.append(TermCheck(meta, load_terms(rule.terms)))
+        terms = load_terms(rule.terms)
+        checks.append(shared.get(("terms", meta, terms), lambda: TermCheck(meta, terms)))
     if rule.patterns:
-        checks.append(PatternCheck(meta, tuple(rule.patterns), rule.target))
+        patterns, target = tuple(rule.patterns), rule.target
+        checks.append(
+            shared.get(
+                ("patterns", meta, patterns, target),
+                lambda: PatternCheck(meta, patterns, target),
+            )
+        )
     return checks
 
 
@@ -191,7 +229,7 @@ def pack_rule_id(pack: str, language: str) -> str:
     return pack if language == "en" else f"{pack}.{language}"
 
 
-def _language_term_checks(policy: RoomPolicy) -> list[tuple[Check, str]]:
+def _language_term_checks(policy: RoomPolicy, shared: SharedChecks) -> list[tuple[Check, str]]:
     """Slur and profanity packs of every language the room serves, each with its language."""
     packs = policy.packs
     checks: list[tuple[Check, str]] = []
@@ -200,20 +238,22 @@ def _language_term_checks(policy: RoomPolicy) -> list[tuple[Check, str]]:
         if packs.slurs.enabled and slurs is not None:
             rule_id = pack_rule_id("slurs", language)
             meta = _meta(rule_id, "hate", packs.slurs, "deny", Severity.HIGH)
-            checks.append((_builtin_term_check(slurs, meta), language))
+            checks.append((_builtin_term_check(slurs, meta, shared), language))
         profanity = _language_pack(language, "profanity")
         if packs.profanity.enabled and profanity is not None:
             rule_id = pack_rule_id("profanity", language)
             meta = _meta(rule_id, "profanity", packs.profanity, "mask", Severity.LOW)
-            checks.append((_builtin_term_check(profanity, meta), language))
+            checks.append((_builtin_term_check(profanity, meta, shared), language))
     return checks
 
 
-def compile_room(policy: RoomPolicy) -> CompiledRoom:
-    """All enabled built-in packs and custom rules, minus the rule ids the room disables."""
-    checks, pack_languages = _pack_checks(policy)
+def compile_room(policy: RoomPolicy, shared: SharedChecks | None = None) -> CompiledRoom:
+    """All enabled built-in packs and custom rules, minus the rule ids the room disables
+    (checks come from ``shared`` when another room already compiled them)."""
+    shared = SharedChecks() if shared is None else shared
+    checks, pack_languages = _pack_checks(policy, shared)
     for rule in policy.rules:
-        checks.extend(_rule_checks(rule))
+        checks.extend(_rule_checks(rule, shared))
     disabled = set(policy.disable_rules)
     kept = [
         c for c in checks if c.rule_id not in disabled and c.rule_id.split(".")[0] not in disabled

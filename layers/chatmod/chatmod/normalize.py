@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from chatmod.invisible import has_invisible, is_invisible
 from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
 from chatmod.model.text import LEET as MODEL_LEET
 from chatmod.model.text import STRETCHED_LETTERS, char_folder
@@ -98,12 +99,25 @@ def _letterlike_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+def visible(original: str) -> NormalizedText:
+    """``original`` without its invisible characters (``chatmod.invisible``), mapped back."""
+    if not has_invisible(original):
+        return NormalizedText(original, original, tuple(range(len(original))))
+    kept = [index for index, ch in enumerate(original) if not is_invisible(ch)]
+    return NormalizedText(original, "".join(original[k] for k in kept), tuple(kept))
+
+
 def fold(original: str) -> NormalizedText:
     """Unicode NFKC, case folding, invisible-character removal and homoglyph mapping."""
     chars: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(original):
-        folded = ch.lower() if ch.isascii() else _fold_char(ch)
+        if ch.isascii():
+            folded = ch.lower()
+        elif is_invisible(ch):
+            continue  # some survive NFKC and casefold: U+3164, U+2800, U+FFFD, unassigned
+        else:
+            folded = _fold_char(ch)
         for out in folded:
             chars.append(out)
             offsets.append(index)
@@ -280,14 +294,19 @@ def join_split_words(view: NormalizedText) -> NormalizedText:
 
 @dataclass(frozen=True)
 class TextViews:
-    """The views every check can read: the original and the matching view, and, read only
-    when the model runs (rules-only answers, a new instance's first ones included, never build
-    them): the model's view (de-obfuscated, shorthand read as words, split words joined) and
-    ``typed``, the original with only its shorthand read as words, the model's reading of the
-    message as typed."""
+    """The views every check can read: the original, ``visible`` (the original without its
+    invisible characters, for the checks that read what was typed) and the matching view, and,
+    read only when the model runs (rules-only answers, a new instance's first ones included,
+    never build them): the model's view (de-obfuscated, shorthand read as words, split words
+    joined) and ``typed``, the visible text with only its shorthand read as words, the model's
+    reading of the message as typed."""
 
     original: str
     matching: NormalizedText
+
+    @cached_property
+    def visible(self) -> NormalizedText:
+        return visible(self.original)
 
     @cached_property
     def model(self) -> NormalizedText:
@@ -295,7 +314,8 @@ class TextViews:
 
     @cached_property
     def typed(self) -> str:
-        return expand_shorthand(self.original, range(len(self.original)))[0]
+        text = self.visible.text
+        return expand_shorthand(text, range(len(text)))[0]
 
 
 def normalize(original: str) -> TextViews:

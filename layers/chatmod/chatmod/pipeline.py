@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from chatmod.attribution import occlude
-from chatmod.compile import CompiledRoom, builtin_harmless, builtin_unblamed, compile_room
+from chatmod.compile import (
+    CompiledRoom,
+    SharedChecks,
+    builtin_harmless,
+    builtin_unblamed,
+    compile_room,
+)
 from chatmod.contract import ReviewRequest, ReviewResponse
 from chatmod.deadline import Deadline
 from chatmod.decision import Decision, decide, model_plan
@@ -82,7 +88,11 @@ def keep_harmless(
 class Reviewer:
     """Reviews messages against a policy, with an optional toxicity model, an optional
     multilingual one beside it (``model.router`` picks per message) and an optional language
-    detector (without one, every message is of unknown language)."""
+    detector (without one, every message is of unknown language).
+
+    A room's checks are compiled on its first message and kept: an instance serves few of a
+    policy's rooms. ``shared`` holds the compiled checks the rooms have in common (the
+    previous policy version's, for a reload)."""
 
     def __init__(
         self,
@@ -90,6 +100,8 @@ class Reviewer:
         model: ToxicityModel | None = None,
         language_detector: LanguageDetector | None = None,
         multilingual: ToxicityModel | None = None,
+        shared: SharedChecks | None = None,
+        on_room_error: Callable[[str, BaseException], None] | None = None,
     ) -> None:
         self.policy = policy
         self.model = model
@@ -98,6 +110,8 @@ class Reviewer:
             m for m in (model, multilingual) if m is not None
         )
         self.language_detector = language_detector
+        self.shared = SharedChecks() if shared is None else shared
+        self._on_room_error = on_room_error
         self._rooms: dict[str | None, CompiledRoom] = {}
 
     @classmethod
@@ -129,17 +143,34 @@ class Reviewer:
         return self.language_detector.detect(content)
 
     def room(self, room: str) -> CompiledRoom:
+        """The room's compiled checks, compiled now on its first message. A room whose checks
+        do not compile (validated, but refused by RE2; ``check-policy`` compiles every room)
+        gets the defaults' checks, reported through ``on_room_error`` (raises without one)."""
         key = self.policy.room_key(room)
         compiled = self._rooms.get(key)
         if compiled is None:
-            compiled = compile_room(self.policy.for_room(room))
+            try:
+                compiled = compile_room(self.policy.for_room(room), self.shared)
+            except Exception as exc:
+                if key is None or self._on_room_error is None:
+                    raise
+                self._on_room_error(key, exc)
+                compiled = self.room("")
             self._rooms[key] = compiled
         return compiled
 
-    def warm(self) -> None:
-        """Compile every room and run the model once, so the first message pays nothing."""
-        for key in [None, *self.policy.rooms]:
-            self.room(key or "")
+    @property
+    def served_rooms(self) -> tuple[str, ...]:
+        """The ``rooms`` keys compiled so far (the rooms this instance has served)."""
+        return tuple(key for key in self._rooms if key is not None)
+
+    def warm(self, rooms: Iterable[str] = ()) -> None:
+        """Compile the defaults and ``rooms`` and run the models once, so the first message
+        pays nothing; other rooms compile on their first message."""
+        self.room("")
+        for room in rooms:
+            self.room(room)
+        self.shared.release()
         self.review_text("warming up the moderation pipeline")
         if self.multilingual is not None:
             self.multilingual.predict(["calentando el modelo multilingüe"])
@@ -211,7 +242,7 @@ class Reviewer:
         if enforce_length and len(content) > policy.max_length and policy.too_long == "deny":
             return decide(compiled, content, [])  # refused before any rule or model work
         views = normalize(content)
-        language = self.detect_language(content)
+        language = self.detect_language(views.visible.text)
         hits = [hit for check in compiled.checks for hit in check.scan(views)]
         hits = keep_harmless(compiled, content, hits, language)
         model = self._model_for(language, policy)

@@ -29,14 +29,27 @@ from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
 from chatmod.language import SUPPORTED, LanguageCode
 from chatmod.model.spec import LABELS
+from chatmod.policy_source import FilePolicySource
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
-from chatmod.rules.terms import term_pattern
+from chatmod.rules.terms import check_term
 from chatmod.yaml_load import load_yaml
 
 
 class PolicyError(ValueError):
     """A policy file that cannot be used, with a message that says where and why."""
+
+
+# An error names what is wrong and quotes at most this much: a log line or a terminal, never
+# the policy (or what a crafted one would expand to) all over again.
+MAX_ERROR_CHARS = 1_000
+
+
+def excerpt(message: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """``message`` cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}... ({len(message) - limit} more characters)"
 
 
 class _Strict(BaseModel):
@@ -101,9 +114,12 @@ class RuleSpec(_Strict):
     def _has_something_to_match(self) -> RuleSpec:
         if not self.terms and not self.patterns:
             raise ValueError(f"rule {self.id!r} needs terms or patterns")
+        if self.terms and all(not t.strip() or t.strip().startswith("#") for t in self.terms):
+            # refused here, not when the room compiles: rooms compile on their first message
+            raise ValueError(f"rule {self.id!r}: its terms are all blank or comments")
         for term in self.terms:
             if term.strip() and not term.strip().startswith("#"):
-                term_pattern(term)  # a term with nothing to match ("*") fails here
+                check_term(term)  # a term with nothing to match ("*") fails here
         for pattern in self.patterns:
             compile_pattern(pattern, self.id)  # RE2 syntax errors surface at load time
         return self
@@ -293,13 +309,15 @@ class PolicyFile(_Strict):
         if len(self.rooms) > limits.MAX_ROOMS:
             raise ValueError(f"{len(self.rooms)} rooms; at most {limits.MAX_ROOMS}")
         terms, patterns = self.defaults.matcher_counts
+        built: dict[str, RoomPolicy] = {}
         for key in self.rooms:
             try:
-                room = self._build_room(key)
+                built[key] = room = self._build_room(key)
             except ValidationError as exc:
                 raise ValueError(f"rooms[{key!r}]: {exc}") from exc
             terms += room.matcher_counts[0]
             patterns += room.matcher_counts[1]
+        self.__dict__["_room_policies"] = built  # validated once, kept for ``for_room``
         if terms > limits.MAX_TERMS_TOTAL:
             raise ValueError(f"{terms} terms over all rooms; at most {limits.MAX_TERMS_TOTAL}")
         if patterns > limits.MAX_PATTERNS_TOTAL:
@@ -339,13 +357,13 @@ def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
     try:
         data = load_yaml(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{source}: not valid YAML/JSON: {exc}") from exc
+        raise PolicyError(excerpt(f"{source}: not valid YAML/JSON: {exc}")) from exc
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: a policy must be a mapping, got {type(data).__name__}")
     try:
         return PolicyFile.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(f"{source}: invalid policy:\n{exc}") from exc
+        raise PolicyError(excerpt(f"{source}: invalid policy:\n{exc}")) from exc
 
 
 def load_policy(path: str | Path | None = None) -> PolicyFile:
@@ -355,15 +373,16 @@ def load_policy(path: str | Path | None = None) -> PolicyFile:
         return parse_policy(text, "chatmod/default_policy.yaml")
     file = Path(path)
     try:
-        text = file.read_text("utf-8")
-    except OSError as exc:
+        text = FilePolicySource(str(file)).fetch()
+    except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"cannot read policy file {file}: {exc}") from exc
     return parse_policy(text, str(file))
 
 
 def with_max_length(policy: PolicyFile, max_length: int | None) -> PolicyFile:
-    """The policy with its default ``max_length`` replaced (rooms may still override it)."""
-    if max_length is None:
+    """The policy with its default ``max_length`` replaced (rooms may still override it); the
+    same policy when nothing changes (validating 200 rooms again would double a reload)."""
+    if max_length is None or max_length == policy.defaults.max_length:
         return policy
     data = policy.model_dump(mode="json", exclude_unset=True)
     data.setdefault("defaults", {})["max_length"] = max_length

@@ -7,17 +7,18 @@ before a policy may replace the one in use.
 
 from __future__ import annotations
 
-from chatmod.compile import CompiledRoom, compile_room
+from chatmod.compile import CompiledRoom, SharedChecks, compile_room
 from chatmod.policy import PolicyError, PolicyFile, parse_policy
 
 
 def compile_policy(policy: PolicyFile, source: str = "<policy>") -> dict[str, CompiledRoom]:
     """Every room compiled (``""`` is the defaults), or PolicyError naming the room."""
     compiled: dict[str, CompiledRoom] = {}
+    shared = SharedChecks()
     for key in ["", *policy.rooms]:
         where = f"rooms[{key!r}]" if key else "defaults"
         try:
-            compiled[key] = compile_room(policy.for_room(key) if key else policy.defaults)
+            compiled[key] = compile_room(policy.for_room(key) if key else policy.defaults, shared)
         except Exception as exc:  # re2.error, ValueError: anything RE2 or a term refuses
             raise PolicyError(f"{source}: {where} does not compile: {exc}") from exc
     return compiled

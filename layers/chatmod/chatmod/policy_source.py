@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import BinaryIO, Generic, Protocol, TypeVar
+
+from chatmod.policy_limits import MAX_POLICY_BYTES
 
 T = TypeVar("T")
 BUNDLED_NAME = "chatmod/default_policy.yaml"
@@ -54,7 +56,15 @@ class FilePolicySource:
         return self.path
 
     def fetch(self) -> str:
-        return Path(self.path).read_text("utf-8")
+        with Path(self.path).open("rb") as file:
+            return read_capped(file)
+
+
+def read_capped(stream: BinaryIO) -> str:
+    """The text of a policy file or response, read to at most one byte past the policy limit:
+    a bigger one is then refused by size, and never held in memory whole."""
+    data = stream.read(MAX_POLICY_BYTES + 1)
+    return data.decode("utf-8", "replace" if len(data) > MAX_POLICY_BYTES else "strict")
 
 
 def _digest(text: str) -> str:
@@ -101,6 +111,17 @@ class LivePolicy(Generic[T]):
         """The source the value in use was built from."""
         return self._origin
 
+    @property
+    def value(self) -> T | None:
+        """The value in use (None before ``start``); never starts a check."""
+        return self._value
+
+    @property
+    def degraded(self) -> bool:
+        """True while the value in use came from ``start``'s fallback: the configured source
+        has not given a usable policy yet."""
+        return self._origin != self.source.name
+
     def start(self, fallback: PolicySource | None = None) -> T:
         """The first value, fetched and built now.
 
@@ -121,6 +142,10 @@ class LivePolicy(Generic[T]):
             self._schedule(self.refresh)
         assert self._value is not None, "start() first"
         return self._value
+
+    def check_soon(self) -> None:
+        """The next ``current()`` starts a check (an instance restored from a snapshot)."""
+        self._next_check = 0.0
 
     def rebuild(self) -> bool:
         """Builds the policy in use again, now (a dependency of ``build`` changed; call it from

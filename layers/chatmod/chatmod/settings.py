@@ -15,6 +15,8 @@ FailMode = Literal["ALLOW", "DENY"]
 Backend = Literal["onnx", "detoxify", "none"]
 Store = Literal["dynamodb", "memory"]
 Scorer = Literal["onnx", "comprehend", "none"]
+# What a new instance answers by while its configured policy source cannot be read.
+PolicyUnavailable = Literal["bundled", "fail-mode"]
 
 
 class SettingsError(ValueError):
@@ -53,6 +55,8 @@ class Settings(BaseModel):
       CHATMOD_POLICY_PARAMETER         an SSM parameter name or ARN holding the policy
       CHATMOD_POLICY_APPCONFIG         application/environment/profile via the extension
       CHATMOD_POLICY_CHECK_SECONDS     how often a live source is checked (5..86400)
+      CHATMOD_POLICY_UNAVAILABLE       bundled | fail-mode: what a new instance whose policy
+                                       source cannot be read answers by until it can (bundled)
     Model (both functions)
       CHATMOD_MODEL_BACKEND            onnx | detoxify | none
       CHATMOD_MODEL_DIR                folder with model.onnx, tokenizer.json, labels.json
@@ -99,6 +103,7 @@ class Settings(BaseModel):
     policy_parameter: str | None = _var(None, "CHATMOD_POLICY_PARAMETER")
     policy_appconfig: str | None = _var(None, "CHATMOD_POLICY_APPCONFIG")
     policy_check_s: int = _var(60, "CHATMOD_POLICY_CHECK_SECONDS", ge=5, le=86_400)
+    policy_unavailable: PolicyUnavailable = _var("bundled", "CHATMOD_POLICY_UNAVAILABLE")
 
     model_backend: Backend = _var("onnx", "CHATMOD_MODEL_BACKEND")
     model_dir: str | None = _var(None, "CHATMOD_MODEL_DIR")
@@ -141,7 +146,14 @@ class Settings(BaseModel):
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("model_backend", "ledger", "idempotency", "second_opinion", mode="before")
+    @field_validator(
+        "model_backend",
+        "ledger",
+        "idempotency",
+        "second_opinion",
+        "policy_unavailable",
+        mode="before",
+    )
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value

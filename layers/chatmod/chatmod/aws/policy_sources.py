@@ -12,7 +12,12 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from chatmod.policy_source import BundledPolicySource, FilePolicySource, PolicySource
+from chatmod.policy_source import (
+    BundledPolicySource,
+    FilePolicySource,
+    PolicySource,
+    read_capped,
+)
 from chatmod.settings import Settings
 
 SSM_TIMEOUT_S = 1.0
@@ -88,8 +93,7 @@ class AppConfigExtensionSource:
         import urllib.request  # AppConfig only: kept off every other instance's cold start
 
         with urllib.request.urlopen(self.url, timeout=self.timeout_s) as response:
-            body: bytes = response.read()
-        return body.decode("utf-8")
+            return read_capped(response)
 
     @classmethod
     def parse(cls, spec: str) -> AppConfigExtensionSource:

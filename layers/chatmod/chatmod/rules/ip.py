@@ -69,8 +69,9 @@ class PublicIpCheck(MetaCheck):
     """Public IPv4 addresses, masked whole; private, reserved and resolver addresses pass."""
 
     def scan(self, views: TextViews) -> list[RuleHit]:
+        view = views.visible
         return [
-            self.meta.hit(start, end)
-            for start, end, address in ipv4_spans(views.original)
+            self.meta.hit(*view.to_original(start, end))
+            for start, end, address in ipv4_spans(view.text)
             if is_personal_address(address)
         ]

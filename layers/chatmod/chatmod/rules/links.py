@@ -70,7 +70,8 @@ class LinkCheck(MetaCheck):
     allow_domains: tuple[str, ...] = field(default_factory=tuple)
 
     def scan(self, views: TextViews) -> list[RuleHit]:
-        text = views.original
+        view = views.visible  # what was typed, invisible characters left out
+        text = view.text
         allowed = tuple(d.lower().lstrip(".") for d in self.allow_domains)
         hits: list[RuleHit] = []
         for match in _URL.finditer(text):
@@ -87,5 +88,5 @@ class LinkCheck(MetaCheck):
                 continue
             if tld is not None and _looks_like_file_name(url, tld, host):
                 continue
-            hits.append(self.meta.hit(_word_start(text, start), end))
+            hits.append(self.meta.hit(*view.to_original(_word_start(text, start), end)))
         return hits

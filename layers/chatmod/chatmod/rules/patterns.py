@@ -39,13 +39,7 @@ class PatternCheck(MetaCheck):
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         regex = self._regex  # type: ignore[attr-defined]
-        if self.target == "original":
-            return [
-                self.meta.hit(*m.span())
-                for m in regex.finditer(views.original)
-                if m.end() > m.start()
-            ]
-        view = views.matching
+        view = views.visible if self.target == "original" else views.matching
         return [
             self.meta.hit(*view.to_original(*m.span()))
             for m in regex.finditer(view.text)

@@ -95,7 +95,8 @@ class EmailCheck(MetaCheck):
     """Email addresses, found in the text as typed."""
 
     def scan(self, views: TextViews) -> list[RuleHit]:
-        return [self.meta.hit(*m.span()) for m in _EMAIL.finditer(views.original)]
+        view = views.visible
+        return [self.meta.hit(*view.to_original(*m.span())) for m in _EMAIL.finditer(view.text)]
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,10 @@ class CardNumberCheck(MetaCheck):
     """13 to 19 digits, spaced or dashed, that pass Luhn (so random numbers are left alone)."""
 
     def scan(self, views: TextViews) -> list[RuleHit]:
+        view = views.visible
         return [
-            self.meta.hit(start, end)
-            for start, end, candidate in _number_runs(views.original)
+            self.meta.hit(*view.to_original(start, end))
+            for start, end, candidate in _number_runs(view.text)
             if is_card_number(candidate)
         ]
 
@@ -115,8 +117,9 @@ class PhoneNumberCheck(MetaCheck):
     """10 to 15 digits, or a local ``555-1234``; dates, IPs and card numbers are not phones."""
 
     def scan(self, views: TextViews) -> list[RuleHit]:
+        view = views.visible
         return [
-            self.meta.hit(start, end)
-            for start, end, candidate in _number_runs(views.original)
+            self.meta.hit(*view.to_original(start, end))
+            for start, end, candidate in _number_runs(view.text)
             if _is_phone_shape(candidate) and not is_card_number(candidate)
         ]
