@@ -41,7 +41,7 @@ from rule_masks import MASK_PLACEHOLDER, rule_masked
 from sklearn.metrics import roc_auc_score
 from textprep import prepare_text
 from train import minilm_dir
-from train_real import as_served, recipe_rows
+from train_real import FAMILIES, as_served, recipe_rows
 
 REPO = Path(__file__).resolve().parent.parent
 LEVELS_FILE = REPO / "layers" / "chatmod" / "chatmod" / "levels.yaml"
@@ -220,6 +220,17 @@ def recipe_real(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     return recipe_rows(_SPLITS, seed, leave_out=leave_out)
 
 
+def recipe_families(
+    families: tuple[str, ...],
+) -> Callable[[tuple[str, ...], int], list[Example]]:
+    """The shipped recipe's mixture: real rows, real untargeted swearing, written families."""
+
+    def build(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+        return recipe_rows(_SPLITS, seed, leave_out=leave_out, families=families)
+
+    return build
+
+
 def recipe_real_written(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     rows = recipe_real(leave_out, seed)
     written = _written_round1(seed) + _written_later(rows, seed)
@@ -232,6 +243,14 @@ RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] 
     "cb27e9d": (recipe_cb27e9d, ""),
     "real": (recipe_real, MASK_PLACEHOLDER),
     "real+written": (recipe_real_written, MASK_PLACEHOLDER),
+    "shipped": (recipe_families(FAMILIES), MASK_PLACEHOLDER),
+    **{
+        f"shipped-{name}": (
+            recipe_families(tuple(f for f in FAMILIES if f != name)),
+            MASK_PLACEHOLDER,
+        )
+        for name in FAMILIES
+    },
 }
 _SPLITS: dict[str, dict[str, list[Example]]] = {}
 
@@ -252,10 +271,17 @@ def run(recipes: Sequence[str], budget: int, seed: int) -> dict[str, dict[str, d
         build, placeholder = RECIPES[name]
         results[name] = {}
         # One fixed sample of the recipe; each fold drops the held-out source's rows from it.
-        mixture = sample_benign(build((), seed), budget, seed + 5)
+        rows = build((), seed)
+        written = [ex for ex in rows if ex.source.startswith("written:")]
+        real = [ex for ex in rows if not ex.source.startswith("written:")]
+        # Real rows are sampled alike in every recipe; written families join at the same rate.
+        rate = min(1.0, budget / max(1, len(real)))
+        mixture = sample_benign(real, budget, seed + 5) + sample_benign(
+            written, int(rate * len(written)), seed + 6
+        )
         for source in (*LABELLED, *BENIGN):
             started = time.time()
-            rows = [ex for ex in mixture if ex.source.split("+")[0] != source]
+            rows = [ex for ex in mixture if not ex.source.startswith(source)]
             head = fit_head(embed([ex.text for ex in rows]), rows)
             test = held_out_rows(source, placeholder)
             probs = predict(head, embed([ex.text for ex in test]))
@@ -317,8 +343,9 @@ def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
         rows.append(("**worst acted on**", [f"**{w:.2f}**" for w in worst]))
         title = f"### Benign source held out, {level}: % denied / % acted on (model alone)"
         out += _table(title, names, rows)
-    if "real" in results:
-        res = results["real"]
+    judged = "shipped" if "shipped" in results else "real"
+    if judged in results:
+        res = results[judged]
         rare_rows = []
         for rare in RARE:
             gain = [res[s]["standard_recall"] - res[s][f"standard_recall_without_{rare}"]
@@ -327,7 +354,9 @@ def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
                     for s in BENIGN]  # fmt: skip
             rare_rows.append((rare, [f"{100 * np.mean(gain):.2f}", f"{100 * max(cost):.2f}"]))
         columns = ["held-out recall added (mean, points)", "benign acted on added (worst)"]
-        out += _table("### What each rare label adds, standard level (`real`)", columns, rare_rows)
+        out += _table(
+            f"### What each rare label adds, standard level (`{judged}`)", columns, rare_rows
+        )
     return "\n".join(out)
 
 
@@ -338,10 +367,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--markdown", default=str(REPO / "artifacts" / "loso.md"))
     parser.add_argument("--json", default=str(REPO / "artifacts" / "loso.json"))
+    parser.add_argument(
+        "--previous", nargs="*", default=[], help="results of earlier runs (JSON) to print beside"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    _SPLITS.update(load_everything())
-    results = run(args.recipes, args.budget, SEED)
+    _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing")))
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for path in args.previous:
+        results.update(json.loads(Path(path).read_text()))
+    todo = [name for name in args.recipes if name not in results]
+    results.update(run(todo, args.budget, SEED))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     Path(args.markdown).write_text(markdown(results))

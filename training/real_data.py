@@ -170,6 +170,27 @@ def load_openai_moderation(data_dir: Path | str | None = None) -> list[Example]:
     return rows
 
 
+def load_goemotions_swearing(data_dir: Path | str | None = None) -> list[Example]:
+    """Reddit comments that swear with no anger, annoyance, disapproval or disgust among their
+    emotions (``load_goemotions`` leaves them out): real swearing that is not hostile. The
+    recipe keeps those whose swear word aims at nobody (``train_real._untargeted``)."""
+    from chat_data import _GOEMOTIONS_HOSTILE, _PROFANITY_HINT
+
+    rows = []
+    folder = chat_dir(data_dir) / "benign" / "goemotions"
+    for part in ("train", "dev", "test"):
+        with open(folder / f"{part}.tsv", encoding="utf-8") as fh:
+            for line in fh:
+                fields = line.rstrip("\n").split("\t")
+                if len(fields) < 2:
+                    continue
+                ids = {int(x) for x in fields[1].split(",") if x.strip().isdigit()}
+                text = _clean(fields[0])
+                if text and _PROFANITY_HINT.search(text) and not ids & _GOEMOTIONS_HOSTILE:
+                    rows.append(_benign(text, "goemotions_swearing"))
+    return rows
+
+
 def load_chatterbot_en(data_dir: Path | str | None = None) -> list[Example]:
     df = pd.read_csv(chat_dir(data_dir) / "benign" / "chatterbot_lines.csv")
     texts = df.loc[df["lang"] == "english", "text"].dropna()
@@ -197,6 +218,7 @@ LOADERS: dict[str, Callable[[Path | str | None], list[Example]]] = {
     "dialogue": _chat("dialogue"),
     "goemotions": _chat("goemotions"),
     "chatterbot_en": load_chatterbot_en,
+    "goemotions_swearing": load_goemotions_swearing,
 }
 
 
