@@ -27,6 +27,7 @@ from chatmod_local.room.endpoint import is_upgrade, messaging_handler
 from chatmod_local.room.escalations import SqsEventSource, WorkerFunction
 from chatmod_local.room.guard import request_guard
 from chatmod_local.room.messaging import Hub
+from chatmod_local.room.moderator_api import MODERATION_FUNCTION, ModeratorApi
 from chatmod_local.room.page import PageConfig, index, page_routes
 from chatmod_local.room.queue import LocalQueue, SqsEndpoint
 from chatmod_local.room.review import REVIEW_DEADLINE_S, ReviewGate
@@ -147,6 +148,8 @@ class RoomServer:
         self.room: Room | None = None
         self.queue: LocalQueue | None = None
         self.review_function: LocalFunction | None = None
+        self.moderation_function: LocalFunction | None = None
+        self.moderator_api = ModeratorApi()
         self.escalation_function: WorkerFunction | None = None
         self.event_source: SqsEventSource | None = None
         self.urls: RoomUrls | None = None
@@ -161,6 +164,10 @@ class RoomServer:
             "CHATMOD_IVSCHAT_ENDPOINT_URL": base_url,
             "CHATMOD_LEDGER": "memory",
             "CHATMOD_IDEMPOTENCY": "memory",
+            # One process holds the review and moderation functions: they share the sanctions
+            # in memory, looked at every 0.2 s (a table's change index, deployed).
+            "CHATMOD_MODERATION_STORE": "memory",
+            "CHATMOD_SANCTIONS_REFRESH_SECONDS": "0.2",
         }
         if not self.options.escalations:
             env["CHATMOD_ESCALATION_QUEUE_URL"] = ""
@@ -177,6 +184,7 @@ class RoomServer:
             return web.json_response({"ok": True, "functions": self.functions_ready()})
 
         app.add_routes([web.get("/healthz", health)])
+        app.add_routes(self.moderator_api.routes())
         return app
 
     def functions_ready(self) -> dict[str, bool]:
@@ -231,6 +239,7 @@ class RoomServer:
         await web.SockSite(self._runner, sock).start()
         env = self._function_env(base_url, queue)
         await self._load_review(env)
+        await self._load_moderation(env)
         if options.escalations and wiring.escalation_function:
             await self._start_escalations(wiring.escalation_function, env, queue)
         elif options.escalations:
@@ -255,6 +264,23 @@ class RoomServer:
         self.review_function = function
         self.gate.register(name, function.invoke)
         log.info("%s initialized in %.0f ms", name, function.init_ms)
+
+    async def _load_moderation(self, env: Mapping[str, str]) -> None:
+        """The moderator API's function, in this process beside the review function (whose
+        environment the process carries): it sees the same in-memory sanctions."""
+        if MODERATION_FUNCTION not in self.wiring.functions:
+            return
+        function = await asyncio.to_thread(
+            LocalFunction,
+            MODERATION_FUNCTION,
+            self.options.template,
+            overrides=self.options.parameter_overrides,
+            env=env,
+            log_stream=self.options.function_logs or sys.stderr,
+        )
+        self.moderation_function = function
+        self.moderator_api.invoke = function.invoke
+        log.info("%s initialized in %.0f ms", MODERATION_FUNCTION, function.init_ms)
 
     async def _start_escalations(
         self, name: str, env: Mapping[str, str], queue: LocalQueue

@@ -39,6 +39,8 @@ from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
 from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
+from chatmod.moderation.cache import SanctionCache
+from chatmod.moderation.enforce import sanctioned_review
 from chatmod.pipeline import (
     Review,
     Reviewer,
@@ -260,9 +262,42 @@ FIRST_ANSWER_WAIT_S = 1.0
 FIRST_ANSWERED = threading.Event()
 
 
+SANCTIONS: SanctionCache | None = None  # timeouts and bans, once the background start follows them
+
+
+def _follow_sanctions() -> None:
+    """Timeouts and bans from the moderation store, refreshed in the background
+    (``chatmod.moderation.cache``); until the first look, no sender is refused for one."""
+    global SANCTIONS
+    if settings.moderation_store == "none":
+        return
+    from chatmod.moderation.wiring import is_table
+
+    table = settings.moderation_table or ""
+    if settings.moderation_store == "dynamodb" and not is_table(table):
+        # set on purpose (a local run of the template): like a placeholder queue URL
+        logger.warning("not a table name; sanctions are off", extra={"table": table})
+        return
+    try:
+        from chatmod.moderation.wiring import build_sanction_store
+
+        store = build_sanction_store(settings)
+        if store is None:
+            return
+        SANCTIONS = SanctionCache(
+            store,
+            refresh_s=settings.sanctions_refresh_s,
+            on_error=lambda _error: _count_now("SanctionsRefreshFailed"),
+        ).start()
+    except Exception:
+        logger.exception("sanctions unavailable; timeouts and bans are not enforced")
+        _count_now("SanctionsRefreshFailed")
+
+
 def _background_start() -> None:
     """Everything the first answer can do without, most useful first, once it is given."""
     FIRST_ANSWERED.wait(FIRST_ANSWER_WAIT_S)
+    _follow_sanctions()
     if MODEL_LOADING:
         _load_model()
     _start_sender()
@@ -340,7 +375,9 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         live = POLICY.current()
         unscored = not live.scored and MODEL_LOADING
         deadline = invocation_deadline(started, _remaining_ms(context))
-        review = live.reviewer.review(request, deadline=deadline)
+        review = sanctioned_review(SANCTIONS, request) or live.reviewer.review(
+            request, deadline=deadline
+        )
         response = review.response.to_ivs()
         _record(review)
         if unscored:

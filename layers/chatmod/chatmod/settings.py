@@ -15,6 +15,7 @@ FailMode = Literal["ALLOW", "DENY"]
 Backend = Literal["onnx", "detoxify", "none"]
 Store = Literal["dynamodb", "memory"]
 Scorer = Literal["onnx", "comprehend", "none"]
+ModerationStore = Literal["dynamodb", "memory", "none"]
 
 
 class SettingsError(ValueError):
@@ -77,6 +78,11 @@ class Settings(BaseModel):
       CHATMOD_SECOND_OPINION_CONFIRM   0..1: one threshold that confirms (else the policy's)
       CHATMOD_COMPREHEND_REGION, CHATMOD_COMPREHEND_ENDPOINT_URL  where Comprehend is called
       CHATMOD_IDEMPOTENCY_TTL_SECONDS  how long a completed action is remembered (60..30 d)
+    Moderator tools (review, escalation and moderation functions)
+      CHATMOD_MODERATION_STORE         dynamodb | memory | none: where timeouts, bans and held
+                                       messages live (none: no sanctions are enforced)
+      CHATMOD_MODERATION_TABLE         the DynamoDB moderation table
+      CHATMOD_SANCTIONS_REFRESH_SECONDS  how often a review instance looks for new sanctions
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -127,13 +133,23 @@ class Settings(BaseModel):
     idempotency_ttl_seconds: int = _var(
         86_400, "CHATMOD_IDEMPOTENCY_TTL_SECONDS", ge=60, le=30 * 86_400
     )
+    moderation_store: ModerationStore = _var("none", "CHATMOD_MODERATION_STORE")
+    moderation_table: str | None = _var(None, "CHATMOD_MODERATION_TABLE")
+    sanctions_refresh_s: float = _var(1.0, "CHATMOD_SANCTIONS_REFRESH_SECONDS", ge=0.1, le=60)
 
     @field_validator("fail_mode", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("model_backend", "ledger", "idempotency", "second_opinion", mode="before")
+    @field_validator(
+        "model_backend",
+        "ledger",
+        "idempotency",
+        "second_opinion",
+        "moderation_store",
+        mode="before",
+    )
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value

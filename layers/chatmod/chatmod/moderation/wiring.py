@@ -1,0 +1,39 @@
+"""Builds the sanction store the settings name (the same choice in every function)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chatmod.moderation.store import SanctionStore, shared_memory_store
+from chatmod.settings import Settings, SettingsError
+
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_TABLE_ARN = re.compile(r"^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]{3,255}$")
+
+
+def is_table(name: str) -> bool:
+    """A DynamoDB table name or ARN (a local placeholder for ``!Ref`` is neither)."""
+    return bool(_TABLE_NAME.match(name) or _TABLE_ARN.match(name))
+
+
+def build_sanction_store(settings: Settings, client: Any = None) -> SanctionStore | None:
+    """None when the moderator tools are off (``CHATMOD_MODERATION_STORE=none``)."""
+    if settings.moderation_store == "none":
+        return None
+    if settings.moderation_store == "memory":
+        return shared_memory_store()
+    table = settings.moderation_table
+    if not table or not is_table(table):
+        raise SettingsError(
+            f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table "
+            "(or set CHATMOD_MODERATION_STORE=memory or none)"
+        )
+    from chatmod.aws.clients import make_client
+    from chatmod.aws.dynamodb_sanctions import DynamoDBSanctionStore
+
+    # Short timeouts and two attempts: a slow table must not hold a refresh for long.
+    dynamodb = client or make_client(
+        "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
+    )
+    return DynamoDBSanctionStore(table, dynamodb)
