@@ -9,6 +9,7 @@ or a test, never a live message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -220,6 +221,23 @@ class EscalationPolicy(_Strict):
     delete_reason: str = "Removed by moderation."
 
 
+class Exemption(_Strict):
+    """Senders whose chat token carries every one of ``attributes`` (e.g. ``role: moderator``)
+    skip what ``skip`` names: rule ids or their first part (``links``, ``spam``,
+    ``profanity``, a custom rule's id), ``model``, or ``all`` (every check and the model)."""
+
+    attributes: dict[str, str] = Field(min_length=1)
+    skip: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+    def applies_to(self, attributes: Mapping[str, str]) -> bool:
+        return all(attributes.get(k) == v for k, v in self.attributes.items())
+
+
+def is_skipped(rule_id: str, skip: frozenset[str]) -> bool:
+    """Whether a check (by rule id) is skipped for an exempt sender."""
+    return "all" in skip or rule_id in skip or rule_id.split(".")[0] in skip
+
+
 class RoomPolicy(_Strict):
     """Everything that decides one room's messages."""
 
@@ -234,6 +252,13 @@ class RoomPolicy(_Strict):
     model: ModelPolicy = Field(default_factory=ModelPolicy)
     escalation: EscalationPolicy = Field(default_factory=EscalationPolicy)
     reasons: dict[str, str] = Field(default_factory=dict)
+    exempt: list[Exemption] = Field(default_factory=list)
+
+    def skipped_for(self, attributes: Mapping[str, str]) -> frozenset[str]:
+        """What a sender with these token attributes skips (empty for most senders)."""
+        if not self.exempt or not attributes:
+            return frozenset()
+        return frozenset(n for e in self.exempt if e.applies_to(attributes) for n in e.skip)
 
     @model_validator(mode="after")
     def _unique_rule_ids(self) -> RoomPolicy:
