@@ -54,7 +54,7 @@ invoke: setup
 invoke-escalation: setup
 	$(PY) -m chatmod_local.invoke EscalationFunction \
 	  -e $(if $(filter command line environment,$(origin EVENT)),$(EVENT),events/escalation) \
-	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true
+	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true CHATMOD_MODERATION_STORE=memory
 
 lint: setup
 	$(VENV)/bin/ruff format --check .

@@ -168,6 +168,9 @@ class RoomServer:
             # in memory, looked at every 0.2 s (a table's change index, deployed).
             "CHATMOD_MODERATION_STORE": "memory",
             "CHATMOD_SANCTIONS_REFRESH_SECONDS": "0.2",
+            # The escalation worker is a process of its own: the ladder's timeouts and bans
+            # reach the room's sanctions through the moderator API.
+            "CHATMOD_MODERATION_API_URL": base_url,
         }
         if not self.options.escalations:
             env["CHATMOD_ESCALATION_QUEUE_URL"] = ""

@@ -31,6 +31,7 @@ from chatmod.aws.wiring import (
     build_scorer,
 )
 from chatmod.escalation import EscalationProcessor, EscalationResult, SecondOpinion, parse_record
+from chatmod.moderation.wiring import build_sanction_writer
 from chatmod.policy import PolicyFile
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import BundledPolicySource, LivePolicy
@@ -111,6 +112,7 @@ PROCESSOR = EscalationProcessor(
     intents=build_intents(settings),
     disconnect_timeout_ms=getattr(ACTIONS, "call_timeout_ms", 30_000),
     language_detector=_load_language_detector(),
+    sanctions=build_sanction_writer(settings),  # the strike ladder's timeouts and bans
 )
 
 
@@ -122,6 +124,8 @@ def _count(result: EscalationResult) -> None:
         metrics.add_metric(name="Disconnects", unit=MetricUnit.Count, value=1)
     if result.deleted:
         metrics.add_metric(name="MessagesDeleted", unit=MetricUnit.Count, value=len(result.deleted))
+    if result.sanctioned:
+        metrics.add_metric(name="LadderSanctions", unit=MetricUnit.Count, value=1)
     if result.kind == "second_opinion" and not result.skipped:
         name = "SecondOpinionConfirmed" if result.confirmed else "SecondOpinionCleared"
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
@@ -166,6 +170,8 @@ def record_handler(record: SQSRecord) -> EscalationResult:
             "second_opinion_scores": result.second_opinion_scores,
             "deleted": result.deleted,
             "disconnected": result.disconnected,
+            "ladder_step": result.ladder_step,
+            "sanctioned": result.sanctioned,
         },
     )
     _count(result)

@@ -207,8 +207,37 @@ class ModelPolicy(_Strict):
         return Severity.parse(self.severity.get(label, "medium"))
 
 
+class LadderStep(_Strict):
+    """What one strike on the ladder does: nothing more than the refusal (``warn``), a
+    timeout of ``timeout`` seconds, a ``ban``, and on the last step possibly a disconnect."""
+
+    timeout: int | None = Field(default=None, ge=1, le=366 * 86_400)
+    ban: bool = False
+    disconnect: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _warn(cls, value: Any) -> Any:
+        return {} if value == "warn" else value
+
+    @model_validator(mode="after")
+    def _one_sanction(self) -> LadderStep:
+        if self.ban and self.timeout is not None:
+            raise ValueError("a step times out or bans, not both")
+        return self
+
+    @property
+    def sanctions(self) -> bool:
+        return self.ban or self.timeout is not None
+
+
 class EscalationPolicy(_Strict):
-    """When a decision becomes an escalation record for the escalation function."""
+    """When a decision becomes an escalation record for the escalation function.
+
+    ``ladder``, when set, replaces ``strikes_to_disconnect``: the n-th active strike in the
+    window takes step n (the last step repeats); only the last step may disconnect, which
+    starts the next episode from the first step; a ``disconnect_immediately`` category takes
+    the last step at once."""
 
     enabled: bool = True
     strike_min_severity: SeverityName = "high"
@@ -219,6 +248,26 @@ class EscalationPolicy(_Strict):
     purge_on_disconnect: bool = False
     disconnect_reason: str = "Disconnected for repeated violations of the chat rules."
     delete_reason: str = "Removed by moderation."
+    ladder: list[LadderStep] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _disconnect_last(self) -> EscalationPolicy:
+        if any(step.disconnect for step in self.ladder[:-1]):
+            raise ValueError("only the ladder's last step may disconnect")
+        return self
+
+    @property
+    def disconnect_at(self) -> int:
+        """Active strikes that disconnect (never, for a ladder whose last step does not)."""
+        if not self.ladder:
+            return self.strikes_to_disconnect
+        return len(self.ladder) if self.ladder[-1].disconnect else 1_000_000
+
+    def step(self, strikes: int) -> LadderStep | None:
+        """The ladder's step for the ``strikes``-th active strike (None: no ladder)."""
+        if not self.ladder or strikes < 1:
+            return None
+        return self.ladder[min(strikes, len(self.ladder)) - 1]
 
 
 class Exemption(_Strict):

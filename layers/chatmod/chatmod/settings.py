@@ -83,6 +83,9 @@ class Settings(BaseModel):
                                        messages live (none: no sanctions are enforced)
       CHATMOD_MODERATION_TABLE         the DynamoDB moderation table
       CHATMOD_SANCTIONS_REFRESH_SECONDS  how often a review instance looks for new sanctions
+      CHATMOD_MODERATION_API_URL       the escalation function puts the strike ladder's
+                                       timeouts and bans through this moderator API instead
+                                       of the store (the local room's worker process)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -136,6 +139,7 @@ class Settings(BaseModel):
     moderation_store: ModerationStore = _var("none", "CHATMOD_MODERATION_STORE")
     moderation_table: str | None = _var(None, "CHATMOD_MODERATION_TABLE")
     sanctions_refresh_s: float = _var(1.0, "CHATMOD_SANCTIONS_REFRESH_SECONDS", ge=0.1, le=60)
+    moderation_api_url: str | None = _var(None, "CHATMOD_MODERATION_API_URL")
 
     @field_validator("fail_mode", mode="before")
     @classmethod

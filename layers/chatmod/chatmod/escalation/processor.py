@@ -13,7 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from chatmod.contract import room_id_from_arn
 from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
@@ -32,6 +34,7 @@ from chatmod.escalation.strikes import (
     LedgerState,
     active_strikes,
     expires_at,
+    is_consumed,
     plan_disconnect,
     recent_flagged,
     stale_entries,
@@ -40,6 +43,9 @@ from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
+
+if TYPE_CHECKING:
+    from chatmod.moderation.ladder import SanctionWriter
 
 CLAIM_ATTEMPTS = 5
 DISCONNECT_TIMEOUT_MS = 30_000  # the longest a DisconnectUser call can run (ivschat client)
@@ -61,6 +67,9 @@ class EscalationResult:
     second_opinion_scores: dict[str, float] = field(default_factory=dict)
     deleted: dict[str, Outcome] = field(default_factory=dict)
     disconnected: Outcome | None = None
+    # The strike ladder's step taken ("warn", "timeout:60", "ban"), when the policy has one.
+    ladder_step: str | None = None
+    sanctioned: bool = False  # the step's timeout or ban was written (none lasting longer)
 
 
 def _now_ms() -> int:
@@ -83,6 +92,7 @@ class EscalationProcessor:
         intents: IntentLog | None = None,
         disconnect_timeout_ms: int = DISCONNECT_TIMEOUT_MS,
         language_detector: LanguageDetector | None = None,
+        sanctions: SanctionWriter | None = None,
     ) -> None:
         self.policy = policy
         self.ledger = ledger
@@ -94,6 +104,7 @@ class EscalationProcessor:
         self.intents = intents if intents is not None else MemoryIntentLog()
         self.disconnect_timeout_ms = disconnect_timeout_ms
         self.language_detector = language_detector
+        self.sanctions = sanctions
 
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
@@ -124,7 +135,9 @@ class EscalationProcessor:
         state = self.ledger.add_strike(
             key, record.message_id, at, expires_at(now, policy.window_seconds)
         )
+        top = len(policy.ladder)
         if record.message_id in state.pending:  # our own claim from an earlier, failed attempt
+            self._climb(record, policy, top, result)
             self._disconnect(key, record.message_id, policy, result, at)
             return
         for _ in range(CLAIM_ATTEMPTS):
@@ -132,23 +145,43 @@ class EscalationProcessor:
                 state,
                 record.message_id,
                 at,
-                threshold=policy.strikes_to_disconnect,
+                threshold=policy.disconnect_at,
                 window_seconds=policy.window_seconds,
                 immediate=immediate,
             )
             if plan is None:
                 result.active_strikes = len(active_strikes(state, at, policy.window_seconds))
+                if not is_consumed(state, at):
+                    self._climb(record, policy, result.active_strikes, result)
                 self._prune(key, state, at, policy)
                 return
             if self.ledger.claim_disconnect(
                 key, state.cleared_at_ms, plan.cleared_at_ms, record.message_id
             ):
                 result.active_strikes = len(plan.counted)
+                self._climb(record, policy, top if immediate else len(plan.counted), result)
                 self._disconnect(key, record.message_id, policy, result, at)
                 return
             state = self.ledger.get(key)  # another delivery claimed first: look again
         raise RuntimeError(
             f"could not settle the strike ledger for {record.message_id} (contention)"
+        )
+
+    def _climb(
+        self, record: EscalationRecord, policy: EscalationPolicy, strikes: int, r: EscalationResult
+    ) -> None:
+        """The ladder's step for this strike: its timeout (from the review time, so a
+        redelivered record writes the same end) or ban goes on the user before any disconnect,
+        so a user who reconnects is still refused."""
+        step = policy.step(strikes)
+        if step is None:
+            return
+        r.ladder_step = "ban" if step.ban else f"timeout:{step.timeout}" if step.timeout else "warn"
+        if not step.sanctions or self.sanctions is None:
+            return
+        until = None if step.ban else record.reviewed_at_ms + (step.timeout or 0) * 1000
+        r.sanctioned = self.sanctions.impose(
+            room_id_from_arn(record.room_arn), record.user_id, until, record.reason
         )
 
     def _disconnect(

@@ -79,8 +79,11 @@ class ModerationClient:
         duration_s: int | None = None,
         reason: str | None = None,
         account: bool = False,
+        source: str | None = None,
     ) -> Any:
         body: dict[str, Any] = {"userId": user_id}
+        if source:
+            body["source"] = source
         if duration_s is not None:
             body["durationSeconds"] = duration_s
         if reason:

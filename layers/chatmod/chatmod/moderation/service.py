@@ -27,6 +27,9 @@ class BanRequest(BaseModel):
     durationSeconds: int | None = Field(default=None, ge=1, le=MAX_DURATION_S)
     reason: str | None = Field(default=None, max_length=REASON_MAX)
     scope: Scope = "room"
+    # "ladder" when the strike ladder sends it (the local room's escalation worker); the
+    # caller's IAM principal is recorded either way.
+    source: Source = "moderator"
 
 
 def _wall_ms() -> int:
@@ -48,7 +51,6 @@ class SanctionService:
         request: BanRequest,
         *,
         by: str | None = None,
-        source: Source = "moderator",
     ) -> Sanction:
         now = self.clock_ms()
         duration = request.durationSeconds
@@ -59,7 +61,7 @@ class SanctionService:
             reason=request.reason,
             created_at_ms=now,
             updated_at_ms=now,
-            source=source,
+            source=request.source,
             by=by,
         )
         self.store.put(sanction)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chatmod.moderation.ladder import SanctionWriter
 from chatmod.moderation.store import SanctionStore, shared_memory_store
 from chatmod.settings import Settings, SettingsError
 
@@ -37,3 +38,22 @@ def build_sanction_store(settings: Settings, client: Any = None) -> SanctionStor
         "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
     )
     return DynamoDBSanctionStore(table, dynamodb)
+
+
+def build_sanction_writer(settings: Settings) -> SanctionWriter | None:
+    """Where the escalation function writes the strike ladder's timeouts and bans (None: the
+    moderator tools are off, or the table is a local placeholder)."""
+    from chatmod.moderation.ladder import ApiSanctionWriter, StoreSanctionWriter
+
+    if settings.moderation_api_url:
+        from chatmod.moderation.client import ModerationClient
+
+        client = ModerationClient(
+            settings.moderation_api_url, region=settings.aws_region or "us-east-1"
+        )
+        return ApiSanctionWriter(client)
+    table = settings.moderation_table or ""
+    if settings.moderation_store == "dynamodb" and not is_table(table):
+        return None
+    store = build_sanction_store(settings)
+    return None if store is None else StoreSanctionWriter(store)
