@@ -10,6 +10,9 @@ from the template with the same event shape.
                                                        "scope"?: "room" | "account"}
     DELETE /moderation/rooms/{roomId}/bans/{userId}   ?scope=account for an account-wide one
     GET    /moderation/rooms/{roomId}/bans
+    GET    /moderation/rooms/{roomId}/held                       pending held messages
+    POST   /moderation/rooms/{roomId}/held/{messageId}/approve   delivered with SendEvent
+    POST   /moderation/rooms/{roomId}/held/{messageId}/reject
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
+from chatmod.aws.clients import make_client
+from chatmod.moderation.held_service import Decided, HeldService
 from chatmod.moderation.sanctions import ROOM_ID_PATTERN, Sanction
 from chatmod.moderation.service import BanRequest, SanctionService, Scope
-from chatmod.moderation.wiring import build_sanction_store
+from chatmod.moderation.wiring import build_held_store, build_sanction_store
 from chatmod.settings import Settings
 
 SERVICE = "chatmod-moderation"
@@ -42,6 +47,19 @@ _store = build_sanction_store(settings)
 if _store is None:
     raise RuntimeError("the moderation function needs CHATMOD_MODERATION_STORE")
 SANCTIONS = SanctionService(_store)
+_IVSCHAT: list[Any] = []
+
+
+def _ivschat() -> Any:
+    """The ivschat client, made on the first approval (the local room's endpoint when set)."""
+    if not _IVSCHAT:
+        _IVSCHAT.append(make_client("ivschat", endpoint_url=settings.ivschat_endpoint_url))
+    return _IVSCHAT[0]
+
+
+_held_store = build_held_store(settings)
+assert _held_store is not None  # the same setting as the sanctions, checked above
+HELD = HeldService(_held_store, _ivschat)
 
 
 def _caller() -> str | None:
@@ -115,7 +133,35 @@ def in_force(room_id: str) -> Response[str]:
     return _json(200, {"bans": [_view(s) for s in SANCTIONS.in_force(_room(room_id))]})
 
 
+@app.get("/moderation/rooms/<room_id>/held")
+def held(room_id: str) -> Response[str]:
+    return _json(200, {"held": [h.describe() for h in HELD.pending(_room(room_id))]})
+
+
+def _decided(result: Decided, message_id: str, verb: str) -> Response[str]:
+    if result.outcome == "missing":
+        raise NotFoundError(f"no held message {message_id} in this room")
+    if result.outcome != "done" or result.held is None:
+        status = result.held.status if result.held is not None else result.outcome
+        why = "its hold expired" if result.outcome == "expired" else f"it was already {status}"
+        return _json(409, {"message": f"{message_id} cannot be {verb}: {why}"})
+    logger.info(f"held message {verb}", extra={"held": result.held.model_dump(), "by": _caller()})
+    _count(f"Held{verb.capitalize()}")
+    return _json(200, result.held.describe())
+
+
+@app.post("/moderation/rooms/<room_id>/held/<message_id>/approve")
+def approve(room_id: str, message_id: str) -> Response[str]:
+    return _decided(HELD.approve(_room(room_id), message_id, _caller()), message_id, "approved")
+
+
+@app.post("/moderation/rooms/<room_id>/held/<message_id>/reject")
+def reject(room_id: str, message_id: str) -> Response[str]:
+    return _decided(HELD.reject(_room(room_id), message_id, _caller()), message_id, "rejected")
+
+
 @metrics.log_metrics
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    _count("ModeratorApiRequests")
     return app.resolve(event, context)

@@ -263,12 +263,13 @@ FIRST_ANSWERED = threading.Event()
 
 
 SANCTIONS: SanctionCache | None = None  # timeouts and bans, once the background start follows them
+HELD: Any = None  # where held messages wait (a HeldWriter), made with the sanctions
 
 
 def _follow_sanctions() -> None:
     """Timeouts and bans from the moderation store, refreshed in the background
     (``chatmod.moderation.cache``); until the first look, no sender is refused for one."""
-    global SANCTIONS
+    global SANCTIONS, HELD
     if settings.moderation_store == "none":
         return
     from chatmod.moderation.wiring import is_table
@@ -279,8 +280,11 @@ def _follow_sanctions() -> None:
         logger.warning("not a table name; sanctions are off", extra={"table": table})
         return
     try:
-        from chatmod.moderation.wiring import build_sanction_store
+        from chatmod.moderation.held_writer import HeldWriter
+        from chatmod.moderation.wiring import build_held_store, build_sanction_store
 
+        held = build_held_store(settings)
+        HELD = None if held is None else HeldWriter(held)
         store = build_sanction_store(settings)
         if store is None:
             return
@@ -380,6 +384,8 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         )
         response = review.response.to_ivs()
         _record(review)
+        if review.decision.held:
+            _hold(live.reviewer, review, started)
         if unscored:
             metrics.add_metric(name="RulesOnlyAnswers", unit=MetricUnit.Count, value=1)
         _count_deadline_answer(deadline, review)
@@ -396,6 +402,30 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         value=(time.perf_counter() - started) * 1000,
     )
     return response
+
+
+def _hold(reviewer: Reviewer, review: Review, started: float) -> None:
+    """Puts a held message where moderators find it, waiting only until the escalation
+    deadline; without a store (tools off, or not made yet on a new instance) it is dropped,
+    loudly: the sender was told it is held either way."""
+    from chatmod.moderation.hold import held_message
+
+    request = review.request
+    if HELD is None:
+        logger.error(
+            "held message dropped: no held store", extra={"message_id": request.message_id}
+        )
+        metrics.add_metric(name="HoldDropped", unit=MetricUnit.Count, value=1)
+        return
+    policy = reviewer.room(request.room_arn).policy
+    held = held_message(request, review.decision, policy, int(time.time() * 1000))
+    left_ms = ESCALATION_DEADLINE_MS - (time.perf_counter() - started) * 1000
+    written = HELD.write_within(held, left_ms / 1000)
+    if written != "done":
+        logger.warning("held message write " + written, extra={"message_id": request.message_id})
+    metrics.add_metric(
+        name="Held" if written != "failed" else "HoldDropped", unit=MetricUnit.Count, value=1
+    )
 
 
 def _remaining_ms(context: Any) -> int | None:

@@ -69,6 +69,7 @@ def running_room(options: RoomOptions) -> Iterator[LiveRoom]:
     logs = io.StringIO()
     options.function_logs = logs
     options.port = 0
+    options.warm = True  # the review instance follows the moderation store from the first message
     server = RoomServer(options)
     try:
         urls = asyncio.run_coroutine_threadsafe(server.start(), loop).result(120)

@@ -74,3 +74,29 @@ def test_timeouts_and_lifts_expire_through_ttl_bans_do_not(store: DynamoDBSancti
     items = store.client.scan(TableName=store.table_name)["Items"]
     ttl = {i["sk"]["S"]: i.get("expires_at", {}).get("N") for i in items}
     assert ttl == {"user#t": str((NOW + 60_000) // 1000 + 86_400), "user#b": None}
+
+
+def test_held_messages_wait_in_the_same_table_and_are_decided_once(moto_aws: None) -> None:
+    from chatmod.aws.dynamodb_held import DynamoDBHeldStore
+    from chatmod.moderation.hold import HeldMessage
+
+    client = boto3.client("dynamodb")
+    store = DynamoDBHeldStore(table_from_template(client), client)
+    held = HeldMessage(
+        room_arn=ROOM,
+        message_id="ABCDEFGH1234",
+        user_id="u1",
+        content="giveaway",
+        sender_attributes={"displayName": "U"},
+        held_at_ms=NOW,
+        expires_at_ms=NOW + 60_000,
+    )
+    store.put(held)
+    store.put(held.model_copy(update={"content": "a retried invocation"}))
+    assert store.list_room("abcdEFGH1234") == [held]
+    approved = held.model_copy(update={"status": "approved", "decided_by": "a"})
+    assert store.decide(approved) is True
+    assert store.decide(held.model_copy(update={"status": "rejected"})) is False
+    assert store.get("abcdEFGH1234", "ABCDEFGH1234") == approved
+    store.put_back(held)
+    assert store.get("abcdEFGH1234", "ABCDEFGH1234") == held

@@ -15,6 +15,7 @@ from chatmod.decision import Decision, decide, model_plan
 from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
+from chatmod.moderation.hold import hold_decision
 from chatmod.normalize import TextViews, fold, model_readings, normalize
 from chatmod.policy import PolicyFile, RoomPolicy, is_skipped, load_policy, with_max_length
 from chatmod.rules.base import RuleHit
@@ -236,8 +237,10 @@ class Reviewer:
 
     def review(self, request: ReviewRequest, *, deadline: Deadline | None = None) -> Review:
         started = time.perf_counter()
-        skip = self.room(request.room_arn).policy.skipped_for(request.sender.attributes)
+        policy = self.room(request.room_arn).policy
+        skip = policy.skipped_for(request.sender.attributes)
         decision = self.review_text(request.content, request.room_arn, deadline=deadline, skip=skip)
+        decision = hold_decision(decision, policy)
         response = response_for(request, decision)
         return Review(request, decision, response, (time.perf_counter() - started) * 1000)
 

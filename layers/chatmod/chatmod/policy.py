@@ -270,6 +270,24 @@ class EscalationPolicy(_Strict):
         return self.ladder[min(strikes, len(self.ladder)) - 1]
 
 
+class HoldPolicy(_Strict):
+    """Held for review: a message a ``hold`` rule matches, or whose score on one of ``labels``
+    sits in the label's gray zone (from ``allow`` up to ``deny`` on the room's level), is not
+    delivered but waits for a moderator, at most ``expire_seconds``."""
+
+    labels: list[str] = Field(default_factory=list)
+    reason: str = "Your message is held for a moderator."
+    expire_seconds: int = Field(default=900, ge=10, le=7 * 86_400)
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown model labels {unknown}; known: {list(LABELS)}")
+        return value
+
+
 class Exemption(_Strict):
     """Senders whose chat token carries every one of ``attributes`` (e.g. ``role: moderator``)
     skip what ``skip`` names: rule ids or their first part (``links``, ``spam``,
@@ -302,6 +320,7 @@ class RoomPolicy(_Strict):
     escalation: EscalationPolicy = Field(default_factory=EscalationPolicy)
     reasons: dict[str, str] = Field(default_factory=dict)
     exempt: list[Exemption] = Field(default_factory=list)
+    hold: HoldPolicy = Field(default_factory=HoldPolicy)
 
     def skipped_for(self, attributes: Mapping[str, str]) -> frozenset[str]:
         """What a sender with these token attributes skips (empty for most senders)."""

@@ -4,6 +4,8 @@
     python -m chatmod mod --endpoint URL ban ROOM USER [--account] [--reason ...]
     python -m chatmod mod --endpoint URL unban ROOM USER [--account]
     python -m chatmod mod --endpoint URL bans ROOM
+    python -m chatmod mod --endpoint URL held ROOM
+    python -m chatmod mod --endpoint URL approve|reject ROOM MESSAGE_ID
 
 The endpoint is the stack's ``ModerationApiUrl`` output (or the local room's URL), also read
 from ``CHATMOD_MODERATION_API``; requests are signed with the default AWS credentials.
@@ -52,6 +54,12 @@ def parser() -> argparse.ArgumentParser:
     unban.add_argument("--account", action="store_true")
     bans = sub.add_parser("bans", help="the timeouts and bans in force in a room")
     bans.add_argument("room")
+    held = sub.add_parser("held", help="the messages held for a moderator in a room")
+    held.add_argument("room")
+    for verdict, text in (("approve", "deliver a held message"), ("reject", "drop it")):
+        cmd = sub.add_parser(verdict, help=text)
+        cmd.add_argument("room")
+        cmd.add_argument("message_id")
     return p
 
 
@@ -72,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "unban":
             result = client.lift(args.room, args.user, account=args.account)
+        elif args.command == "held":
+            result = client.held(args.room)
+        elif args.command in ("approve", "reject"):
+            result = client.decide_held(args.room, args.message_id, args.command)
         else:
             result = client.in_force(args.room)
     except ModerationApiError as exc:

@@ -98,3 +98,11 @@ class ModerationClient:
 
     def in_force(self, room_id: str) -> Any:
         return self.call("GET", self._room(room_id) + "/bans")
+
+    def held(self, room_id: str) -> Any:
+        return self.call("GET", self._room(room_id) + "/held")
+
+    def decide_held(self, room_id: str, message_id: str, verdict: str) -> Any:
+        """``verdict``: approve or reject."""
+        path = f"{self._room(room_id)}/held/{urllib.parse.quote(message_id, safe='')}/{verdict}"
+        return self.call("POST", path, {})

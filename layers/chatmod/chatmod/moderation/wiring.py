@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatmod.moderation.ladder import SanctionWriter
 from chatmod.moderation.store import SanctionStore, shared_memory_store
 from chatmod.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from chatmod.moderation.hold import HeldStore
 
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _TABLE_ARN = re.compile(r"^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]{3,255}$")
@@ -57,3 +60,23 @@ def build_sanction_writer(settings: Settings) -> SanctionWriter | None:
         return None
     store = build_sanction_store(settings)
     return None if store is None else StoreSanctionWriter(store)
+
+
+def build_held_store(settings: Settings, client: Any = None) -> HeldStore | None:
+    """Where held messages wait (None when the moderator tools are off)."""
+    from chatmod.moderation.hold import shared_memory_held_store
+
+    if settings.moderation_store == "none":
+        return None
+    if settings.moderation_store == "memory":
+        return shared_memory_held_store()
+    table = settings.moderation_table or ""
+    if not is_table(table):
+        raise SettingsError(f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table")
+    from chatmod.aws.clients import make_client
+    from chatmod.aws.dynamodb_held import DynamoDBHeldStore
+
+    dynamodb = client or make_client(
+        "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
+    )
+    return DynamoDBHeldStore(table, dynamodb)
