@@ -13,6 +13,9 @@ from the template with the same event shape.
     GET    /moderation/rooms/{roomId}/held                       pending held messages
     POST   /moderation/rooms/{roomId}/held/{messageId}/approve   delivered with SendEvent
     POST   /moderation/rooms/{roomId}/held/{messageId}/reject
+    GET    /moderation/rooms/{roomId}/users/{userId}   recent refusals, strikes, sanctions, held
+    POST   /moderation/rooms/{roomId}/messages/{messageId}/delete  {"reason"?, "requestId"?}
+    POST   /moderation/rooms/{roomId}/users/{userId}/disconnect    {"reason"?, "requestId"?}
 """
 
 from __future__ import annotations
@@ -23,16 +26,25 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.exceptions import BadRequestError, NotFoundError
+from aws_lambda_powertools.event_handler.exceptions import (
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+)
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from chatmod.aws.clients import make_client
 from chatmod.moderation.held_service import Decided, HeldService
+from chatmod.moderation.requests import ActionRequest, moderator_record, request_id, room_arn
 from chatmod.moderation.sanctions import ROOM_ID_PATTERN, Sanction
 from chatmod.moderation.service import BanRequest, SanctionService, Scope
-from chatmod.moderation.wiring import build_held_store, build_sanction_store
+from chatmod.moderation.wiring import (
+    build_decision_log,
+    build_held_store,
+    build_sanction_store,
+)
 from chatmod.settings import Settings
 
 SERVICE = "chatmod-moderation"
@@ -57,9 +69,33 @@ def _ivschat() -> Any:
     return _IVSCHAT[0]
 
 
+_SENDER: list[Any] = []
+
+
+def _sender() -> Any:
+    """The escalation queue's sender, made on the first delete or disconnect."""
+    if not _SENDER:
+        from chatmod.aws.sqs_sender import EscalationSender
+
+        if not settings.escalation_queue_url:
+            raise InternalServerError("no escalation queue is configured")
+        _SENDER.append(
+            EscalationSender.create(
+                settings.escalation_queue_url,
+                2000,
+                region=settings.aws_region,
+                endpoint_url=settings.sqs_endpoint_url,
+            )
+        )
+    return _SENDER[0]
+
+
 _held_store = build_held_store(settings)
 assert _held_store is not None  # the same setting as the sanctions, checked above
 HELD = HeldService(_held_store, _ivschat)
+_decisions = build_decision_log(settings)
+assert _decisions is not None
+DECISIONS = _decisions
 
 
 def _caller() -> str | None:
@@ -158,6 +194,53 @@ def approve(room_id: str, message_id: str) -> Response[str]:
 @app.post("/moderation/rooms/<room_id>/held/<message_id>/reject")
 def reject(room_id: str, message_id: str) -> Response[str]:
     return _decided(HELD.reject(_room(room_id), message_id, _caller()), message_id, "rejected")
+
+
+@app.get("/moderation/rooms/<room_id>/users/<user_id>")
+def user_view(room_id: str, user_id: str) -> Response[str]:
+    """What a moderator needs about one user here: refusals with reasons, strikes still
+    counting, timeouts and bans in force, messages held."""
+    room = _room(room_id)
+    now = SANCTIONS.clock_ms()
+    decisions = DECISIONS.recent(room, user_id)
+    strikes = [d for d in decisions if d.strike_until_ms is not None and d.strike_until_ms > now]
+    return _json(
+        200,
+        {
+            "roomId": room,
+            "userId": user_id,
+            "decisions": [d.describe() for d in decisions],
+            "strikes": len(strikes),
+            "strikesExpireAtMs": max((d.strike_until_ms or 0 for d in strikes), default=None),
+            "sanctions": [_view(s) for s in SANCTIONS.in_force(room) if s.user_id == user_id],
+            "held": [h.describe() for h in HELD.pending(room) if h.user_id == user_id],
+        },
+    )
+
+
+def _queue(kind: str, room_id: str, user_id: str, message_id: str | None) -> Response[str]:
+    """Puts the moderator's request on the escalation queue; 202 with its request id."""
+    body: ActionRequest = _body(ActionRequest)
+    rid = message_id or body.requestId or request_id()
+    arn = room_arn(_room(room_id), app.lambda_context.invoked_function_arn)
+    try:
+        record = moderator_record(kind, arn, user_id or body.userId or "-", rid, body.reason)
+    except ValidationError as exc:
+        raise BadRequestError(str(exc.errors()[0]["msg"])) from None
+    _sender().send(record)
+    logger.info("moderator request queued", extra={"kind": kind, "room_arn": arn, "by": _caller()})
+    _count("ModeratorRequests")
+    return _json(202, {"requestId": rid, "kind": kind, "roomArn": arn, "userId": record.user_id})
+
+
+@app.post("/moderation/rooms/<room_id>/messages/<message_id>/delete")
+def delete_message(room_id: str, message_id: str) -> Response[str]:
+    return _queue("moderator_delete", room_id, "", message_id)
+
+
+@app.post("/moderation/rooms/<room_id>/users/<user_id>/disconnect")
+def disconnect_user(room_id: str, user_id: str) -> Response[str]:
+    return _queue("moderator_disconnect", room_id, user_id, None)
 
 
 @metrics.log_metrics

@@ -40,7 +40,8 @@ from chatmod.escalation.recent import RecentMessages
 from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
 from chatmod.moderation.cache import SanctionCache
-from chatmod.moderation.enforce import sanctioned_review
+from chatmod.moderation.enforce import SANCTION_CATEGORY, sanctioned_review
+from chatmod.moderation.wiring import is_table
 from chatmod.pipeline import (
     Review,
     Reviewer,
@@ -263,28 +264,35 @@ FIRST_ANSWERED = threading.Event()
 
 
 SANCTIONS: SanctionCache | None = None  # timeouts and bans, once the background start follows them
-HELD: Any = None  # where held messages wait (a HeldWriter), made with the sanctions
+# The moderator tools: on with a memory store or a real table (a local run of the template has
+# a placeholder for the table, like the queue URL: off on purpose, nothing is dropped).
+MODERATION_ON = settings.moderation_store == "memory" or (
+    settings.moderation_store == "dynamodb" and is_table(settings.moderation_table or "")
+)
+# Writes held messages and users' refusals (a ReviewWriter), made with the sanctions.
+RECORDS: Any = None
 
 
 def _follow_sanctions() -> None:
     """Timeouts and bans from the moderation store, refreshed in the background
     (``chatmod.moderation.cache``); until the first look, no sender is refused for one."""
-    global SANCTIONS, HELD
-    if settings.moderation_store == "none":
-        return
-    from chatmod.moderation.wiring import is_table
-
-    table = settings.moderation_table or ""
-    if settings.moderation_store == "dynamodb" and not is_table(table):
-        # set on purpose (a local run of the template): like a placeholder queue URL
-        logger.warning("not a table name; sanctions are off", extra={"table": table})
+    global SANCTIONS, RECORDS
+    if not MODERATION_ON:
+        if settings.moderation_store == "dynamodb":
+            table = settings.moderation_table
+            logger.warning("not a table name; moderator tools are off", extra={"table": table})
         return
     try:
-        from chatmod.moderation.held_writer import HeldWriter
-        from chatmod.moderation.wiring import build_held_store, build_sanction_store
+        from chatmod.moderation.held_writer import ReviewWriter
+        from chatmod.moderation.wiring import (
+            build_decision_log,
+            build_held_store,
+            build_sanction_store,
+        )
 
-        held = build_held_store(settings)
-        HELD = None if held is None else HeldWriter(held)
+        held, decisions = build_held_store(settings), build_decision_log(settings)
+        if held is not None and decisions is not None:
+            RECORDS = ReviewWriter(held, decisions)
         store = build_sanction_store(settings)
         if store is None:
             return
@@ -384,12 +392,16 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         )
         response = review.response.to_ivs()
         _record(review)
-        if review.decision.held:
-            _hold(live.reviewer, review, started)
+        refusal = None
+        kept = MODERATION_ON and review.decision.result == "DENY"
+        if kept and SANCTION_CATEGORY not in review.decision.categories:
+            refusal = _keep_refusal(live.reviewer, review)  # a sanctioned sender's is not kept
         if unscored:
             metrics.add_metric(name="RulesOnlyAnswers", unit=MetricUnit.Count, value=1)
         _count_deadline_answer(deadline, review)
         escalate(live.reviewer, review, started, unscored=unscored or deadline.cut == "model")
+        if refusal is not None:
+            _refusal_kept(refusal, started)
     except Exception:
         logger.exception(
             "review failed; answering with the fail mode",
@@ -404,28 +416,43 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
     return response
 
 
-def _hold(reviewer: Reviewer, review: Review, started: float) -> None:
-    """Puts a held message where moderators find it, waiting only until the escalation
-    deadline; without a store (tools off, or not made yet on a new instance) it is dropped,
-    loudly: the sender was told it is held either way."""
+class _Refusal(NamedTuple):
+    future: Any
+    message_id: str
+    held: bool
+
+
+def _keep_refusal(reviewer: Reviewer, review: Review) -> _Refusal | None:
+    """Starts writing a refusal to the user's recent ones (the moderator API's user view) and
+    a held message to where moderators find it. Without a store (a new instance's background
+    start not done yet) they are dropped, loudly: the sender was told either way."""
+    from chatmod.moderation.history import user_decision
     from chatmod.moderation.hold import held_message
 
-    request = review.request
-    if HELD is None:
-        logger.error(
-            "held message dropped: no held store", extra={"message_id": request.message_id}
-        )
-        metrics.add_metric(name="HoldDropped", unit=MetricUnit.Count, value=1)
-        return
+    request, decision = review.request, review.decision
+    if RECORDS is None:
+        logger.error("refusal not recorded: no store yet", extra={"message_id": request.message_id})
+        name = "HoldDropped" if decision.held else "RefusalNotRecorded"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        return None
     policy = reviewer.room(request.room_arn).policy
-    held = held_message(request, review.decision, policy, int(time.time() * 1000))
+    now_ms = int(time.time() * 1000)
+    held = held_message(request, decision, policy, now_ms) if decision.held else None
+    future = RECORDS.start(user_decision(request, decision, policy, now_ms), held)
+    return _Refusal(future, request.message_id, held is not None)
+
+
+def _refusal_kept(refusal: _Refusal, started: float) -> None:
+    """Waits for the refusal's write only until the escalation deadline."""
     left_ms = ESCALATION_DEADLINE_MS - (time.perf_counter() - started) * 1000
-    written = HELD.write_within(held, left_ms / 1000)
+    written = RECORDS.wait(refusal.future, left_ms / 1000)
     if written != "done":
-        logger.warning("held message write " + written, extra={"message_id": request.message_id})
-    metrics.add_metric(
-        name="Held" if written != "failed" else "HoldDropped", unit=MetricUnit.Count, value=1
-    )
+        logger.warning("refusal write " + written, extra={"message_id": refusal.message_id})
+    if written == "failed":
+        name = "HoldDropped" if refusal.held else "RefusalNotRecorded"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    elif refusal.held:
+        metrics.add_metric(name="Held", unit=MetricUnit.Count, value=1)
 
 
 def _remaining_ms(context: Any) -> int | None:

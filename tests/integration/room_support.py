@@ -70,6 +70,9 @@ def running_room(options: RoomOptions) -> Iterator[LiveRoom]:
     options.function_logs = logs
     options.port = 0
     options.warm = True  # the review instance follows the moderation store from the first message
+    # IVS's 200 ms would hand a review slowed by a busy machine to the room's fallback (ALLOW):
+    # these tests are about what the functions decide, not how fast.
+    options.review_deadline_s = 10.0
     server = RoomServer(options)
     try:
         urls = asyncio.run_coroutine_threadsafe(server.start(), loop).result(120)

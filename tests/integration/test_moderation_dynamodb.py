@@ -100,3 +100,18 @@ def test_held_messages_wait_in_the_same_table_and_are_decided_once(moto_aws: Non
     assert store.get("abcdEFGH1234", "ABCDEFGH1234") == approved
     store.put_back(held)
     assert store.get("abcdEFGH1234", "ABCDEFGH1234") == held
+
+
+def test_a_users_refusals_are_read_newest_first(moto_aws: None) -> None:
+    from chatmod.aws.dynamodb_history import DynamoDBDecisionLog
+    from chatmod.moderation.history import UserDecision
+
+    client = boto3.client("dynamodb")
+    log = DynamoDBDecisionLog(table_from_template(client), client)
+    for i in range(3):
+        log.add(UserDecision(room_id="r1", user_id="u", message_id=f"MSG{i:09d}", at_ms=NOW + i))
+    log.add(UserDecision(room_id="r1", user_id="other", message_id="MSG000000009", at_ms=NOW))
+    assert [d.message_id for d in log.recent("r1", "u", limit=2)] == [
+        "MSG000000002",
+        "MSG000000001",
+    ]

@@ -5,6 +5,7 @@ sender and content; a rejected one never reaches anyone, and is decided once."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,38 @@ def test_a_rejected_message_is_never_delivered_and_cannot_be_approved_after(
         with pytest.raises(ModerationApiError) as missing:
             room.moderator().decide_held(room_id(room), "NOSUCHMSG123", "approve")
         assert missing.value.status == 404
+
+
+def test_the_user_view_shows_refusals_with_reasons_strikes_and_held_messages(
+    room: LiveRoom,
+) -> None:
+    with room.join("kai") as kai:
+        slur = send(kai, "you f4ggot")
+        held = send(kai, "giveaway again")
+        assert send(kai, "hello")["Type"] == "MESSAGE"
+    view = room.moderator().user(room_id(room), "kai")
+    assert [(d["messageId"], d["result"]) for d in view["decisions"]] == [
+        (held["Id"], "HELD"),
+        (slur["Id"], "DENY"),
+    ]
+    assert view["decisions"][1]["reason"] == "Hateful language isn't allowed in this chat."
+    assert view["decisions"][1]["categories"][0] == "hate"
+    assert [d["strike"] for d in view["decisions"]] == [False, True]
+    assert view["strikes"] == 1 and view["strikesExpireAtMs"] > time.time() * 1000
+    assert [h["messageId"] for h in view["held"]] == [held["Id"]]
+    assert view["sanctions"] == []
+    room.moderator().impose(room_id(room), "kai", duration_s=60)
+    assert room.moderator().user(room_id(room), "kai")["sanctions"][0]["kind"] == "timeout"
+
+
+def test_the_cli_shows_a_user(
+    room: LiveRoom, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDCLI")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local-secret")
+    monkeypatch.setenv("CHATMOD_MODERATION_API", room.base_url)
+    with room.join("lena") as lena:
+        refused = send(lena, "you f4ggot")
+    assert mod_cli(["user", room_id(room), "lena"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert [d["messageId"] for d in view["decisions"]] == [refused["Id"]]

@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from chatmod.moderation.client import ModerationApiError
 from chatmod_local.room.server import RoomOptions
-from tests.integration.room_support import LiveRoom, running_room, send, send_until_refused
+from tests.integration.room_support import (
+    LiveRoom,
+    receive_until,
+    running_room,
+    send,
+    send_until_refused,
+)
 
 pytestmark = pytest.mark.timeout(180)
 TIMEOUT_S = 10
@@ -63,3 +70,29 @@ def test_the_second_strike_times_out_and_disconnects_and_reconnecting_does_not_h
         assert (ladder["kind"], ladder["source"]) == ("timeout", "ladder")
         time.sleep(max(0.0, ladder["untilMs"] / 1000 - time.time()) + 0.05)
         assert send(again, "I am back")["Content"] == "I am back"
+
+
+def test_a_moderator_disconnects_a_user_with_no_visible_message_and_deletes_a_message(
+    room: LiveRoom,
+) -> None:
+    moderator = room.moderator()
+    rid = room.urls.room_arn.rsplit("/", 1)[-1]
+    with room.join("lurker") as lurker, room.join("poster") as poster:
+        queued = moderator.disconnect(rid, "lurker", "Lurking with intent")
+        assert (queued["kind"], queued["userId"]) == ("moderator_disconnect", "lurker")
+        with pytest.raises(ConnectionClosed):
+            while True:
+                lurker.recv(timeout=30)
+        assert lurker.close_reason == "Lurking with intent"
+        message = send(poster, "a message to remove")
+        removed = moderator.delete_message(rid, message["Id"], "Off topic")
+        assert removed["requestId"] == message["Id"]
+        event = receive_until(poster, "EVENT", timeout_s=30)
+        assert event["EventName"] == "aws:DELETE_MESSAGE"
+        assert (event["Attributes"]["MessageID"], event["Attributes"]["Reason"]) == (
+            message["Id"],
+            "Off topic",
+        )
+    with pytest.raises(ModerationApiError) as bad:
+        moderator.delete_message(rid, "not-an-id")
+    assert bad.value.status == 400

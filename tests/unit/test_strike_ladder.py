@@ -163,3 +163,37 @@ def test_without_a_ladder_strikes_to_disconnect_decides_as_before() -> None:
 def test_a_ladder_that_cannot_work_is_refused(ladder: str) -> None:
     with pytest.raises((PolicyError, ValidationError)):
         parse_policy(f"defaults:\n  escalation:\n    ladder: {ladder}\n")
+
+
+def test_a_moderators_disconnect_is_taken_once_per_request_even_where_escalation_is_off() -> None:
+    from chatmod.moderation.requests import moderator_record
+
+    harness = Ladder()
+    quiet = parse_policy("defaults:\n  escalation: {enabled: false}\n")
+    harness.processor.policy = lambda: quiet
+    record = moderator_record("moderator_disconnect", ROOM, "viewer-7", "REQ000000001", "Bye")
+    with harness.stubber:
+        harness.stubber.add_response(
+            "disconnect_user", {}, {"roomIdentifier": ROOM, "userId": "viewer-7", "reason": "Bye"}
+        )
+        assert harness.processor.process(record).disconnected == "done"
+        harness.processor.clock_ms = lambda: T0 + 3_600_000  # long after: never again
+        assert harness.processor.process(record).disconnected == "attempted"
+        harness.stubber.assert_no_pending_responses()
+
+
+def test_a_moderators_delete_uses_the_rooms_reason_when_none_is_given() -> None:
+    from chatmod.moderation.requests import moderator_record, room_arn
+
+    harness = Ladder()
+    assert room_arn(ROOM_ID, "arn:aws:lambda:us-east-1:123456789012:function:f") == ROOM
+    record = moderator_record("moderator_delete", ROOM, "-", "MSG000000042", None)
+    with harness.stubber:
+        harness.stubber.add_response(
+            "delete_message",
+            {"id": "EVT000000001"},
+            {"roomIdentifier": ROOM, "id": "MSG000000042", "reason": "Removed by moderation."},
+        )
+        assert harness.processor.process(record).deleted == {"MSG000000042": "done"}
+        assert harness.processor.process(record).deleted == {"MSG000000042": "done"}  # replayed
+        harness.stubber.assert_no_pending_responses()

@@ -109,12 +109,20 @@ class EscalationProcessor:
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
         result = EscalationResult(kind=record.kind, message_id=record.message_id)
-        if not room.escalation.enabled:
+        automatic = not record.kind.startswith("moderator_")
+        if automatic and not room.escalation.enabled:  # a moderator's request is always taken
             result.skipped = "escalation disabled for this room"
             return result
         if record.kind == "strike":
             severe = any(c in room.escalation.disconnect_immediately for c in record.categories)
             self._strike(record, room.escalation, result, immediate=severe)
+        elif record.kind == "moderator_delete":
+            reason = record.reason or room.escalation.delete_reason
+            result.deleted[record.message_id] = self._delete(
+                record.room_arn, record.message_id, reason
+            )
+        elif record.kind == "moderator_disconnect":
+            self._moderator_disconnect(record, room.escalation, result)
         else:
             self._second_opinion(record, room, result)
         return result
@@ -209,6 +217,19 @@ class EscalationProcessor:
                 )
             self.ledger.forget(key, (), flagged.items())
         self.ledger.complete_disconnect(key, claim_id)
+
+    def _moderator_disconnect(
+        self, record: EscalationRecord, policy: EscalationPolicy, result: EscalationResult
+    ) -> None:
+        """At most once per request (its id is the record's ``message_id``), like a strike's."""
+        reason = clip_reason(record.reason or policy.disconnect_reason, "Disconnected.")
+        result.disconnected = at_most_once(
+            self.intents,
+            action_key("disconnect", record.room_arn, f"{record.user_id}#{record.message_id}"),
+            lambda: self.actions.disconnect_user(record.room_arn, record.user_id, reason),
+            timeout_ms=self.disconnect_timeout_ms,
+            now_ms=self.clock_ms,
+        )
 
     def _prune(self, key: LedgerKey, state: LedgerState, at: int, policy: EscalationPolicy) -> None:
         strikes, flagged = stale_entries(state, at, policy.window_seconds)

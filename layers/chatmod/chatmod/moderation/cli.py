@@ -6,6 +6,9 @@
     python -m chatmod mod --endpoint URL bans ROOM
     python -m chatmod mod --endpoint URL held ROOM
     python -m chatmod mod --endpoint URL approve|reject ROOM MESSAGE_ID
+    python -m chatmod mod --endpoint URL user ROOM USER
+    python -m chatmod mod --endpoint URL delete ROOM MESSAGE_ID [--reason ...]
+    python -m chatmod mod --endpoint URL disconnect ROOM USER [--reason ...]
 
 The endpoint is the stack's ``ModerationApiUrl`` output (or the local room's URL), also read
 from ``CHATMOD_MODERATION_API``; requests are signed with the default AWS credentials.
@@ -60,6 +63,17 @@ def parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(verdict, help=text)
         cmd.add_argument("room")
         cmd.add_argument("message_id")
+    user = sub.add_parser("user", help="a user's refusals, strikes, sanctions and held messages")
+    user.add_argument("room")
+    user.add_argument("user")
+    delete = sub.add_parser("delete", help="delete a message (through the escalation queue)")
+    delete.add_argument("room")
+    delete.add_argument("message_id")
+    disconnect = sub.add_parser("disconnect", help="disconnect a user (through the queue)")
+    disconnect.add_argument("room")
+    disconnect.add_argument("user")
+    for cmd in (delete, disconnect):
+        cmd.add_argument("--reason")
     return p
 
 
@@ -82,6 +96,12 @@ def main(argv: list[str] | None = None) -> int:
             result = client.lift(args.room, args.user, account=args.account)
         elif args.command == "held":
             result = client.held(args.room)
+        elif args.command == "user":
+            result = client.user(args.room, args.user)
+        elif args.command == "delete":
+            result = client.delete_message(args.room, args.message_id, args.reason)
+        elif args.command == "disconnect":
+            result = client.disconnect(args.room, args.user, args.reason)
         elif args.command in ("approve", "reject"):
             result = client.decide_held(args.room, args.message_id, args.command)
         else:

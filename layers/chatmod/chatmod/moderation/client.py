@@ -106,3 +106,16 @@ class ModerationClient:
         """``verdict``: approve or reject."""
         path = f"{self._room(room_id)}/held/{urllib.parse.quote(message_id, safe='')}/{verdict}"
         return self.call("POST", path, {})
+
+    def delete_message(self, room_id: str, message_id: str, reason: str | None = None) -> Any:
+        path = f"{self._room(room_id)}/messages/{urllib.parse.quote(message_id, safe='')}/delete"
+        return self.call("POST", path, {"reason": reason} if reason else {})
+
+    def disconnect(self, room_id: str, user_id: str, reason: str | None = None) -> Any:
+        path = f"{self._room(room_id)}/users/{urllib.parse.quote(user_id, safe='')}/disconnect"
+        return self.call("POST", path, {"reason": reason} if reason else {})
+
+    def user(self, room_id: str, user_id: str) -> Any:
+        return self.call(
+            "GET", f"{self._room(room_id)}/users/{urllib.parse.quote(user_id, safe='')}"
+        )

@@ -10,6 +10,7 @@ from chatmod.moderation.store import SanctionStore, shared_memory_store
 from chatmod.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from chatmod.moderation.history import DecisionLog
     from chatmod.moderation.hold import HeldStore
 
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
@@ -80,3 +81,23 @@ def build_held_store(settings: Settings, client: Any = None) -> HeldStore | None
         "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
     )
     return DynamoDBHeldStore(table, dynamodb)
+
+
+def build_decision_log(settings: Settings, client: Any = None) -> DecisionLog | None:
+    """Where users' recent refusals are kept (None when the moderator tools are off)."""
+    from chatmod.moderation.history import shared_memory_decision_log
+
+    if settings.moderation_store == "none":
+        return None
+    if settings.moderation_store == "memory":
+        return shared_memory_decision_log()
+    table = settings.moderation_table or ""
+    if not is_table(table):
+        raise SettingsError(f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table")
+    from chatmod.aws.clients import make_client
+    from chatmod.aws.dynamodb_history import DynamoDBDecisionLog
+
+    dynamodb = client or make_client(
+        "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
+    )
+    return DynamoDBDecisionLog(table, dynamodb)
