@@ -25,6 +25,7 @@ from chatmod_local.invoke import DEFAULT_TEMPLATE, ROOT, LocalFunction
 from chatmod_local.room.control import ControlPlane, Limits
 from chatmod_local.room.endpoint import is_upgrade, messaging_handler
 from chatmod_local.room.escalations import SqsEventSource, WorkerFunction
+from chatmod_local.room.feed import LocalFeed
 from chatmod_local.room.guard import request_guard
 from chatmod_local.room.messaging import Hub
 from chatmod_local.room.moderator_api import MODERATION_FUNCTION, ModeratorApi
@@ -150,6 +151,7 @@ class RoomServer:
         self.review_function: LocalFunction | None = None
         self.moderation_function: LocalFunction | None = None
         self.moderator_api = ModeratorApi()
+        self.feed = LocalFeed()  # what the moderation table's stream would publish, deployed
         self.escalation_function: WorkerFunction | None = None
         self.event_source: SqsEventSource | None = None
         self.urls: RoomUrls | None = None
@@ -188,6 +190,7 @@ class RoomServer:
 
         app.add_routes([web.get("/healthz", health)])
         app.add_routes(self.moderator_api.routes())
+        app.add_routes(self.feed.routes())
         return app
 
     def functions_ready(self) -> dict[str, bool]:
@@ -241,6 +244,7 @@ class RoomServer:
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
         env = self._function_env(base_url, queue)
+        self.feed.follow_memory_stores()
         await self._load_review(env)
         await self._load_moderation(env)
         if options.escalations and wiring.escalation_function:
@@ -312,6 +316,7 @@ class RoomServer:
         log.info("%s initialized in %.0f ms (worker process)", name, worker.init_ms or 0.0)
 
     async def stop(self) -> None:
+        self.feed.stop_following()
         if self.event_source is not None:
             await self.event_source.stop()
         if self.escalation_function is not None:

@@ -31,7 +31,8 @@ from chatmod.aws.wiring import (
     build_scorer,
 )
 from chatmod.escalation import EscalationProcessor, EscalationResult, SecondOpinion, parse_record
-from chatmod.moderation.wiring import build_sanction_writer
+from chatmod.moderation.feed import action_events
+from chatmod.moderation.wiring import build_feed, build_sanction_writer
 from chatmod.policy import PolicyFile
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import BundledPolicySource, LivePolicy
@@ -131,6 +132,33 @@ def _count(result: EscalationResult) -> None:
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
+FEED = build_feed(settings)
+
+
+def _publish(escalation: Any, result: EscalationResult) -> None:
+    """The deletes and disconnects this record led to, on the moderation feed. A feed that
+    fails is logged and counted; the record is done (retrying would act again)."""
+    deleted = [m for m, outcome in result.deleted.items() if outcome == "done"]
+    disconnected = result.disconnected == "done"
+    if not deleted and not disconnected:
+        return
+    room_id = escalation.room_arn.rsplit("/", 1)[-1]
+    events = action_events(
+        escalation.kind,
+        room_id,
+        escalation.user_id,
+        deleted,
+        disconnected,
+        escalation.reason,
+        PROCESSOR.clock_ms(),
+    )
+    try:
+        FEED.publish(events)
+    except Exception:
+        logger.exception("feed events not published", extra={"message_id": result.message_id})
+        metrics.add_metric(name="FeedPublishFailed", unit=MetricUnit.Count, value=1)
+
+
 def record_handler(record: SQSRecord) -> EscalationResult:
     try:
         escalation = parse_record(record.body)
@@ -175,6 +203,7 @@ def record_handler(record: SQSRecord) -> EscalationResult:
         },
     )
     _count(result)
+    _publish(escalation, result)
     return result
 
 

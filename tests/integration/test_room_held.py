@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from chatmod.moderation.cli import main as mod_cli
 from chatmod.moderation.client import ModerationApiError
@@ -134,3 +135,25 @@ def test_the_cli_shows_a_user(
     assert mod_cli(["user", room_id(room), "lena"]) == 0
     view = json.loads(capsys.readouterr().out)
     assert [d["messageId"] for d in view["decisions"]] == [refused["Id"]]
+
+
+def test_the_rooms_feed_has_each_moderation_action(room: LiveRoom) -> None:
+    with room.join("mona") as mona:
+        denied = send(mona, "you f4ggot")
+        held = send(mona, "giveaway today")
+    room.moderator().decide_held(room_id(room), held["Id"], "approve")
+    room.moderator().impose(room_id(room), "mona", duration_s=30, reason="cool down")
+    room.moderator().impose(room_id(room), "mona", reason="enough")
+    room.moderator().lift(room_id(room), "mona")
+    answer = requests.get(f"{room.base_url}/api/feed", params={"roomId": room_id(room)}, timeout=5)
+    mine = [e for e in answer.json()["events"] if e["userId"] == "mona"][::-1]
+    assert [(e["action"], e["messageId"]) for e in mine] == [
+        ("deny", denied["Id"]),
+        ("hold", held["Id"]),
+        ("approve", held["Id"]),
+        ("timeout", None),
+        ("ban", None),
+        ("lift", None),
+    ]
+    assert mine[0]["categories"][0] == "hate" and mine[3]["reason"] == "cool down"
+    assert mine[2]["by"].endswith(":user/AKIDMODERATOR")

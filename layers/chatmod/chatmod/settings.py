@@ -86,6 +86,8 @@ class Settings(BaseModel):
       CHATMOD_MODERATION_API_URL       the escalation function puts the strike ladder's
                                        timeouts and bans through this moderator API instead
                                        of the store (the local room's worker process)
+      CHATMOD_FEED_BUS                 the EventBridge bus of the moderation feed (unset:
+                                       feed events are log lines)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -140,6 +142,7 @@ class Settings(BaseModel):
     moderation_table: str | None = _var(None, "CHATMOD_MODERATION_TABLE")
     sanctions_refresh_s: float = _var(1.0, "CHATMOD_SANCTIONS_REFRESH_SECONDS", ge=0.1, le=60)
     moderation_api_url: str | None = _var(None, "CHATMOD_MODERATION_API_URL")
+    feed_bus: str | None = _var(None, "CHATMOD_FEED_BUS")
 
     @field_validator("fail_mode", mode="before")
     @classmethod

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict, deque
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,10 +83,13 @@ class MemoryDecisionLog:
         self._items: dict[tuple[str, str], deque[UserDecision]] = defaultdict(
             lambda: deque(maxlen=RECENT_MAX)
         )
+        self.listeners: list[Callable[[Any], None]] = []  # see MemorySanctionStore
 
     def add(self, decision: UserDecision) -> None:
         with self._lock:
             self._items[(decision.room_id, decision.user_id)].append(decision)
+        for listener in self.listeners:
+            listener(decision)
 
     def recent(self, room_id: str, user_id: str, limit: int = 20) -> list[UserDecision]:
         with self._lock:

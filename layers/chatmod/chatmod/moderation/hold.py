@@ -7,8 +7,9 @@ unanswered hold expires.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -128,6 +129,7 @@ class MemoryHeldStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[tuple[str, str], HeldMessage] = {}
+        self.listeners: list[Callable[[Any], None]] = []  # see MemorySanctionStore
 
     def put(self, held: HeldMessage) -> None:
         with self._lock:
@@ -147,7 +149,9 @@ class MemoryHeldStore:
             if current is None or current.status != "pending":
                 return False
             self._items[(held.room_id, held.message_id)] = held
-            return True
+        for listener in self.listeners:
+            listener(held)
+        return True
 
     def put_back(self, held: HeldMessage) -> None:
         with self._lock:

@@ -9,7 +9,8 @@ this moment", tombstones included.
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from chatmod.moderation.sanctions import Sanction
 
@@ -34,10 +35,14 @@ class MemorySanctionStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[tuple[str, str], Sanction] = {}
+        # Called with each write: the local room's feed (a table's stream, deployed).
+        self.listeners: list[Callable[[Any], None]] = []
 
     def put(self, sanction: Sanction) -> None:
         with self._lock:
             self._items[sanction.key] = sanction
+        for listener in self.listeners:
+            listener(sanction)
 
     def get(self, room_id: str, user_id: str) -> Sanction | None:
         with self._lock:

@@ -101,3 +101,16 @@ def build_decision_log(settings: Settings, client: Any = None) -> DecisionLog | 
         "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
     )
     return DynamoDBDecisionLog(table, dynamodb)
+
+
+def build_feed(settings: Settings) -> Any:
+    """EventBridge when a bus is named (a real one: a local ``!Ref`` placeholder is not),
+    else log lines."""
+    from chatmod.moderation.feed import EventBridgeFeed, LogFeed
+
+    bus = settings.feed_bus or ""
+    if not bus or bus.startswith("arn:aws:local:"):
+        return LogFeed()
+    from chatmod.aws.clients import make_client
+
+    return EventBridgeFeed(make_client("events"), bus)
