@@ -31,13 +31,20 @@ def caller_arn(authorization: str) -> str:
     return f"arn:aws:iam::{ACCOUNT}:user/{match.group(1) if match else 'anonymous'}"
 
 
-def http_api_event(request: web.Request, body: str) -> dict[str, Any]:
-    """The payload format 2.0 event of an HTTP API route with IAM auth."""
-    caller = caller_arn(request.headers.get("Authorization", ""))
+def http_api_event(
+    request: web.Request, body: str, path: str | None = None, caller: str | None = None
+) -> dict[str, Any]:
+    """The payload format 2.0 event of an HTTP API route with IAM auth (``path`` and
+    ``caller`` when the page's backend forwards a moderator's request)."""
+    path = path or request.path
+    if caller is None:
+        caller = caller_arn(request.headers.get("Authorization", ""))
+    else:
+        caller = f"arn:aws:iam::{ACCOUNT}:user/{caller}"
     return {
         "version": "2.0",
-        "routeKey": f"{request.method} {request.path}",
-        "rawPath": request.path,
+        "routeKey": f"{request.method} {path}",
+        "rawPath": path,
         "rawQueryString": request.query_string,
         "headers": {k.lower(): v for k, v in request.headers.items()},
         "queryStringParameters": dict(request.query) or None,
@@ -47,14 +54,14 @@ def http_api_event(request: web.Request, body: str) -> dict[str, Any]:
             "domainName": request.host,
             "http": {
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": request.remote or "127.0.0.1",
                 "userAgent": request.headers.get("User-Agent", ""),
             },
             "authorizer": {"iam": {"accountId": ACCOUNT, "userArn": caller}},
             "requestId": uuid.uuid4().hex,
-            "routeKey": f"{request.method} {request.path}",
+            "routeKey": f"{request.method} {path}",
             "stage": "$default",
             "timeEpoch": int(time.time() * 1000),
         },
@@ -74,11 +81,17 @@ class ModeratorApi:
         return [web.route(method, path, self.handle) for method in ("GET", "POST", "DELETE")]
 
     async def handle(self, request: web.Request) -> web.Response:
+        return await self.forward(request)
+
+    async def forward(
+        self, request: web.Request, path: str | None = None, caller: str | None = None
+    ) -> web.Response:
         if self.invoke is None:
             return web.json_response(
                 {"message": "The moderation function is not loaded"}, status=503
             )
-        event = http_api_event(request, (await request.read()).decode("utf-8", "replace"))
+        body = (await request.read()).decode("utf-8", "replace")
+        event = http_api_event(request, body, path, caller)
         result = await asyncio.to_thread(self.invoke, event)
         headers = dict(result.get("headers") or {})
         return web.Response(

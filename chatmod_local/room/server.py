@@ -17,11 +17,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from aiohttp import web
 
 from chatmod_local.invoke import DEFAULT_TEMPLATE, ROOT, LocalFunction
+from chatmod_local.room.audit_tap import AuditTap
 from chatmod_local.room.control import ControlPlane, Limits
 from chatmod_local.room.endpoint import is_upgrade, messaging_handler
 from chatmod_local.room.escalations import SqsEventSource, WorkerFunction
@@ -30,6 +31,7 @@ from chatmod_local.room.guard import request_guard
 from chatmod_local.room.messaging import Hub
 from chatmod_local.room.moderator_api import MODERATION_FUNCTION, ModeratorApi
 from chatmod_local.room.page import PageConfig, index, page_routes
+from chatmod_local.room.page_moderators import PageModerators
 from chatmod_local.room.queue import LocalQueue, SqsEndpoint
 from chatmod_local.room.review import REVIEW_DEADLINE_S, ReviewGate
 from chatmod_local.room.state import (
@@ -98,6 +100,7 @@ def room_app(
     *,
     hosts: Iterable[str] = (),
     limits: Limits | None = None,
+    moderators: PageModerators | None = None,
 ) -> web.Application:
     """The room's one HTTP port: messaging WebSocket and page on ``/``, SQS on ``POST /``,
     the ivschat operations on ``POST /<Operation>`` and ``/tags/*``, the page's assets and
@@ -115,7 +118,7 @@ def room_app(
     app.add_routes([web.get("/", root), web.post("/", sqs.handle)])
     app.add_routes(ControlPlane(directory, hub, limits).routes())
     if page is not None:
-        app.add_routes(page_routes(directory, page, hub.observer))
+        app.add_routes(page_routes(directory, page, hub.observer, moderators))
     return app
 
 
@@ -183,7 +186,14 @@ class RoomServer:
         return env
 
     def _app(self, page: PageConfig, sqs: SqsEndpoint) -> web.Application:
-        app = room_app(self.directory, self.hub, sqs, page, hosts=[self.options.host])
+        app = room_app(
+            self.directory,
+            self.hub,
+            sqs,
+            page,
+            hosts=[self.options.host],
+            moderators=PageModerators(self.moderator_api),
+        )
 
         async def health(request: web.Request) -> web.Response:
             return web.json_response({"ok": True, "functions": self.functions_ready()})
@@ -255,7 +265,10 @@ class RoomServer:
 
     async def _load_review(self, env: Mapping[str, str]) -> None:
         name = self.wiring.review_function
-        stream = self.options.function_logs or sys.stderr
+        # The audit lines tell the moderator panel which rule decided (as Logs would).
+        stream: IO[str] = cast(
+            IO[str], AuditTap(self.options.function_logs or sys.stderr, self.hub.observer.audited)
+        )
         function = await asyncio.to_thread(
             LocalFunction,
             name,

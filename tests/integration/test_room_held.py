@@ -157,3 +157,28 @@ def test_the_rooms_feed_has_each_moderation_action(room: LiveRoom) -> None:
     ]
     assert mine[0]["categories"][0] == "hate" and mine[3]["reason"] == "cool down"
     assert mine[2]["by"].endswith(":user/AKIDMODERATOR")
+
+
+def test_the_pages_moderator_api_needs_a_moderators_key(room: LiveRoom) -> None:
+    base = room.base_url
+    token = requests.post(
+        f"{base}/api/token", json={"userId": "nia", "role": "moderator"}, timeout=5
+    )
+    key = token.json()["moderatorKey"]
+    chatter = requests.post(
+        f"{base}/api/token", json={"userId": "ned", "role": "chatter"}, timeout=5
+    )
+    assert "moderatorKey" not in chatter.json()
+    path = f"{base}/api/moderator/rooms/{room_id(room)}/bans"
+    assert requests.get(path, timeout=5).status_code == 403
+    assert requests.get(path, headers={"X-Moderator-Key": "guess"}, timeout=5).status_code == 403
+    made = requests.post(
+        path,
+        json={"userId": "otto", "durationSeconds": 60},
+        headers={"X-Moderator-Key": key},
+        timeout=5,
+    )
+    assert made.status_code == 201
+    assert made.json()["by"] == "arn:aws:iam::123456789012:user/page-moderator/nia"
+    listed = requests.get(path, headers={"X-Moderator-Key": key}, timeout=5).json()["bans"]
+    assert "otto" in {b["userId"] for b in listed}
