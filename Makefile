@@ -94,6 +94,7 @@ test: lint typecheck sam-validate sam-build test-unit test-integration test-e2e 
 bench: setup setup-torch sam-build
 	$(PY) -m bench.handler_latency
 	$(PY) -m bench.sanctions_latency
+	$(PY) -m bench.held_rates
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.crafted_search
 	$(TORCH_VENV)/bin/python training/bench_backends.py
