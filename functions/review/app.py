@@ -39,9 +39,8 @@ from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
 from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
-from chatmod.moderation.cache import SanctionCache
 from chatmod.moderation.enforce import SANCTION_CATEGORY, sanctioned_review
-from chatmod.moderation.wiring import is_table
+from chatmod.moderation.tables import is_table
 from chatmod.pipeline import (
     Review,
     Reviewer,
@@ -263,7 +262,9 @@ FIRST_ANSWER_WAIT_S = 1.0
 FIRST_ANSWERED = threading.Event()
 
 
-SANCTIONS: SanctionCache | None = None  # timeouts and bans, once the background start follows them
+SANCTIONS: Any = (
+    None  # a SanctionCache  # timeouts and bans, once the background start follows them
+)
 # The moderator tools: on with a memory store or a real table (a local run of the template has
 # a placeholder for the table, like the queue URL: off on purpose, nothing is dropped).
 MODERATION_ON = settings.moderation_store == "memory" or (
@@ -283,6 +284,7 @@ def _follow_sanctions() -> None:
             logger.warning("not a table name; moderator tools are off", extra={"table": table})
         return
     try:
+        from chatmod.moderation.cache import SanctionCache
         from chatmod.moderation.held_writer import ReviewWriter
         from chatmod.moderation.wiring import (
             build_decision_log,

@@ -15,7 +15,7 @@ from chatmod.decision import Decision, decide, model_plan
 from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
-from chatmod.moderation.hold import hold_decision
+from chatmod.moderation.hold_rule import hold_decision
 from chatmod.normalize import TextViews, fold, model_readings, normalize
 from chatmod.policy import PolicyFile, RoomPolicy, is_skipped, load_policy, with_max_length
 from chatmod.rules.base import RuleHit

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from chatmod.contract import ReviewRequest
 from chatmod.decision import Decision
-from chatmod.moderation.cache import SanctionCache
 from chatmod.pipeline import Review, response_for
+
+if TYPE_CHECKING:
+    from chatmod.moderation.cache import SanctionCache
 
 SANCTION_CATEGORY = "sanction"
 

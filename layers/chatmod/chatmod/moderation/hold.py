@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,36 +16,10 @@ from chatmod.contract import ReviewRequest, room_id_from_arn
 from chatmod.decision import Decision
 from chatmod.policy import RoomPolicy
 
-HOLD_RULE = "hold"
 # The event an approved message reaches the room as; the page and SDK clients render it like
 # a message from its sender.
 APPROVED_EVENT = "chatmod:held-message-approved"
 Status = Literal["pending", "approved", "rejected"]
-
-
-def held_labels(decision: Decision, policy: RoomPolicy) -> tuple[str, ...]:
-    """Why a delivered decision is held instead: ``hold`` rule ids and held gray-zone labels."""
-    if decision.result != "ALLOW":
-        return ()
-    rules = [h.rule_id for h in decision.hits if h.action == "hold"]
-    labels = [label for label in decision.gray_zone if label in policy.hold.labels]
-    return tuple(dict.fromkeys(rules + labels))
-
-
-def hold_decision(decision: Decision, policy: RoomPolicy) -> Decision:
-    """The decision, refused and marked held when the room holds it; else unchanged."""
-    why = held_labels(decision, policy)
-    if not why:
-        return decision
-    categories = [h.category for h in decision.hits if h.action == "hold"]
-    return replace(
-        decision,
-        result="DENY",
-        reason=policy.hold.reason,
-        categories=tuple(dict.fromkeys([*categories, *decision.categories])),
-        rule_ids=(HOLD_RULE, *why),
-        held=True,
-    )
 
 
 class HeldMessage(BaseModel):

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from chatmod.moderation.ladder import SanctionWriter
-from chatmod.moderation.store import SanctionStore, shared_memory_store
+from chatmod.moderation.tables import is_table as is_table
 from chatmod.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from chatmod.moderation.history import DecisionLog
     from chatmod.moderation.hold import HeldStore
-
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
-_TABLE_ARN = re.compile(r"^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]{3,255}$")
-
-
-def is_table(name: str) -> bool:
-    """A DynamoDB table name or ARN (a local placeholder for ``!Ref`` is neither)."""
-    return bool(_TABLE_NAME.match(name) or _TABLE_ARN.match(name))
+    from chatmod.moderation.ladder import SanctionWriter
+    from chatmod.moderation.store import SanctionStore
 
 
 def build_sanction_store(settings: Settings, client: Any = None) -> SanctionStore | None:
     """None when the moderator tools are off (``CHATMOD_MODERATION_STORE=none``)."""
+    from chatmod.moderation.store import shared_memory_store
+
     if settings.moderation_store == "none":
         return None
     if settings.moderation_store == "memory":
