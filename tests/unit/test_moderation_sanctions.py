@@ -191,3 +191,19 @@ def test_a_local_placeholder_is_not_taken_for_a_table(name: str, table: bool) ->
     from chatmod.moderation.wiring import is_table
 
     assert is_table(name) is table
+
+
+class FailingStore(MemorySanctionStore):
+    def changes_since(self, since_ms: int) -> list[Sanction]:
+        raise ConnectionError("table unreachable")
+
+
+def test_a_failing_store_keeps_the_last_index_and_messages_stop_waiting_for_it() -> None:
+    errors: list[BaseException] = []
+    cache = SanctionCache(FailingStore(), wall_ms=lambda: NOW, on_error=errors.append)
+    assert cache.stale() is False  # not started: nothing to wait for
+    cache.start()
+    assert cache.tried(5)  # the first attempt (it fails)
+    assert cache.find(ROOM, "u1") is None and errors
+    assert cache.age_s() is None  # never loaded...
+    assert cache.stale() is False  # ...but tried just now: the next message does not wait

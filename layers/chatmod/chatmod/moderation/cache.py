@@ -6,7 +6,8 @@ when nothing changed), so a new timeout reaches every warm instance within that 
 the store's own lag. In Lambda a background thread runs only while an invocation does: an
 instance thawed after a quiet spell holds an index older than ``max_age_s``, so the first
 message then wakes the thread and waits for it at most ``stale_wait_s`` (one small query);
-a store that does not answer in time leaves the last index in force (never the fail mode).
+a store that does not answer in time leaves the last index in force (never the fail mode),
+and while it keeps failing, messages do not wait for it again (only for a look not yet tried).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class SanctionCache:
         self._index = SanctionIndex()
         self._watermark_ms = 0  # the newest updated_at_ms seen
         self._loaded_at: float | None = None  # monotonic time of the last successful refresh
+        self._tried_at: float | None = None  # ... and of the last attempt, failed or not
         self._wake = threading.Event()
         self._fresh = threading.Event()
         self._lock = threading.Lock()
@@ -70,7 +72,6 @@ class SanctionCache:
                 self._watermark_ms = max(self._watermark_ms, *(c.updated_at_ms for c in changes))
             self._index = self._index.merged(changes, self.wall_ms())
             self._loaded_at = time.monotonic()
-        self._fresh.set()
 
     def _run(self) -> None:
         while True:
@@ -80,6 +81,9 @@ class SanctionCache:
                 log.warning("sanctions not refreshed: %s", exc)
                 if self.on_error is not None:
                     self.on_error(exc)
+            finally:
+                self._tried_at = time.monotonic()
+                self._fresh.set()
             self._wake.wait(self.refresh_s)
             self._wake.clear()
 
@@ -90,11 +94,25 @@ class SanctionCache:
             self._thread.start()
         return self
 
+    def tried(self, timeout_s: float) -> bool:
+        """Waits until the background thread has made at least one attempt (tests, tools)."""
+        deadline = time.monotonic() + timeout_s
+        while self._tried_at is None and time.monotonic() < deadline:
+            self._fresh.wait(0.05)
+        return self._tried_at is not None
+
+    def stale(self) -> bool:
+        """Whether a message should wake the refresh and wait for it: the thread is running
+        and its last attempt (not only its last success) is older than ``max_age_s``."""
+        if self._thread is None:
+            return False
+        tried = self._tried_at
+        return tried is None or time.monotonic() - tried > self.max_age_s
+
     def find(self, room_arn: str, user_id: str) -> Sanction | None:
         """The sanction refusing this sender now, from memory (see the module's docstring for
         the one bounded wait after a quiet spell)."""
-        age = self.age_s()
-        if self._thread is not None and (age is None or age > self.max_age_s):
+        if self.stale():
             self._fresh.clear()
             self._wake.set()
             self._fresh.wait(self.stale_wait_s)
