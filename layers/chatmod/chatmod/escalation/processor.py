@@ -221,14 +221,19 @@ class EscalationProcessor:
     def _moderator_disconnect(
         self, record: EscalationRecord, policy: EscalationPolicy, result: EscalationResult
     ) -> None:
-        """At most once per request (its id is the record's ``message_id``), like a strike's."""
+        """At most once per request (its id is the record's ``message_id``), like a strike's;
+        a redelivery after it completed replays its outcome (the action guard)."""
         reason = clip_reason(record.reason or policy.disconnect_reason, "Disconnected.")
-        result.disconnected = at_most_once(
-            self.intents,
-            action_key("disconnect", record.room_arn, f"{record.user_id}#{record.message_id}"),
-            lambda: self.actions.disconnect_user(record.room_arn, record.user_id, reason),
-            timeout_ms=self.disconnect_timeout_ms,
-            now_ms=self.clock_ms,
+        key = action_key("disconnect", record.room_arn, f"{record.user_id}#{record.message_id}")
+        result.disconnected = self.guard.run(
+            {**key, "action": "moderator-disconnect"},
+            lambda: at_most_once(
+                self.intents,
+                key,
+                lambda: self.actions.disconnect_user(record.room_arn, record.user_id, reason),
+                timeout_ms=self.disconnect_timeout_ms,
+                now_ms=self.clock_ms,
+            ),
         )
 
     def _prune(self, key: LedgerKey, state: LedgerState, at: int, policy: EscalationPolicy) -> None:
