@@ -262,9 +262,8 @@ FIRST_ANSWER_WAIT_S = 1.0
 FIRST_ANSWERED = threading.Event()
 
 
-SANCTIONS: Any = (
-    None  # a SanctionCache  # timeouts and bans, once the background start follows them
-)
+# Timeouts and bans (a SanctionCache), once the background start follows them.
+SANCTIONS: Any = None
 # The moderator tools: on with a memory store or a real table (a local run of the template has
 # a placeholder for the table, like the queue URL: off on purpose, nothing is dropped).
 MODERATION_ON = settings.moderation_store == "memory" or (
@@ -428,15 +427,16 @@ def _keep_refusal(reviewer: Reviewer, review: Review) -> _Refusal | None:
     """Starts writing a refusal to the user's recent ones (the moderator API's user view) and
     a held message to where moderators find it. Without a store (a new instance's background
     start not done yet) they are dropped, loudly: the sender was told either way."""
-    from chatmod.moderation.history import user_decision
-    from chatmod.moderation.hold import held_message
-
     request, decision = review.request, review.decision
     if RECORDS is None:
         logger.error("refusal not recorded: no store yet", extra={"message_id": request.message_id})
         name = "HoldDropped" if decision.held else "RefusalNotRecorded"
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
         return None
+    # Loaded by the background start with the store (RECORDS), so never on a cold path.
+    from chatmod.moderation.history import user_decision
+    from chatmod.moderation.hold import held_message
+
     policy = reviewer.room(request.room_arn).policy
     now_ms = int(time.time() * 1000)
     held = held_message(request, decision, policy, now_ms) if decision.held else None
