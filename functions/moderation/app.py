@@ -44,6 +44,7 @@ from chatmod.moderation.wiring import (
     build_decision_log,
     build_held_store,
     build_sanction_store,
+    moderation_client,
 )
 from chatmod.settings import Settings
 
@@ -55,7 +56,8 @@ logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 app = APIGatewayHttpResolver()
 
-_store = build_sanction_store(settings)
+_client = moderation_client() if settings.moderation_store == "dynamodb" else None
+_store = build_sanction_store(settings, _client)
 if _store is None:
     raise RuntimeError("the moderation function needs CHATMOD_MODERATION_STORE")
 SANCTIONS = SanctionService(_store)
@@ -90,10 +92,10 @@ def _sender() -> Any:
     return _SENDER[0]
 
 
-_held_store = build_held_store(settings)
+_held_store = build_held_store(settings, _client)
 assert _held_store is not None  # the same setting as the sanctions, checked above
 HELD = HeldService(_held_store, _ivschat)
-_decisions = build_decision_log(settings)
+_decisions = build_decision_log(settings, _client)
 assert _decisions is not None
 DECISIONS = _decisions
 

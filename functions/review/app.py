@@ -289,12 +289,15 @@ def _follow_sanctions() -> None:
             build_decision_log,
             build_held_store,
             build_sanction_store,
+            moderation_client,
         )
 
-        held, decisions = build_held_store(settings), build_decision_log(settings)
+        client = moderation_client() if settings.moderation_store == "dynamodb" else None
+        held = build_held_store(settings, client)
+        decisions = build_decision_log(settings, client)
         if held is not None and decisions is not None:
             RECORDS = ReviewWriter(held, decisions)
-        store = build_sanction_store(settings)
+        store = build_sanction_store(settings, client)
         if store is None:
             return
         SANCTIONS = SanctionCache(

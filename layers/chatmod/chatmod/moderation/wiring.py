@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from chatmod.moderation.store import SanctionStore
 
 
+def moderation_client() -> Any:
+    """One DynamoDB client for the moderation table's stores (a client costs a new instance
+    tens of milliseconds): short timeouts and two attempts, so a slow table never holds a
+    refresh or a review's write for long."""
+    from chatmod.aws.clients import make_client
+
+    return make_client("dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0)
+
+
 def build_sanction_store(settings: Settings, client: Any = None) -> SanctionStore | None:
     """None when the moderator tools are off (``CHATMOD_MODERATION_STORE=none``)."""
     from chatmod.moderation.store import shared_memory_store
@@ -28,13 +37,9 @@ def build_sanction_store(settings: Settings, client: Any = None) -> SanctionStor
             f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table "
             "(or set CHATMOD_MODERATION_STORE=memory or none)"
         )
-    from chatmod.aws.clients import make_client
     from chatmod.aws.dynamodb_sanctions import DynamoDBSanctionStore
 
-    # Short timeouts and two attempts: a slow table must not hold a refresh for long.
-    dynamodb = client or make_client(
-        "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
-    )
+    dynamodb = client or moderation_client()
     return DynamoDBSanctionStore(table, dynamodb)
 
 
@@ -68,12 +73,9 @@ def build_held_store(settings: Settings, client: Any = None) -> HeldStore | None
     table = settings.moderation_table or ""
     if not is_table(table):
         raise SettingsError(f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table")
-    from chatmod.aws.clients import make_client
     from chatmod.aws.dynamodb_held import DynamoDBHeldStore
 
-    dynamodb = client or make_client(
-        "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
-    )
+    dynamodb = client or moderation_client()
     return DynamoDBHeldStore(table, dynamodb)
 
 
@@ -88,12 +90,9 @@ def build_decision_log(settings: Settings, client: Any = None) -> DecisionLog | 
     table = settings.moderation_table or ""
     if not is_table(table):
         raise SettingsError(f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table")
-    from chatmod.aws.clients import make_client
     from chatmod.aws.dynamodb_history import DynamoDBDecisionLog
 
-    dynamodb = client or make_client(
-        "dynamodb", attempts=2, connect_timeout_s=1.0, read_timeout_s=1.0
-    )
+    dynamodb = client or moderation_client()
     return DynamoDBDecisionLog(table, dynamodb)
 
 
