@@ -54,7 +54,7 @@ invoke: setup
 invoke-escalation: setup
 	$(PY) -m chatmod_local.invoke EscalationFunction \
 	  -e $(if $(filter command line environment,$(origin EVENT)),$(EVENT),events/escalation) \
-	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true
+	  --env CHATMOD_LEDGER=memory CHATMOD_ACTIONS_DRY_RUN=true CHATMOD_MODERATION_STORE=memory
 
 lint: setup
 	$(VENV)/bin/ruff format --check .
@@ -93,6 +93,8 @@ test: lint typecheck sam-validate sam-build test-unit test-integration test-e2e 
 ## Benchmarks: figures printed, never asserted.
 bench: setup setup-torch sam-build
 	$(PY) -m bench.handler_latency
+	$(PY) -m bench.sanctions_latency
+	$(PY) -m bench.held_rates
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.crafted_search
 	$(PY) -m bench.policy_bombs

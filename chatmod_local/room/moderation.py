@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,10 +41,14 @@ class ReviewEntry:
     escalation: str | None = None  # "strike" or "second_opinion"
     second_opinion: SecondOpinion | None = None
     removed_reason: str | None = None
+    rule_ids: list[str] = field(default_factory=list)
+    at_ms: int = 0
 
     def describe(self) -> dict[str, Any]:
         return {
             "messageId": self.message_id,
+            "atMs": self.at_ms,
+            "ruleIds": self.rule_ids,
             "userId": self.user_id,
             "typed": self.typed,
             "delivered": self.delivered,
@@ -69,6 +74,7 @@ class ModerationLog:
         self._strikes: dict[tuple[str, str], int] = {}
         self._disconnects: list[dict[str, str | None]] = []
         self._early: dict[str, dict[str, Any]] = {}
+        self._audits: dict[str, dict[str, Any]] = {}  # audit lines read before the verdict
 
     def reviewed(
         self, room_arn: str, message_id: str, user_id: str, typed: str, verdict: Verdict
@@ -84,8 +90,12 @@ class ModerationLog:
             reason=verdict.reason if denied else verdict.attributes.get("Reason"),
             outcome=verdict.outcome,
             masked=not denied and verdict.content != typed,
+            at_ms=int(time.time() * 1000),
         )
         with self._lock:
+            audit = self._audits.pop(message_id, None)
+            if audit is not None:
+                _audit(entry, audit)
             early = self._early.pop(message_id, None)
             if early is not None:  # the review function queues before the room has its verdict
                 _apply(entry, early)
@@ -112,6 +122,16 @@ class ModerationLog:
                 _apply(entry, record)
             elif len(self._early) < MAX_ENTRIES:
                 self._early[str(message_id)] = record
+
+    def audited(self, record: dict[str, Any]) -> None:
+        """The review function's audit line for a message: its rule ids and categories."""
+        message_id = str(record.get("message_id"))
+        with self._lock:
+            entry = self._entries.get(message_id)
+            if entry is not None:
+                _audit(entry, record)
+            elif len(self._audits) < MAX_ENTRIES:
+                self._audits[message_id] = record
 
     def escalation_done(self, body: str) -> None:
         """The escalation function finished a record; a second opinion that removed nothing kept
@@ -162,3 +182,11 @@ def _apply(entry: ReviewEntry, record: dict[str, Any]) -> None:
         entry.scores = {str(k): float(v) for k, v in scores.items() if isinstance(v, int | float)}
     if kind == "second_opinion" and entry.second_opinion is None:
         entry.second_opinion = "pending"
+
+
+def _audit(entry: ReviewEntry, record: dict[str, Any]) -> None:
+    rule_ids, categories = record.get("rule_ids"), record.get("categories")
+    if isinstance(rule_ids, list):
+        entry.rule_ids = [str(r) for r in rule_ids]
+    if isinstance(categories, list) and not entry.categories:
+        entry.categories = [str(c) for c in categories]

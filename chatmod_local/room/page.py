@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from chatmod_local.room.moderation import ModerationLog
+from chatmod_local.room.page_moderators import PageModerators
 from chatmod_local.room.state import Capability, Directory
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -44,8 +45,13 @@ def vendor_missing(node_modules: Path) -> list[str]:
 
 
 def page_routes(
-    directory: Directory, config: PageConfig, moderation: ModerationLog | None = None
+    directory: Directory,
+    config: PageConfig,
+    moderation: ModerationLog | None = None,
+    moderators: PageModerators | None = None,
 ) -> list[web.AbstractRouteDef]:
+    """``moderators``: when given, a moderator's token comes with the key of the page's
+    moderator API (``page_moderators``)."""
     reviews = moderation or ModerationLog()
 
     async def config_endpoint(request: web.Request) -> web.Response:
@@ -85,7 +91,10 @@ def page_routes(
             config.session_minutes,
             {"displayName": user_id, "role": role},
         )
-        return web.json_response(token.describe())
+        answer = token.describe()
+        if role == "moderator" and moderators is not None:
+            answer["moderatorKey"] = moderators.issue(user_id)
+        return web.json_response(answer)
 
     async def moderation_endpoint(request: web.Request) -> web.Response:
         """What the moderator panel shows (reviews, strikes, disconnects); the room's view,
@@ -98,6 +107,7 @@ def page_routes(
         return web.FileResponse(WEB_DIR / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
     routes: list[web.AbstractRouteDef] = [
+        *(moderators.routes() if moderators else []),
         web.get("/api/config", config_endpoint),
         web.post("/api/token", token_endpoint),
         web.get("/api/moderation", moderation_endpoint),

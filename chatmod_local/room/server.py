@@ -17,17 +17,21 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from aiohttp import web
 
 from chatmod_local.invoke import DEFAULT_TEMPLATE, ROOT, LocalFunction
+from chatmod_local.room.audit_tap import AuditTap
 from chatmod_local.room.control import ControlPlane, Limits
 from chatmod_local.room.endpoint import is_upgrade, messaging_handler
 from chatmod_local.room.escalations import SqsEventSource, WorkerFunction
+from chatmod_local.room.feed import LocalFeed
 from chatmod_local.room.guard import request_guard
 from chatmod_local.room.messaging import Hub
+from chatmod_local.room.moderator_api import MODERATION_FUNCTION, ModeratorApi
 from chatmod_local.room.page import PageConfig, index, page_routes
+from chatmod_local.room.page_moderators import PageModerators
 from chatmod_local.room.queue import LocalQueue, SqsEndpoint
 from chatmod_local.room.review import REVIEW_DEADLINE_S, ReviewGate
 from chatmod_local.room.state import (
@@ -96,6 +100,7 @@ def room_app(
     *,
     hosts: Iterable[str] = (),
     limits: Limits | None = None,
+    moderators: PageModerators | None = None,
 ) -> web.Application:
     """The room's one HTTP port: messaging WebSocket and page on ``/``, SQS on ``POST /``,
     the ivschat operations on ``POST /<Operation>`` and ``/tags/*``, the page's assets and
@@ -113,7 +118,7 @@ def room_app(
     app.add_routes([web.get("/", root), web.post("/", sqs.handle)])
     app.add_routes(ControlPlane(directory, hub, limits).routes())
     if page is not None:
-        app.add_routes(page_routes(directory, page, hub.observer))
+        app.add_routes(page_routes(directory, page, hub.observer, moderators))
     return app
 
 
@@ -147,6 +152,9 @@ class RoomServer:
         self.room: Room | None = None
         self.queue: LocalQueue | None = None
         self.review_function: LocalFunction | None = None
+        self.moderation_function: LocalFunction | None = None
+        self.moderator_api = ModeratorApi()
+        self.feed = LocalFeed()  # what the moderation table's stream would publish, deployed
         self.escalation_function: WorkerFunction | None = None
         self.event_source: SqsEventSource | None = None
         self.urls: RoomUrls | None = None
@@ -161,6 +169,13 @@ class RoomServer:
             "CHATMOD_IVSCHAT_ENDPOINT_URL": base_url,
             "CHATMOD_LEDGER": "memory",
             "CHATMOD_IDEMPOTENCY": "memory",
+            # One process holds the review and moderation functions: they share the sanctions
+            # in memory, looked at every 0.2 s (a table's change index, deployed).
+            "CHATMOD_MODERATION_STORE": "memory",
+            "CHATMOD_SANCTIONS_REFRESH_SECONDS": "0.2",
+            # The escalation worker is a process of its own: the ladder's timeouts and bans
+            # reach the room's sanctions through the moderator API.
+            "CHATMOD_MODERATION_API_URL": base_url,
         }
         if not self.options.escalations:
             env["CHATMOD_ESCALATION_QUEUE_URL"] = ""
@@ -171,12 +186,21 @@ class RoomServer:
         return env
 
     def _app(self, page: PageConfig, sqs: SqsEndpoint) -> web.Application:
-        app = room_app(self.directory, self.hub, sqs, page, hosts=[self.options.host])
+        app = room_app(
+            self.directory,
+            self.hub,
+            sqs,
+            page,
+            hosts=[self.options.host],
+            moderators=PageModerators(self.moderator_api),
+        )
 
         async def health(request: web.Request) -> web.Response:
             return web.json_response({"ok": True, "functions": self.functions_ready()})
 
         app.add_routes([web.get("/healthz", health)])
+        app.add_routes(self.moderator_api.routes())
+        app.add_routes(self.feed.routes())
         return app
 
     def functions_ready(self) -> dict[str, bool]:
@@ -230,7 +254,9 @@ class RoomServer:
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
         env = self._function_env(base_url, queue)
+        self.feed.follow_memory_stores()
         await self._load_review(env)
+        await self._load_moderation(env)
         if options.escalations and wiring.escalation_function:
             await self._start_escalations(wiring.escalation_function, env, queue)
         elif options.escalations:
@@ -239,7 +265,10 @@ class RoomServer:
 
     async def _load_review(self, env: Mapping[str, str]) -> None:
         name = self.wiring.review_function
-        stream = self.options.function_logs or sys.stderr
+        # The audit lines tell the moderator panel which rule decided (as Logs would).
+        stream: IO[str] = cast(
+            IO[str], AuditTap(self.options.function_logs or sys.stderr, self.hub.observer.audited)
+        )
         function = await asyncio.to_thread(
             LocalFunction,
             name,
@@ -255,6 +284,23 @@ class RoomServer:
         self.review_function = function
         self.gate.register(name, function.invoke)
         log.info("%s initialized in %.0f ms", name, function.init_ms)
+
+    async def _load_moderation(self, env: Mapping[str, str]) -> None:
+        """The moderator API's function, in this process beside the review function (whose
+        environment the process carries): it sees the same in-memory sanctions."""
+        if MODERATION_FUNCTION not in self.wiring.functions:
+            return
+        function = await asyncio.to_thread(
+            LocalFunction,
+            MODERATION_FUNCTION,
+            self.options.template,
+            overrides=self.options.parameter_overrides,
+            env=env,
+            log_stream=self.options.function_logs or sys.stderr,
+        )
+        self.moderation_function = function
+        self.moderator_api.invoke = function.invoke
+        log.info("%s initialized in %.0f ms", MODERATION_FUNCTION, function.init_ms)
 
     async def _start_escalations(
         self, name: str, env: Mapping[str, str], queue: LocalQueue
@@ -283,6 +329,7 @@ class RoomServer:
         log.info("%s initialized in %.0f ms (worker process)", name, worker.init_ms or 0.0)
 
     async def stop(self) -> None:
+        self.feed.stop_following()
         if self.event_source is not None:
             await self.event_source.stop()
         if self.escalation_function is not None:

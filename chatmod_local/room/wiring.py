@@ -32,6 +32,7 @@ class TemplateWiring:
     max_receives: int = 3
     visibility_timeout_s: float = 30.0
     escalation_timeout_s: float = 30.0
+    functions: frozenset[str] = frozenset()  # every AWS::Serverless::Function's logical id
 
 
 def _ref_id(value: Any) -> str | None:
@@ -82,7 +83,11 @@ def read_wiring(
     template = load_template(template_path)
     resolver = Resolver(template, dict(overrides or {}))
     resources: dict[str, Any] = template["Resources"]
-    settings: dict[str, Any] = {}
+    settings: dict[str, Any] = {
+        "functions": frozenset(
+            k for k, r in resources.items() if r.get("Type") == "AWS::Serverless::Function"
+        )
+    }
     room = _room(resources)
     if room is not None:
         props = room.get("Properties", {})

@@ -21,7 +21,15 @@ const els = {
   refused: $('[data-testid="refused-list"]'),
   secondOpinions: $('[data-testid="second-opinion-list"]'),
   strikes: $('[data-testid="strike-list"]'),
+  held: $('[data-testid="held-list"]'),
+  bans: $('[data-testid="ban-list"]'),
+  userForm: $('[data-testid="user-form"]'),
+  targetUser: $('[data-testid="target-user"]'),
+  userView: $('[data-testid="user-view"]'),
 };
+
+// The event an approved held message reaches the room as (chatmod.moderation.hold).
+const APPROVED_EVENT = 'chatmod:held-message-approved';
 
 const state = {
   config: null,
@@ -32,7 +40,50 @@ const state = {
   pending: new Map(), // request id -> {li, typed}
   canSend: false,
   moderationTimer: null,
+  moderatorKey: null, // the page backend's key for the moderator API (moderators only)
 };
+
+function roomId() {
+  return state.config.roomArn.split('/').pop();
+}
+
+/** The moderator API through the page's backend (which holds the AWS credentials). */
+async function modApi(method, path, body) {
+  const response = await fetch(`/api/moderator/rooms/${encodeURIComponent(roomId())}/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-moderator-key': state.moderatorKey ?? '' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.message ?? `moderator API: ${response.status}`);
+  return answer;
+}
+
+async function modAction(label, method, path, body) {
+  try {
+    const answer = await modApi(method, path, body);
+    refreshModeration();
+    return answer;
+  } catch (error) {
+    system(`${label} failed: ${error.message}`, { alert: true, testid: 'moderation-error' });
+    return null;
+  }
+}
+
+function button(text, testid, label, onClick) {
+  const node = el('button', '', text);
+  node.type = 'button';
+  node.dataset.testid = testid;
+  node.setAttribute('aria-label', label);
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function timeText(ms) {
+  const at = new Date(ms);
+  return at.toLocaleTimeString();
+}
 
 const ERROR_LABELS = {
   400: 'Bad request',
@@ -112,27 +163,17 @@ function note(li, text, testid) {
 function addModeratorActions(li, message) {
   if (state.me?.role !== 'moderator') return;
   const actions = el('span', 'actions');
-  const del = el('button', '', 'Delete');
-  del.type = 'button';
-  del.dataset.testid = 'delete-message';
-  del.addEventListener('click', () => moderate('deleteMessage', new state.sdk.DeleteMessageRequest(message.id, 'Removed by a moderator.')));
-  actions.append(del);
-  if (message.sender.userId !== state.me.userId) {
-    const kick = el('button', '', 'Disconnect');
-    kick.type = 'button';
-    kick.dataset.testid = 'disconnect-user';
-    kick.addEventListener('click', () => moderate('disconnectUser', new state.sdk.DisconnectUserRequest(message.sender.userId, 'Disconnected by a moderator.')));
-    actions.append(kick);
+  const user = message.sender.userId;
+  const quote = message.content.length > 40 ? `${message.content.slice(0, 40)}…` : message.content;
+  actions.append(button('Delete', 'delete-message', `Delete message from ${user}: “${quote}”`,
+    () => modAction('Delete', 'POST', `messages/${encodeURIComponent(message.id)}/delete`, { reason: 'Removed by a moderator.' })));
+  if (user !== state.me.userId) {
+    actions.append(button('Time out', 'timeout-sender', `Time out ${user} for 60 seconds`,
+      () => modAction('Time out', 'POST', 'bans', { userId: user, durationSeconds: 60, reason: 'Timed out by a moderator.' })));
+    actions.append(button('Disconnect', 'disconnect-user', `Disconnect ${user}`,
+      () => modAction('Disconnect', 'POST', `users/${encodeURIComponent(user)}/disconnect`, { reason: 'Disconnected by a moderator.' })));
   }
   li.querySelector('.who').append(actions);
-}
-
-async function moderate(call, request) {
-  try {
-    await state.room[call](request);
-  } catch (error) {
-    system(`${ERROR_LABELS[error.errorCode] ?? 'Error'}: ${error.errorMessage ?? error}`, { alert: true, testid: 'moderation-error' });
-  }
 }
 
 function onMessage(message) {
@@ -166,6 +207,25 @@ function onDelete(event) {
   li.querySelector('.text').textContent = 'Message removed';
   note(li, event.reason ? `Removed: ${event.reason}` : 'Removed by moderation.', 'deleted-note');
   li.querySelector('.actions')?.remove();
+}
+
+function onEvent(event) {
+  if (event.eventName !== APPROVED_EVENT) {
+    system(`Event ${event.eventName}`, { testid: 'custom-event' });
+    return;
+  }
+  const a = event.attributes;
+  if (state.bubbles.has(a.messageId)) return;
+  const li = bubble({ userId: a.userId, text: a.content, mine: a.userId === state.me?.userId });
+  li.classList.add('approved');
+  li.dataset.messageId = a.messageId;
+  li.dataset.state = 'delivered';
+  li.dataset.approved = 'true';
+  const sent = li.querySelector('time.sent');
+  sent.dateTime = event.sendTime.toISOString();
+  sent.textContent = event.sendTime.toLocaleTimeString();
+  note(li, 'Held, then approved by a moderator.', 'approved-note');
+  state.bubbles.set(a.messageId, li);
 }
 
 function onUserDisconnect(event) {
@@ -204,8 +264,9 @@ function modItem(testid, parts) {
 const SECOND_OPINION = { pending: 'second opinion pending', removed: 'removed after a second opinion', kept: 'kept after a second opinion' };
 
 function renderModeration(snapshot) {
-  const refused = snapshot.reviews.filter((r) => r.result === 'DENY');
+  const refused = snapshot.reviews.filter((r) => r.result === 'DENY').reverse();
   els.refused.replaceChildren(...refused.map((r) => modItem('refused-item', [
+    ['when', timeText(r.atMs)],
     ['who', `${r.userId}: ${r.reason}`],
     ['typed', `“${r.typed}”`],
     ['categories', r.categories.length ? `Categories: ${r.categories.join(', ')}` : ''],
@@ -221,27 +282,106 @@ function renderModeration(snapshot) {
     li.dataset.outcome = r.secondOpinion;
     return li;
   }));
-  els.strikes.replaceChildren(...Object.entries(snapshot.strikes).map(([user, count]) => {
-    const li = modItem('strike-item', [['who', `${user}: ${count} strike${count === 1 ? '' : 's'}`]]);
-    li.dataset.user = user;
-    li.dataset.count = String(count);
-    return li;
-  }));
   for (const review of snapshot.reviews) {
     const li = state.bubbles.get(review.messageId);
     if (!li || !review.masked || li.querySelector('[data-testid="mask-reason"]')) continue;
-    const why = el('div', 'note', `Masked: typed “${review.typed}”${review.categories.length ? ` (${review.categories.join(', ')})` : ''}`);
+    const rules = review.ruleIds.length ? ` by rule ${review.ruleIds.join(', ')}` : '';
+    const categories = review.categories.length ? ` (${review.categories.join(', ')})` : '';
+    const why = el('div', 'note', `Masked${rules}${categories}: typed “${review.typed}”`);
     why.dataset.testid = 'mask-reason';
     li.append(why);
   }
 }
 
+function renderHeld(held) {
+  els.held.replaceChildren(...held.map((h) => {
+    const li = modItem('held-item', [
+      ['when', `${timeText(h.heldAtMs)}, expires ${timeText(h.expiresAtMs)}`],
+      ['who', `${h.userId}: “${h.content}”`],
+      ['categories', h.ruleIds.length ? `Rules: ${h.ruleIds.join(', ')}` : ''],
+    ]);
+    li.dataset.messageId = h.messageId;
+    li.append(
+      button('Approve', 'approve-held', `Approve held message from ${h.userId}: “${h.content}”`,
+        () => modAction('Approve', 'POST', `held/${encodeURIComponent(h.messageId)}/approve`)),
+      button('Reject', 'reject-held', `Reject held message from ${h.userId}: “${h.content}”`,
+        () => modAction('Reject', 'POST', `held/${encodeURIComponent(h.messageId)}/reject`)),
+    );
+    return li;
+  }));
+}
+
+function sanctionText(s) {
+  const scope = s.scope === 'account' ? ' everywhere' : '';
+  const how = s.kind === 'ban' ? `banned${scope}` : `timed out${scope} until ${timeText(s.untilMs)}`;
+  return `${s.userId}: ${how}${s.reason ? ` (${s.reason})` : ''}`;
+}
+
+function renderBans(bans) {
+  els.bans.replaceChildren(...bans.map((s) => {
+    const li = modItem('ban-item', [['who', sanctionText(s)]]);
+    li.dataset.user = s.userId;
+    li.dataset.kind = s.kind;
+    const query = s.scope === 'account' ? '?scope=account' : '';
+    li.append(button('Lift', 'lift-ban', `Lift the ${s.kind} of ${s.userId}`,
+      () => modAction('Lift', 'DELETE', `bans/${encodeURIComponent(s.userId)}${query}`)));
+    return li;
+  }));
+}
+
+/** Strikes that still count (the user view counts them within the room's strike window). */
+async function renderStrikes(users) {
+  const views = await Promise.all(users.slice(0, 10).map((u) => modApi('GET', `users/${encodeURIComponent(u)}`).catch(() => null)));
+  const striking = views.filter((v) => v && v.strikes > 0);
+  els.strikes.replaceChildren(...striking.map((v) => {
+    const li = modItem('strike-item', [['who', `${v.userId}: ${v.strikes} strike${v.strikes === 1 ? '' : 's'}, counting until ${timeText(v.strikesExpireAtMs)}`]]);
+    li.dataset.user = v.userId;
+    li.dataset.count = String(v.strikes);
+    return li;
+  }));
+}
+
+function renderUserView(v) {
+  const lines = [
+    `${v.userId}: ${v.strikes} strike${v.strikes === 1 ? '' : 's'} counting`,
+    ...v.sanctions.map(sanctionText),
+    ...v.held.map((h) => `held: “${h.content}”`),
+    ...v.decisions.map((d) => `${timeText(d.atMs)} ${d.result}: ${d.reason ?? ''} [${d.ruleIds.join(', ')}]`),
+  ];
+  els.userView.replaceChildren(...lines.map((line) => el('div', '', line)));
+  els.userView.dataset.user = v.userId;
+}
+
 async function refreshModeration() {
   try {
     const response = await fetch('/api/moderation', { cache: 'no-store' });
-    if (response.ok) renderModeration(await response.json());
+    if (!response.ok) return;
+    const snapshot = await response.json();
+    renderModeration(snapshot);
+    const [held, bans] = await Promise.all([modApi('GET', 'held'), modApi('GET', 'bans')]);
+    renderHeld(held.held);
+    renderBans(bans.bans);
+    const refusing = [...new Set(snapshot.reviews.filter((r) => r.result === 'DENY').map((r) => r.userId))];
+    await renderStrikes(refusing);
   } catch (error) {
     console.warn('moderation refresh failed', error);
+  }
+}
+
+async function onUserAction(event) {
+  const action = event.target.closest('button')?.dataset.action;
+  const user = els.targetUser.value.trim();
+  if (!action || !user) return;
+  const path = encodeURIComponent(user);
+  if (action === 'lookup') {
+    const view = await modAction('Look up', 'GET', `users/${path}`);
+    if (view) renderUserView(view);
+  } else if (action === 'timeout') {
+    await modAction('Time out', 'POST', 'bans', { userId: user, durationSeconds: 60, reason: 'Timed out by a moderator.' });
+  } else if (action === 'ban') {
+    await modAction('Ban', 'POST', 'bans', { userId: user, reason: 'Banned by a moderator.' });
+  } else if (action === 'disconnect') {
+    await modAction('Disconnect', 'POST', `users/${path}/disconnect`, { reason: 'Disconnected by a moderator.' });
   }
 }
 
@@ -260,6 +400,7 @@ async function fetchToken() {
   });
   const body = await response.json();
   if (!response.ok) throw new Error(body.message ?? `token request failed (${response.status})`);
+  state.moderatorKey = body.moderatorKey ?? null;
   els.tokenInfo.hidden = false;
   els.tokenInfo.textContent = `Token for ${state.me.userId} (${state.me.role}), session until ${new Date(body.sessionExpirationTime).toLocaleTimeString()}`;
   return body;
@@ -288,7 +429,7 @@ function join(event) {
   room.addListener('message', onMessage);
   room.addListener('messageDelete', onDelete);
   room.addListener('userDisconnect', onUserDisconnect);
-  room.addListener('event', (e) => system(`Event ${e.eventName}`, { testid: 'custom-event' }));
+  room.addListener('event', onEvent);
   state.room = room;
   room.connect();
 }
@@ -336,6 +477,8 @@ async function start() {
   els.sendForm.addEventListener('submit', send);
   els.input.addEventListener('input', updateCounter);
   els.leave.addEventListener('click', () => state.room?.disconnect());
+  els.userForm.addEventListener('click', onUserAction);
+  els.userForm.addEventListener('submit', (event) => event.preventDefault());
   document.body.dataset.ready = 'true';
 }
 

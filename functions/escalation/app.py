@@ -35,6 +35,8 @@ from chatmod.aws.wiring import (
 )
 from chatmod.escalation import EscalationProcessor, EscalationResult, SecondOpinion, parse_record
 from chatmod.escalation.intents import OutcomeUnknownError
+from chatmod.moderation.feed import action_events
+from chatmod.moderation.wiring import build_feed, build_sanction_writer
 from chatmod.policy import PolicyFile
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import BundledPolicySource, LivePolicy
@@ -116,6 +118,7 @@ PROCESSOR = EscalationProcessor(
     disconnect_timeout_ms=getattr(ACTIONS, "call_timeout_ms", 30_000),
     retry_window_ms=settings.disconnect_retry_window_ms,
     language_detector=_load_language_detector(),
+    sanctions=build_sanction_writer(settings),  # the strike ladder's timeouts and bans
 )
 
 
@@ -143,9 +146,38 @@ def _count(result: EscalationResult) -> None:
     deleted = sum(1 for outcome in result.deleted.values() if outcome == "done")
     if deleted:
         metrics.add_metric(name="MessagesDeleted", unit=MetricUnit.Count, value=deleted)
+    if result.sanctioned:
+        metrics.add_metric(name="LadderSanctions", unit=MetricUnit.Count, value=1)
     if result.kind == "second_opinion" and not result.skipped:
         name = "SecondOpinionConfirmed" if result.confirmed else "SecondOpinionCleared"
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+FEED = build_feed(settings)
+
+
+def _publish(escalation: Any, result: EscalationResult) -> None:
+    """The deletes and disconnects this record led to, on the moderation feed. A feed that
+    fails is logged and counted; the record is done (retrying would act again)."""
+    deleted = [m for m, outcome in result.deleted.items() if outcome == "done"]
+    disconnected = result.disconnected == "done"
+    if not deleted and not disconnected:
+        return
+    room_id = escalation.room_arn.rsplit("/", 1)[-1]
+    events = action_events(
+        escalation.kind,
+        room_id,
+        escalation.user_id,
+        deleted,
+        disconnected,
+        escalation.reason,
+        PROCESSOR.clock_ms(),
+    )
+    try:
+        FEED.publish(events)
+    except Exception:
+        logger.exception("feed events not published", extra={"message_id": result.message_id})
+        metrics.add_metric(name="FeedPublishFailed", unit=MetricUnit.Count, value=1)
 
 
 def record_handler(record: SQSRecord) -> EscalationResult:
@@ -190,9 +222,12 @@ def record_handler(record: SQSRecord) -> EscalationResult:
             "second_opinion_scores": result.second_opinion_scores,
             "deleted": result.deleted,
             "disconnected": result.disconnected,
+            "ladder_step": result.ladder_step,
+            "sanctioned": result.sanctioned,
         },
     )
     _count(result)
+    _publish(escalation, result)
     return result
 
 

@@ -51,6 +51,8 @@ from chatmod.deadline import Deadline, invocation_deadline
 from chatmod.escalation.recent import RecentMessages
 from chatmod.escalation.trigger import escalation_record
 from chatmod.failsafe import fail_response
+from chatmod.moderation.enforce import SANCTION_CATEGORY, sanctioned_review
+from chatmod.moderation.tables import is_table
 from chatmod.pipeline import (
     Review,
     Reviewer,
@@ -312,9 +314,58 @@ FIRST_ANSWER_WAIT_S = 1.0
 FIRST_ANSWERED = threading.Event()
 
 
+# Timeouts and bans (a SanctionCache), once the background start follows them.
+SANCTIONS: Any = None
+# The moderator tools: on with a memory store or a real table (a local run of the template has
+# a placeholder for the table, like the queue URL: off on purpose, nothing is dropped).
+MODERATION_ON = settings.moderation_store == "memory" or (
+    settings.moderation_store == "dynamodb" and is_table(settings.moderation_table or "")
+)
+# Writes held messages and users' refusals (a ReviewWriter), made with the sanctions.
+RECORDS: Any = None
+
+
+def _follow_sanctions() -> None:
+    """Timeouts and bans from the moderation store, refreshed in the background
+    (``chatmod.moderation.cache``); until the first look, no sender is refused for one."""
+    global SANCTIONS, RECORDS
+    if not MODERATION_ON:
+        if settings.moderation_store == "dynamodb":
+            table = settings.moderation_table
+            logger.warning("not a table name; moderator tools are off", extra={"table": table})
+        return
+    try:
+        from chatmod.moderation.cache import SanctionCache
+        from chatmod.moderation.held_writer import ReviewWriter
+        from chatmod.moderation.wiring import (
+            build_decision_log,
+            build_held_store,
+            build_sanction_store,
+            moderation_client,
+        )
+
+        client = moderation_client() if settings.moderation_store == "dynamodb" else None
+        held = build_held_store(settings, client)
+        decisions = build_decision_log(settings, client)
+        if held is not None and decisions is not None:
+            RECORDS = ReviewWriter(held, decisions)
+        store = build_sanction_store(settings, client)
+        if store is None:
+            return
+        SANCTIONS = SanctionCache(
+            store,
+            refresh_s=settings.sanctions_refresh_s,
+            on_error=lambda _error: _count_now("SanctionsRefreshFailed"),
+        ).start()
+    except Exception:
+        logger.exception("sanctions unavailable; timeouts and bans are not enforced")
+        _count_now("SanctionsRefreshFailed")
+
+
 def _background_start() -> None:
     """Everything the first answer can do without, most useful first, once it is given."""
     FIRST_ANSWERED.wait(FIRST_ANSWER_WAIT_S)
+    _follow_sanctions()
     if MODEL_LOADING:
         _load_model()
     _start_sender()
@@ -435,13 +486,21 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
                 return _fail(event, "PolicyUnavailable")
         unscored = not live.scored and MODEL_LOADING
         deadline = invocation_deadline(started, _remaining_ms(context))
-        review = live.reviewer.review(request, deadline=deadline)
+        review = sanctioned_review(SANCTIONS, request) or live.reviewer.review(
+            request, deadline=deadline
+        )
         response = review.response.to_ivs()
         _record(review)
+        refusal = None
+        kept = MODERATION_ON and review.decision.result == "DENY"
+        if kept and SANCTION_CATEGORY not in review.decision.categories:
+            refusal = _keep_refusal(live.reviewer, review)  # a sanctioned sender's is not kept
         if unscored:
             metrics.add_metric(name="RulesOnlyAnswers", unit=MetricUnit.Count, value=1)
         _count_deadline_answer(deadline, review)
         escalate(live.reviewer, review, started, unscored=unscored or deadline.cut == "model")
+        if refusal is not None:
+            _refusal_kept(refusal, started)
     except Exception:
         logger.exception(
             "review failed; answering with the fail mode",
@@ -454,6 +513,46 @@ def _handle(event: Any, context: LambdaContext) -> dict[str, Any]:
         value=(time.perf_counter() - started) * 1000,
     )
     return response
+
+
+class _Refusal(NamedTuple):
+    future: Any
+    message_id: str
+    held: bool
+
+
+def _keep_refusal(reviewer: Reviewer, review: Review) -> _Refusal | None:
+    """Starts writing a refusal to the user's recent ones (the moderator API's user view) and
+    a held message to where moderators find it. Without a store (a new instance's background
+    start not done yet) they are dropped, loudly: the sender was told either way."""
+    request, decision = review.request, review.decision
+    if RECORDS is None:
+        logger.error("refusal not recorded: no store yet", extra={"message_id": request.message_id})
+        name = "HoldDropped" if decision.held else "RefusalNotRecorded"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        return None
+    # Loaded by the background start with the store (RECORDS), so never on a cold path.
+    from chatmod.moderation.history import user_decision
+    from chatmod.moderation.hold import held_message
+
+    policy = reviewer.room(request.room_arn).policy
+    now_ms = int(time.time() * 1000)
+    held = held_message(request, decision, policy, now_ms) if decision.held else None
+    future = RECORDS.start(user_decision(request, decision, policy, now_ms), held)
+    return _Refusal(future, request.message_id, held is not None)
+
+
+def _refusal_kept(refusal: _Refusal, started: float) -> None:
+    """Waits for the refusal's write only until the escalation deadline."""
+    left_ms = ESCALATION_DEADLINE_MS - (time.perf_counter() - started) * 1000
+    written = RECORDS.wait(refusal.future, left_ms / 1000)
+    if written != "done":
+        logger.warning("refusal write " + written, extra={"message_id": refusal.message_id})
+    if written == "failed":
+        name = "HoldDropped" if refusal.held else "RefusalNotRecorded"
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    elif refusal.held:
+        metrics.add_metric(name="Held", unit=MetricUnit.Count, value=1)
 
 
 def _remaining_ms(context: Any) -> int | None:

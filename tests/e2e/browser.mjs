@@ -62,6 +62,15 @@ async function accessibility(page) {
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** The two findings axe's best practices had on the moderator page: no h1, and a scrollable
+ * region (the moderation panel) that a keyboard could not reach. Any impact counts. */
+async function headingAndKeyboard(page) {
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'rule', values: ['page-has-heading-one', 'scrollable-region-focusable'] } });
+    return result.violations.map((v) => v.id);
+  });
+}
+
 async function narrow(browser) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
@@ -84,6 +93,8 @@ async function panel(page) {
     secondOpinions: [...document.querySelectorAll('[data-testid="second-opinion-item"]')].map((li) => ({ outcome: li.dataset.outcome, text: li.textContent })),
     strikes: Object.fromEntries([...document.querySelectorAll('[data-testid="strike-item"]')].map((li) => [li.dataset.user, Number(li.dataset.count)])),
     maskReasons: [...document.querySelectorAll('[data-testid="mask-reason"]')].map((n) => n.textContent),
+    refusedTimes: [...document.querySelectorAll('[data-testid="refused-item"] .when')].map((n) => n.textContent),
+    actionLabels: [...document.querySelectorAll('[data-testid="messages"] .actions button')].map((b) => b.getAttribute('aria-label')),
   }));
 }
 
@@ -113,6 +124,31 @@ async function run() {
     await a.locator('[data-testid="message"][data-state="deleted"]').first().waitFor(WAIT);
     steps.afterModeratorDelete = await view(a);
 
+    // Held for review: the sender is told, the moderator approves, everyone sees it.
+    await say(a, 'free giveaway in the lobby');
+    await message(a, 'free giveaway in the lobby', 'denied').waitFor(WAIT);
+    steps.heldNote = await message(a, 'free giveaway in the lobby', 'denied').locator('.note').textContent();
+    const held = b.locator('[data-testid="held-item"]', { hasText: 'free giveaway in the lobby' });
+    await held.waitFor(WAIT);
+    steps.approveLabel = await held.getByTestId('approve-held').getAttribute('aria-label');
+    await held.getByTestId('approve-held').click();
+    for (const page of [a, b]) await page.locator('[data-testid="message"][data-approved="true"]', { hasText: 'free giveaway in the lobby' }).waitFor(WAIT);
+    steps.approved = { alice: await view(a), bob: await view(b) };
+
+    // A user with no visible message: timed out from the panel, listed, lifted.
+    const silent = `carol-${tag}`;
+    await b.getByTestId('target-user').fill(silent);
+    await b.getByTestId('timeout-user').click();
+    const ban = b.locator(`[data-testid="ban-item"][data-user="${silent}"][data-kind="timeout"]`);
+    await ban.waitFor(WAIT);
+    steps.banText = await ban.locator('.who').textContent();
+    steps.liftLabel = await ban.getByTestId('lift-ban').getAttribute('aria-label');
+    await ban.getByTestId('lift-ban').click();
+    await ban.waitFor({ state: 'detached', ...WAIT });
+    await b.getByTestId('lookup-user').click();
+    await b.locator(`[data-testid="user-view"][data-user="${silent}"]`).waitFor(WAIT);
+    steps.userView = await b.getByTestId('user-view').textContent();
+
     await say(a, cfg.grayText);
     await message(b, cfg.grayText).waitFor(WAIT);
     steps.grayDeliveredToBob = true;
@@ -131,6 +167,14 @@ async function run() {
     steps.panel = await panel(b);
     steps.chatterPanelHidden = await a.getByTestId('moderation-panel').isHidden();
     steps.accessibility = { chatter: await accessibility(a), moderator: await accessibility(b) };
+    steps.headingAndKeyboard = await headingAndKeyboard(b);
+    await b.getByTestId('message-input').focus();
+    const reached = [];
+    for (let i = 0; i < 40 && !reached.includes('moderation-panel'); i += 1) {
+      await b.keyboard.press('Tab');
+      reached.push(await b.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.id ?? ''));
+    }
+    steps.panelByKeyboard = reached.includes('moderation-panel');
 
     const outDir = path.resolve(cfg.artifacts);
     mkdirSync(outDir, { recursive: true });

@@ -193,6 +193,74 @@ const scenarios = {
     };
   },
 
+  /** Timeouts, bans and held messages through the moderator API (the page backend's path to
+   * it, /api/moderator, with a moderator's key), seen by unmodified SDK clients. */
+  async moderatorTools(cfg, open) {
+    const roomId = cfg.roomArn.split('/').pop();
+    const page = new URL(cfg.url);
+    const keyAnswer = await fetch(new URL('/api/token', page), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: `mod-${tag}`, role: 'moderator' }),
+    });
+    const { moderatorKey } = await keyAnswer.json();
+    const api = async (method, path, body) => {
+      const response = await fetch(new URL(`/api/moderator/rooms/${roomId}/${path}`, page), {
+        method,
+        headers: { 'content-type': 'application/json', 'x-moderator-key': moderatorKey },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const untilRefused = async (client, text) => {
+      for (let i = 0; i < 40; i += 1) {
+        const answer = await client.attempt(new SendMessageRequest(text));
+        if (!answer.ok && answer.error.errorCode === 406) return failure(answer);
+        await sleep(150);
+      }
+      throw new Error(`${client.userId} was never refused`);
+    };
+    const hana = await open(`hana-${tag}`, ['SEND_MESSAGE']);
+    const ivo = await open(`ivo-${tag}`, ['SEND_MESSAGE']);
+
+    const timeout = await api('POST', 'bans', { userId: hana.userId, durationSeconds: 3, reason: 'cool off' });
+    const timedOut = await untilRefused(hana, 'am I muted');
+    await sleep(Math.max(0, timeout.body.untilMs - Date.now()) + 100);
+    const back = await hana.attempt(new SendMessageRequest('I am back'));
+    if (back.ok) await waitFor('ivo to see hana back', () => ivo.messageWith('I am back'));
+
+    const jon = await open(`jon-${tag}`, ['SEND_MESSAGE']);
+    await api('POST', 'bans', { userId: jon.userId, reason: 'raiding' });
+    const banned = await untilRefused(jon, 'hello');
+    jon.room.disconnect();
+    const jonAgain = await open(jon.userId, ['SEND_MESSAGE']);
+    const bannedAgain = failure(await jonAgain.attempt(new SendMessageRequest('new token, same me')));
+
+    const held = await hana.attempt(new SendMessageRequest('free giveaway for everyone'));
+    const listed = await api('GET', 'held');
+    const heldId = held.ok ? null : held.error.id ?? null;
+    const entry = listed.body.held.find((h) => h.userId === hana.userId);
+    const approved = entry ? await api('POST', `held/${entry.messageId}/approve`) : null;
+    const eventOf = (client) => waitFor(`${client.userId} to get the approved message`,
+      () => client.events.find((e) => e.eventName === 'chatmod:held-message-approved'), 15000);
+    const [ivoEvent, hanaEvent] = await Promise.all([eventOf(ivo), eventOf(hana)]);
+    const attrs = (e) => ({ eventName: e.eventName, ...e.attributes });
+    return {
+      hana: hana.userId,
+      timeout: { status: timeout.status, kind: timeout.body.kind },
+      timedOut,
+      back: back.ok ? { ok: true, content: back.result.content } : failure(back),
+      banned,
+      bannedAgain,
+      jonTokens: jon.tokens.length + jonAgain.tokens.length,
+      held: { ...failure(held), id: heldId },
+      listed: entry ? { content: entry.content, userId: entry.userId, messageId: entry.messageId } : null,
+      approved: approved && { status: approved.status, state: approved.body.status },
+      ivoEvent: attrs(ivoEvent),
+      hanaEvent: attrs(hanaEvent),
+    };
+  },
+
   async flagged(cfg, open) {
     const frank = await open(`frank-${tag}`, ['SEND_MESSAGE']);
     const gina = await open(`gina-${tag}`, ['SEND_MESSAGE']);

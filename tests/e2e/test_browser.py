@@ -134,3 +134,50 @@ def test_the_moderator_panel_shows_refusals_strikes_and_second_opinions(
     outcomes = [item["outcome"] for item in panel["secondOpinions"]]
     assert outcomes == ["removed"] and GRAY_TEXT in panel["secondOpinions"][0]["text"]
     assert any("fucking" in reason for reason in panel["maskReasons"])
+
+
+def test_a_held_message_is_approved_from_the_panel_and_reaches_both_pages(
+    browser_run: dict[str, Any],
+) -> None:
+    steps, alice = browser_run["steps"], browser_run["alice"]
+    assert steps["heldNote"] == "Not delivered (406): Your message is held for a moderator."
+    assert steps["approveLabel"] == (
+        f"Approve held message from {alice}: “free giveaway in the lobby”"
+    )
+    for page in steps["approved"].values():
+        approved = by_text(page, "free giveaway in the lobby")
+        assert (approved["sender"], approved["state"]) == (alice, "delivered")
+        assert approved["note"] == "Held, then approved by a moderator."
+
+
+def test_the_panel_times_out_a_silent_user_lists_and_lifts_it_and_looks_them_up(
+    browser_run: dict[str, Any],
+) -> None:
+    steps = browser_run["steps"]
+    silent = f"carol-{browser_run['alice'].split('-', 1)[1]}"
+    assert steps["banText"].startswith(f"{silent}: timed out until ")
+    assert steps["banText"].endswith("(Timed out by a moderator.)")
+    assert steps["liftLabel"] == f"Lift the timeout of {silent}"
+    assert steps["userView"].startswith(f"{silent}: 0 strikes counting")
+
+
+def test_the_panel_names_its_buttons_dates_refusals_and_says_which_rule_masked(
+    browser_run: dict[str, Any],
+) -> None:
+    panel, alice = browser_run["steps"]["panel"], browser_run["alice"]
+    assert len(panel["refusedTimes"]) >= 2 and all(panel["refusedTimes"])
+    assert f"Disconnect {alice}" in panel["actionLabels"]
+    assert f"Time out {alice} for 60 seconds" in panel["actionLabels"]
+    assert any(
+        label.startswith(f"Delete message from {alice}: “") for label in panel["actionLabels"]
+    )
+    assert any(
+        reason.startswith("Masked by rule profanity (profanity)") for reason in panel["maskReasons"]
+    )
+
+
+def test_the_panel_is_reachable_by_keyboard_and_the_page_has_a_heading(
+    browser_run: dict[str, Any],
+) -> None:
+    assert browser_run["steps"]["headingAndKeyboard"] == []
+    assert browser_run["steps"]["panelByKeyboard"] is True

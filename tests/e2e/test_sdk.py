@@ -227,3 +227,38 @@ def test_a_conversation_in_german_and_spanish(languages_room: dict[str, Any]) ->
             refused["message"].startswith("This message was flagged as")
             or refused["message"] == "Hateful language isn't allowed in this chat."
         ), refused
+
+
+def test_moderator_tools_with_the_sdk_timeout_ban_and_held_approval(room: dict[str, Any]) -> None:
+    """Through the local room with unmodified SDK clients: a 3-second timeout refuses with its
+    reason and the next message after it is delivered; a ban survives a new token; a held
+    message is listed and, once approved, reaches every connected client with its sender."""
+    result = scenario(room, "moderatorTools")
+    assert result["timeout"] == {"status": 201, "kind": "timeout"}
+    timed_out = result["timedOut"]
+    assert timed_out["code"] == 406
+    assert timed_out["message"].startswith("You are timed out for ")
+    assert timed_out["message"].endswith(" Reason: cool off")
+    assert result["back"] == {"ok": True, "content": "I am back"}
+
+    assert result["banned"] == {
+        "ok": False,
+        "code": 406,
+        "message": "You are banned from this chat. Reason: raiding",
+    }
+    assert result["bannedAgain"] == result["banned"]
+    assert result["jonTokens"] == 2  # a new token for the second connection
+
+    assert (result["held"]["ok"], result["held"]["code"]) == (False, 406)
+    assert result["held"]["message"] == "Your message is held for a moderator."
+    listed = result["listed"]
+    assert (listed["userId"], listed["content"]) == (result["hana"], "free giveaway for everyone")
+    assert result["approved"] == {"status": 200, "state": "approved"}
+    for seen in (result["ivoEvent"], result["hanaEvent"]):
+        assert seen["eventName"] == "chatmod:held-message-approved"
+        assert (seen["userId"], seen["content"], seen["messageId"]) == (
+            result["hana"],
+            "free giveaway for everyone",
+            listed["messageId"],
+        )
+        assert json.loads(seen["senderAttributes"]) == {"displayName": result["hana"]}

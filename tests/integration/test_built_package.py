@@ -174,3 +174,36 @@ def test_built_escalation_function_scores_with_the_model_layer(built: Path, tmp_
         ]
     ]
     assert result["foreign"] == []
+
+
+MODERATION_PROBE = (
+    PRELUDE
+    + """
+def http(method, path, body=None):
+    return {"version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
+            "headers": {"content-type": "application/json"},
+            "requestContext": {"http": {"method": method, "path": path, "sourceIp": "10.0.0.1"},
+                               "authorizer": {"iam": {"userArn": "arn:aws:iam::1:user/mod"}},
+                               "requestId": "r", "stage": "$default"},
+            "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False}
+made = app.lambda_handler(http("POST", "/moderation/rooms/abcdEFGH1234/bans",
+                               {"userId": "viewer-42", "durationSeconds": 600}), Context())
+listed = app.lambda_handler(http("GET", "/moderation/rooms/abcdEFGH1234/bans"), Context())
+report({"made": made["statusCode"], "bans": json.loads(listed["body"])["bans"]})
+"""
+)
+
+
+def test_built_moderation_function_runs_with_only_the_chatmod_layer(
+    built: Path, tmp_path: Path
+) -> None:
+    """The moderator API's function as deployed (no model layer), on the in-memory store."""
+    layers = load_template(built / "template.yaml")["Resources"]["ModerationFunction"]
+    assert layers["Properties"]["Layers"] == [{"Ref": "ChatmodLayer"}]
+    env = {"CHATMOD_MODERATION_STORE": "memory"}
+    result = run_probe(MODERATION_PROBE, built, "ModerationFunction", tmp_path, env, "")
+    assert result["made"] == 201
+    assert [(b["userId"], b["kind"], b["by"]) for b in result["bans"]] == [
+        ("viewer-42", "timeout", "arn:aws:iam::1:user/mod")
+    ]
+    assert result["foreign"] == []

@@ -71,6 +71,19 @@ EXPECTED: dict[str, Expected] = {
     "second-opinion-context.json": Expected(calls=[delete("MSG000000302")]),
     "poison.json": Expected(failed=[0, 1], strikes={"viewer-9": 1}),
     "redelivered.json": Expected(calls=[disconnect("viewer-77")], strikes={"viewer-77": 0}),
+    # a moderator's disconnect and delete from the moderator API, with their own reasons
+    "moderator-actions.json": Expected(
+        calls=[
+            (
+                "disconnect_user",
+                {"roomIdentifier": ROOM, "userId": "viewer-5", "reason": "Spamming links."},
+            ),
+            (
+                "delete_message",
+                {"roomIdentifier": ROOM, "id": "MSG000000501", "reason": "Off topic."},
+            ),
+        ]
+    ),
 }
 
 

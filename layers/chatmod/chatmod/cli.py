@@ -1,4 +1,4 @@
-"""Command line: ``python -m chatmod score|review|check-policy``.
+"""Command line: ``python -m chatmod score|review|check-policy|mod``.
 
 ``score`` is the stable scoring interface: JSONL ``{"id", "text"}`` on stdin, one JSONL line
 per input on stdout, in order, each the full review pipeline (rules + model + policy) under
@@ -129,6 +129,11 @@ def _cmd_check_policy(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["mod"]:  # the moderator API's client has its own arguments
+        from chatmod.moderation.cli import main as moderate
+
+        return moderate(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m chatmod", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, helptext in (
@@ -147,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "check-policy", help="validate a policy file and compile every room (terms too)"
     )
     check.add_argument("file")
+    sub.add_parser("mod", help="the moderator API: timeouts, bans (python -m chatmod mod -h)")
     args = parser.parse_args(argv)
     handlers = {"score": _cmd_score, "review": _cmd_review, "check-policy": _cmd_check_policy}
     from chatmod.model import ModelUnavailableError

@@ -36,6 +36,9 @@ class Decision:
     language: str = "und"
     # The model that judged the message (None: the rules alone).
     model: str | None = None
+    # Held for a moderator (``chatmod.moderation.hold``): refused for now, ``content`` is what
+    # an approval delivers.
+    held: bool = False
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:

@@ -21,8 +21,9 @@ from chatmod.decision import Decision, decide, model_plan
 from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
+from chatmod.moderation.hold_rule import hold_decision
 from chatmod.normalize import TextViews, fold, model_readings, normalize
-from chatmod.policy import PolicyFile, RoomPolicy, load_policy, with_max_length
+from chatmod.policy import PolicyFile, RoomPolicy, is_skipped, load_policy, with_max_length
 from chatmod.rules.base import RuleHit
 from chatmod.settings import Settings
 
@@ -232,20 +233,24 @@ class Reviewer:
         *,
         enforce_length: bool = True,
         deadline: Deadline | None = None,
+        skip: frozenset[str] = frozenset(),
     ) -> Decision:
         """Review one message: length -> normalize -> checks -> model -> attribution (when
         needed) -> decision. ``enforce_length=False`` judges text longer than the room allows.
         A ``deadline`` too close skips the model (the rules answer alone) or attribution (the
-        message goes out with its gray zone); ``deadline.cut`` then names the stage."""
+        message goes out with its gray zone); ``deadline.cut`` then names the stage. ``skip``:
+        the checks (rule ids), ``model`` or ``all`` an exempt sender skips (``policy.exempt``)."""
         compiled = self.room(room)
         policy = compiled.policy
         if enforce_length and len(content) > policy.max_length and policy.too_long == "deny":
             return decide(compiled, content, [])  # refused before any rule or model work
         views = normalize(content)
         language = self.detect_language(views.visible.text)
-        hits = [hit for check in compiled.checks for hit in check.scan(views)]
+        checks = [c for c in compiled.checks if not skip or not is_skipped(c.rule_id, skip)]
+        hits = [hit for check in checks for hit in check.scan(views)]
         hits = keep_harmless(compiled, content, hits, language)
-        model = self._model_for(language, policy)
+        exempt_from_model = "model" in skip or "all" in skip
+        model = None if exempt_from_model else self._model_for(language, policy)
         if model is None or (deadline is not None and not deadline.allows("model")):
             decision = decide(compiled, content, hits, enforce_length=enforce_length)
             return replace(decision, language=language.code)
@@ -267,7 +272,10 @@ class Reviewer:
 
     def review(self, request: ReviewRequest, *, deadline: Deadline | None = None) -> Review:
         started = time.perf_counter()
-        decision = self.review_text(request.content, request.room_arn, deadline=deadline)
+        policy = self.room(request.room_arn).policy
+        skip = policy.skipped_for(request.sender.attributes)
+        decision = self.review_text(request.content, request.room_arn, deadline=deadline, skip=skip)
+        decision = hold_decision(decision, policy)
         response = response_for(request, decision)
         return Review(request, decision, response, (time.perf_counter() - started) * 1000)
 

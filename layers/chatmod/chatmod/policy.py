@@ -9,6 +9,7 @@ or a test, never a live message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -222,8 +223,37 @@ class ModelPolicy(_Strict):
         return Severity.parse(self.severity.get(label, "medium"))
 
 
+class LadderStep(_Strict):
+    """What one strike on the ladder does: nothing more than the refusal (``warn``), a
+    timeout of ``timeout`` seconds, a ``ban``, and on the last step possibly a disconnect."""
+
+    timeout: int | None = Field(default=None, ge=1, le=366 * 86_400)
+    ban: bool = False
+    disconnect: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _warn(cls, value: Any) -> Any:
+        return {} if value == "warn" else value
+
+    @model_validator(mode="after")
+    def _one_sanction(self) -> LadderStep:
+        if self.ban and self.timeout is not None:
+            raise ValueError("a step times out or bans, not both")
+        return self
+
+    @property
+    def sanctions(self) -> bool:
+        return self.ban or self.timeout is not None
+
+
 class EscalationPolicy(_Strict):
-    """When a decision becomes an escalation record for the escalation function."""
+    """When a decision becomes an escalation record for the escalation function.
+
+    ``ladder``, when set, replaces ``strikes_to_disconnect``: the n-th active strike in the
+    window takes step n (the last step repeats); only the last step may disconnect, which
+    starts the next episode from the first step; a ``disconnect_immediately`` category takes
+    the last step at once."""
 
     enabled: bool = True
     strike_min_severity: SeverityName = "high"
@@ -234,6 +264,61 @@ class EscalationPolicy(_Strict):
     purge_on_disconnect: bool = False
     disconnect_reason: str = "Disconnected for repeated violations of the chat rules."
     delete_reason: str = "Removed by moderation."
+    ladder: list[LadderStep] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _disconnect_last(self) -> EscalationPolicy:
+        if any(step.disconnect for step in self.ladder[:-1]):
+            raise ValueError("only the ladder's last step may disconnect")
+        return self
+
+    @property
+    def disconnect_at(self) -> int:
+        """Active strikes that disconnect (never, for a ladder whose last step does not)."""
+        if not self.ladder:
+            return self.strikes_to_disconnect
+        return len(self.ladder) if self.ladder[-1].disconnect else 1_000_000
+
+    def step(self, strikes: int) -> LadderStep | None:
+        """The ladder's step for the ``strikes``-th active strike (None: no ladder)."""
+        if not self.ladder or strikes < 1:
+            return None
+        return self.ladder[min(strikes, len(self.ladder)) - 1]
+
+
+class HoldPolicy(_Strict):
+    """Held for review: a message a ``hold`` rule matches, or whose score on one of ``labels``
+    sits in the label's gray zone (from ``allow`` up to ``deny`` on the room's level), is not
+    delivered but waits for a moderator, at most ``expire_seconds``."""
+
+    labels: list[str] = Field(default_factory=list)
+    reason: str = "Your message is held for a moderator."
+    expire_seconds: int = Field(default=900, ge=10, le=7 * 86_400)
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown model labels {unknown}; known: {list(LABELS)}")
+        return value
+
+
+class Exemption(_Strict):
+    """Senders whose chat token carries every one of ``attributes`` (e.g. ``role: moderator``)
+    skip what ``skip`` names: rule ids or their first part (``links``, ``spam``,
+    ``profanity``, a custom rule's id), ``model``, or ``all`` (every check and the model)."""
+
+    attributes: dict[str, str] = Field(min_length=1)
+    skip: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+    def applies_to(self, attributes: Mapping[str, str]) -> bool:
+        return all(attributes.get(k) == v for k, v in self.attributes.items())
+
+
+def is_skipped(rule_id: str, skip: frozenset[str]) -> bool:
+    """Whether a check (by rule id) is skipped for an exempt sender."""
+    return "all" in skip or rule_id in skip or rule_id.split(".")[0] in skip
 
 
 class RoomPolicy(_Strict):
@@ -250,6 +335,14 @@ class RoomPolicy(_Strict):
     model: ModelPolicy = Field(default_factory=ModelPolicy)
     escalation: EscalationPolicy = Field(default_factory=EscalationPolicy)
     reasons: dict[str, str] = Field(default_factory=dict)
+    exempt: list[Exemption] = Field(default_factory=list)
+    hold: HoldPolicy = Field(default_factory=HoldPolicy)
+
+    def skipped_for(self, attributes: Mapping[str, str]) -> frozenset[str]:
+        """What a sender with these token attributes skips (empty for most senders)."""
+        if not self.exempt or not attributes:
+            return frozenset()
+        return frozenset(n for e in self.exempt if e.applies_to(attributes) for n in e.skip)
 
     @model_validator(mode="after")
     def _unique_rule_ids(self) -> RoomPolicy:

@@ -17,6 +17,7 @@ Store = Literal["dynamodb", "memory"]
 Scorer = Literal["onnx", "comprehend", "none"]
 # What a new instance answers by while its configured policy source cannot be read.
 PolicyUnavailable = Literal["bundled", "fail-mode"]
+ModerationStore = Literal["dynamodb", "memory", "none"]
 
 
 class SettingsError(ValueError):
@@ -85,6 +86,16 @@ class Settings(BaseModel):
       CHATMOD_SECOND_OPINION_CONFIRM   0..1: one threshold that confirms (else the policy's)
       CHATMOD_COMPREHEND_REGION, CHATMOD_COMPREHEND_ENDPOINT_URL  where Comprehend is called
       CHATMOD_IDEMPOTENCY_TTL_SECONDS  how long a completed action is remembered (60..30 d)
+    Moderator tools (review, escalation and moderation functions)
+      CHATMOD_MODERATION_STORE         dynamodb | memory | none: where timeouts, bans and held
+                                       messages live (none: no sanctions are enforced)
+      CHATMOD_MODERATION_TABLE         the DynamoDB moderation table
+      CHATMOD_SANCTIONS_REFRESH_SECONDS  how often a review instance looks for new sanctions
+      CHATMOD_MODERATION_API_URL       the escalation function puts the strike ladder's
+                                       timeouts and bans through this moderator API instead
+                                       of the store (the local room's worker process)
+      CHATMOD_FEED_BUS                 the EventBridge bus of the moderation feed (unset:
+                                       feed events are log lines)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -140,6 +151,11 @@ class Settings(BaseModel):
     idempotency_ttl_seconds: int = _var(
         86_400, "CHATMOD_IDEMPOTENCY_TTL_SECONDS", ge=60, le=30 * 86_400
     )
+    moderation_store: ModerationStore = _var("none", "CHATMOD_MODERATION_STORE")
+    moderation_table: str | None = _var(None, "CHATMOD_MODERATION_TABLE")
+    sanctions_refresh_s: float = _var(1.0, "CHATMOD_SANCTIONS_REFRESH_SECONDS", ge=0.1, le=60)
+    moderation_api_url: str | None = _var(None, "CHATMOD_MODERATION_API_URL")
+    feed_bus: str | None = _var(None, "CHATMOD_FEED_BUS")
 
     @field_validator("fail_mode", mode="before")
     @classmethod
@@ -152,6 +168,7 @@ class Settings(BaseModel):
         "idempotency",
         "second_opinion",
         "policy_unavailable",
+        "moderation_store",
         mode="before",
     )
     @classmethod

@@ -13,7 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from chatmod.contract import room_id_from_arn
 from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
@@ -36,6 +38,7 @@ from chatmod.escalation.strikes import (
     LedgerState,
     active_strikes,
     expires_at,
+    is_consumed,
     plan_disconnect,
     recent_flagged,
     stale_entries,
@@ -45,6 +48,9 @@ from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
+
+if TYPE_CHECKING:
+    from chatmod.moderation.ladder import SanctionWriter
 
 CLAIM_ATTEMPTS = 5
 DISCONNECT_TIMEOUT_MS = 30_000  # the longest a DisconnectUser call can run (ivschat client)
@@ -66,6 +72,9 @@ class EscalationResult:
     second_opinion_scores: dict[str, float] = field(default_factory=dict)
     deleted: dict[str, Outcome] = field(default_factory=dict)
     disconnected: Outcome | None = None
+    # The strike ladder's step taken ("warn", "timeout:60", "ban"), when the policy has one.
+    ladder_step: str | None = None
+    sanctioned: bool = False  # the step's timeout or ban was written (none lasting longer)
 
 
 def _now_ms() -> int:
@@ -90,6 +99,7 @@ class EscalationProcessor:
         retry_window_ms: int = RETRY_WINDOW_MS,
         sleep_ms: Callable[[int], None] | None = None,
         language_detector: LanguageDetector | None = None,
+        sanctions: SanctionWriter | None = None,
     ) -> None:
         self.policy = policy
         self.ledger = ledger
@@ -107,6 +117,7 @@ class EscalationProcessor:
         if sleep_ms is not None:
             self.once.sleep_ms = sleep_ms
         self.language_detector = language_detector
+        self.sanctions = sanctions
 
     def set_time_left(self, time_left_ms: Callable[[], int]) -> None:
         """The invocation's remaining time: a disconnect is repeated only while it fits."""
@@ -115,12 +126,20 @@ class EscalationProcessor:
     def process(self, record: EscalationRecord) -> EscalationResult:
         room = self.policy().for_room(record.room_arn)
         result = EscalationResult(kind=record.kind, message_id=record.message_id)
-        if not room.escalation.enabled:
+        automatic = not record.kind.startswith("moderator_")
+        if automatic and not room.escalation.enabled:  # a moderator's request is always taken
             result.skipped = "escalation disabled for this room"
             return result
         if record.kind == "strike":
             severe = any(c in room.escalation.disconnect_immediately for c in record.categories)
             self._strike(record, room.escalation, result, immediate=severe)
+        elif record.kind == "moderator_delete":
+            reason = record.reason or room.escalation.delete_reason
+            result.deleted[record.message_id] = self._delete(
+                record.room_arn, record.message_id, reason
+            )
+        elif record.kind == "moderator_disconnect":
+            self._moderator_disconnect(record, room.escalation, result)
         else:
             self._second_opinion(record, room, result)
         return result
@@ -141,7 +160,9 @@ class EscalationProcessor:
         state = self.ledger.add_strike(
             key, record.message_id, at, expires_at(now, policy.window_seconds)
         )
+        top = len(policy.ladder)
         if record.message_id in state.pending:  # our own claim from an earlier, failed attempt
+            self._climb(record, policy, top, result)
             self._disconnect(key, record.message_id, policy, result, at)
             return
         for _ in range(CLAIM_ATTEMPTS):
@@ -149,23 +170,43 @@ class EscalationProcessor:
                 state,
                 record.message_id,
                 at,
-                threshold=policy.strikes_to_disconnect,
+                threshold=policy.disconnect_at,
                 window_seconds=policy.window_seconds,
                 immediate=immediate,
             )
             if plan is None:
                 result.active_strikes = len(active_strikes(state, at, policy.window_seconds))
+                if not is_consumed(state, at):
+                    self._climb(record, policy, result.active_strikes, result)
                 self._prune(key, state, at, policy)
                 return
             if self.ledger.claim_disconnect(
                 key, state.cleared_at_ms, plan.cleared_at_ms, record.message_id
             ):
                 result.active_strikes = len(plan.counted)
+                self._climb(record, policy, top if immediate else len(plan.counted), result)
                 self._disconnect(key, record.message_id, policy, result, at)
                 return
             state = self.ledger.get(key)  # another delivery claimed first: look again
         raise RuntimeError(
             f"could not settle the strike ledger for {record.message_id} (contention)"
+        )
+
+    def _climb(
+        self, record: EscalationRecord, policy: EscalationPolicy, strikes: int, r: EscalationResult
+    ) -> None:
+        """The ladder's step for this strike: its timeout (from the review time, so a
+        redelivered record writes the same end) or ban goes on the user before any disconnect,
+        so a user who reconnects is still refused."""
+        step = policy.step(strikes)
+        if step is None:
+            return
+        r.ladder_step = "ban" if step.ban else f"timeout:{step.timeout}" if step.timeout else "warn"
+        if not step.sanctions or self.sanctions is None:
+            return
+        until = None if step.ban else record.reviewed_at_ms + (step.timeout or 0) * 1000
+        r.sanctioned = self.sanctions.impose(
+            room_id_from_arn(record.room_arn), record.user_id, until, record.reason
         )
 
     def _disconnect(
@@ -192,6 +233,23 @@ class EscalationProcessor:
                 )
             self.ledger.forget(key, (), flagged.items())
         self.ledger.complete_disconnect(key, claim_id)
+
+    def _moderator_disconnect(
+        self, record: EscalationRecord, policy: EscalationPolicy, result: EscalationResult
+    ) -> None:
+        """At most once per request (its id is the record's ``message_id``), like a strike's;
+        a redelivery after it completed replays its outcome (the action guard)."""
+        reason = clip_reason(record.reason or policy.disconnect_reason, "Disconnected.")
+        key = action_key("disconnect", record.room_arn, f"{record.user_id}#{record.message_id}")
+        result.disconnected = self.guard.run(
+            {**key, "action": "moderator-disconnect"},
+            lambda: run_once(
+                self.intents,
+                key,
+                lambda: self.actions.disconnect_user(record.room_arn, record.user_id, reason),
+                self.once,
+            ),
+        )
 
     def _prune(self, key: LedgerKey, state: LedgerState, at: int, policy: EscalationPolicy) -> None:
         strikes, flagged = stale_entries(state, at, policy.window_seconds)

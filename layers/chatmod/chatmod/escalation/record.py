@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validat
 from chatmod.escalation.wire import from_wire, to_wire
 from chatmod.policy import SeverityName
 
-RecordKind = Literal["strike", "second_opinion"]
+# moderator_*: a moderator's DeleteMessage or DisconnectUser from the moderator API, taken
+# here so it is counted and idempotent like the automatic ones (``message_id`` is the request's).
+RecordKind = Literal["strike", "second_opinion", "moderator_delete", "moderator_disconnect"]
 
 # ivschat's DeleteMessage takes exactly 12 alphanumeric characters as the message id.
 MESSAGE_ID_PATTERN = r"^[A-Za-z0-9]{12}$"

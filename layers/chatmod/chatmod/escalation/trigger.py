@@ -30,7 +30,7 @@ def escalation_kind(
     it. With no second opinion deployed (``second_opinion=False``) nothing is queued for one:
     the escalation function could only fail such records into the dead-letter queue.
     """
-    if not policy.enabled:
+    if not policy.enabled or decision.held:  # a held message waits for a moderator instead
         return None
     if decision.result == "DENY":
         severe = decision.severity is not None and decision.severity >= Severity.parse(

@@ -8,7 +8,8 @@ from typing import Literal, Protocol
 
 from chatmod.normalize import TextViews
 
-Action = Literal["deny", "mask", "allow"]
+# "hold": the message waits for a moderator (chatmod.moderation.hold) instead of being delivered.
+Action = Literal["deny", "mask", "allow", "hold"]
 
 
 class Severity(IntEnum):

@@ -1,0 +1,36 @@
+"""Which decisions are held for review (``chatmod.moderation.hold``): kept apart from the held
+message's model so the review's cold start imports only this."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chatmod.decision import Decision
+from chatmod.policy import RoomPolicy
+
+HOLD_RULE = "hold"
+
+
+def held_labels(decision: Decision, policy: RoomPolicy) -> tuple[str, ...]:
+    """Why a delivered decision is held instead: ``hold`` rule ids and held gray-zone labels."""
+    if decision.result != "ALLOW":
+        return ()
+    rules = [h.rule_id for h in decision.hits if h.action == "hold"]
+    labels = [label for label in decision.gray_zone if label in policy.hold.labels]
+    return tuple(dict.fromkeys(rules + labels))
+
+
+def hold_decision(decision: Decision, policy: RoomPolicy) -> Decision:
+    """The decision, refused and marked held when the room holds it; else unchanged."""
+    why = held_labels(decision, policy)
+    if not why:
+        return decision
+    categories = [h.category for h in decision.hits if h.action == "hold"]
+    return replace(
+        decision,
+        result="DENY",
+        reason=policy.hold.reason,
+        categories=tuple(dict.fromkeys([*categories, *decision.categories])),
+        rule_ids=(HOLD_RULE, *why),
+        held=True,
+    )
