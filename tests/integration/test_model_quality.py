@@ -21,8 +21,8 @@ from chatmod.decision import Decision
 from chatmod.model.base import REPO_MODEL_DIR, merge_max
 from chatmod.model.onnx_backend import OnnxToxicityModel
 from chatmod.normalize import model_readings, normalize
-from chatmod.pipeline import Reviewer
-from chatmod.policy import load_policy
+from chatmod.pipeline import Reviewer, masked_for_model
+from chatmod.policy import load_policy, parse_policy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
 from functional_suite import Category, is_correct, load_suite
@@ -36,6 +36,12 @@ MIN_DROP = 0.15
 @cache
 def reviewer() -> Reviewer:
     return Reviewer(load_policy(), OnnxToxicityModel(REPO_MODEL_DIR))
+
+
+# Categories held more tightly than MIN_ACCURACY: swearing aimed at nobody is delivered with
+# its stars although the model now reads the rules' placeholder (the target for insults made
+# only of swear words, 90%, is not met by this model: it measured 62.5%; see the model card).
+FLOORS = {"profanity_untargeted": 95.0}
 
 
 @cache
@@ -52,7 +58,7 @@ def test_category_meets_its_gold_decision(category: Category) -> None:
         if not is_correct(category.gold, d.result, d.modified)
     ]
     accuracy = 100 * (1 - len(wrong) / len(category.lines))
-    assert accuracy >= MIN_ACCURACY, (
+    assert accuracy >= FLOORS.get(category.name, MIN_ACCURACY), (
         f"{category.name} {accuracy:.0f}% (gold {category.gold}): {wrong}"
     )
 
@@ -65,11 +71,6 @@ def test_the_suite_as_a_whole_meets_its_mean() -> None:
         )
         accuracies.append(100 * ok / len(category.lines))
     assert sum(accuracies) / len(accuracies) >= MIN_MEAN_ACCURACY
-
-
-def _without(text: str, spans: list[tuple[int, int]]) -> str:
-    keep = [ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans)]
-    return " ".join("".join(keep).split())
 
 
 @pytest.mark.parametrize("category", SUITE, ids=lambda c: c.name)
@@ -87,13 +88,12 @@ def test_every_word_the_model_stars_is_one_attribution_blames(category: Category
         for start, end in spans:
             word = line[start:end].casefold().strip(".,!?")
             assert word not in FUNCTION_WORDS | IDENTITY_WORDS, (line, word)
-        rule_masks = [
-            (h.start, h.end) for h in decision.hits if h.action == "mask" and h not in model_masks
-        ]
-        before = merge_max(model.predict(model_readings(normalize(_without(line, rule_masks)))))
-        after = merge_max(
-            model.predict(model_readings(normalize(_without(line, rule_masks + spans))))
-        )
+        rule_masks = [h for h in decision.hits if h.action == "mask" and h not in model_masks]
+        # What the model read: the rules' masks as its placeholder, then also without the stars.
+        as_read = masked_for_model(line, rule_masks, model.mask_placeholder)
+        before = merge_max(model.predict(model_readings(normalize(as_read))))
+        starred_too = masked_for_model(line, rule_masks + model_masks, model.mask_placeholder)
+        after = merge_max(model.predict(model_readings(normalize(starred_too))))
         for label in {h.category for h in model_masks}:
             mask = thresholds[label].mask
             assert mask is not None

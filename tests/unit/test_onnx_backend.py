@@ -211,14 +211,17 @@ def test_a_label_capped_by_toxicity_never_scores_above_it(tmp_path: Path) -> Non
 
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
-    folder = tmp_path / "capped"
-    shutil.copytree(REPO_MODEL_DIR, folder)
-    meta = json.loads((folder / "labels.json").read_text())
-    meta["capped_by_toxicity"] = ["threat", "insult"]
-    (folder / "labels.json").write_text(json.dumps(meta))
+    def folder_capping(name: str, labels: list[str]) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(REPO_MODEL_DIR, folder)
+        meta = json.loads((folder / "labels.json").read_text())
+        meta["capped_by_toxicity"] = labels
+        (folder / "labels.json").write_text(json.dumps(meta))
+        return folder
+
     lines = ["I will kill you", "you are a worthless piece of shit", "gg wp"]
-    plain = OnnxToxicityModel(REPO_MODEL_DIR).predict(lines)
-    capped = OnnxToxicityModel(folder).predict(lines)
+    plain = OnnxToxicityModel(folder_capping("plain", [])).predict(lines)
+    capped = OnnxToxicityModel(folder_capping("capped", ["threat", "insult"])).predict(lines)
     for before, after in zip(plain, capped, strict=True):
         for label in ("threat", "insult"):
             assert after[label] == min(before[label], before["toxicity"])
