@@ -22,7 +22,7 @@ from chatmod.model.base import REPO_MODEL_DIR, merge_max
 from chatmod.model.onnx_backend import OnnxToxicityModel
 from chatmod.normalize import model_readings, normalize
 from chatmod.pipeline import Reviewer, masked_for_model
-from chatmod.policy import load_policy, parse_policy
+from chatmod.policy import load_policy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
 from functional_suite import Category, is_correct, load_suite

@@ -195,5 +195,7 @@ def test_a_moderators_delete_uses_the_rooms_reason_when_none_is_given() -> None:
             {"roomIdentifier": ROOM, "id": "MSG000000042", "reason": "Removed by moderation."},
         )
         assert harness.processor.process(record).deleted == {"MSG000000042": "done"}
-        assert harness.processor.process(record).deleted == {"MSG000000042": "replayed"}  # not called again
+        assert harness.processor.process(record).deleted == {
+            "MSG000000042": "replayed"
+        }  # not called again
         harness.stubber.assert_no_pending_responses()
