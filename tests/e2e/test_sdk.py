@@ -128,7 +128,11 @@ def test_an_expired_session_is_closed_and_the_sdk_comes_back_on_a_new_session(
     assert first["errors"] == [
         {"code": 401, "message": "The connection has expired", "requestId": None}
     ]
-    assert first["close"] == {"code": 1000, "reason": "Session expired", "wasClean": True}
+    # The SDK closes its own socket as soon as it reads the 401 (reconnect), so whichever Close
+    # frame goes first names the reason: the room's "Session expired", or none when the SDK's
+    # own Close reached the room first (1 run in 3 on a loaded machine). Either way it is clean.
+    assert (first["close"]["code"], first["close"]["wasClean"]) == (1000, True)
+    assert first["close"]["reason"] in ("Session expired", "")
     assert second["opened"] is True and second["errors"] == []
     assert result["secondSocketToken"] is True
     assert result["distinctTokens"] == result["tokens"] >= 2
