@@ -19,7 +19,9 @@ Recipes:
     rounds 2-6 of ``augment_chat.py`` with 20,000 more benign lines (its nine rounds' rows as
     one mixture), masked words removed as that model reads them;
   * ``real``: ``train_real.recipe_rows``, every real source, rule masks as placeholders;
-  * ``real+written``: ``real`` plus the written families of the two recipes above.
+  * ``real+written``: ``real`` plus the written families of the two recipes above;
+  * ``candidate``: ``real`` with GoEmotions' untargeted swearing and the written families of
+    ``train_real.FAMILIES`` (3% of the rows); ``candidate-<family>``: the same without one.
 
 Usage: .venv-torch/bin/python training/loso.py --markdown artifacts/loso.md
 """
@@ -243,9 +245,9 @@ RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] 
     "cb27e9d": (recipe_cb27e9d, ""),
     "real": (recipe_real, MASK_PLACEHOLDER),
     "real+written": (recipe_real_written, MASK_PLACEHOLDER),
-    "shipped": (recipe_families(FAMILIES), MASK_PLACEHOLDER),
+    "candidate": (recipe_families(FAMILIES), MASK_PLACEHOLDER),
     **{
-        f"shipped-{name}": (
+        f"candidate-{name}": (
             recipe_families(tuple(f for f in FAMILIES if f != name)),
             MASK_PLACEHOLDER,
         )
@@ -343,7 +345,7 @@ def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
         rows.append(("**worst acted on**", [f"**{w:.2f}**" for w in worst]))
         title = f"### Benign source held out, {level}: % denied / % acted on (model alone)"
         out += _table(title, names, rows)
-    judged = "shipped" if "shipped" in results else "real"
+    judged = "candidate" if "candidate" in results else "real"
     if judged in results:
         res = results[judged]
         rare_rows = []
