@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -112,8 +112,8 @@ def load_dialogue(root: Path) -> list[Example]:
     return [_benign(_clean(t), "dialogue") for t in df["text"].dropna()]
 
 
-def load_goemotions(root: Path) -> list[Example]:
-    rows = []
+def goemotions_comments(root: Path) -> Iterator[tuple[str, bool]]:
+    """Every GoEmotions comment, cleaned, with whether an annotator gave it a hostile emotion."""
     for part in ("train", "dev", "test"):
         with open(root / "benign" / "goemotions" / f"{part}.tsv", encoding="utf-8") as fh:
             for line in fh:
@@ -121,11 +121,15 @@ def load_goemotions(root: Path) -> list[Example]:
                 if len(fields) < 2:
                     continue
                 ids = {int(x) for x in fields[1].split(",") if x.strip().isdigit()}
-                text = _clean(fields[0])
-                if ids & _GOEMOTIONS_HOSTILE or _PROFANITY_HINT.search(text) or not text:
-                    continue
-                rows.append(_benign(text, "goemotions"))
-    return rows
+                yield _clean(fields[0]), bool(ids & _GOEMOTIONS_HOSTILE)
+
+
+def load_goemotions(root: Path) -> list[Example]:
+    return [
+        _benign(text, "goemotions")
+        for text, hostile in goemotions_comments(root)
+        if text and not hostile and not _PROFANITY_HINT.search(text)
+    ]
 
 
 def load_implicit_hate(root: Path) -> list[Example]:

@@ -66,20 +66,26 @@ PIPELINE_ROWS = 500
 Decide = Callable[[str], tuple[str, bool, tuple[str, ...], list[tuple[int, int]]]]
 
 
-def previous_model_dir() -> Path:
-    """The previous model's folder, taken out of git once into ``artifacts/``."""
-    out = REPO / "artifacts" / f"model-{PREVIOUS_COMMIT}"
+def model_at(commit: str) -> Path:
+    """The English model folder as it was at ``commit``, taken out of git once into
+    ``artifacts/``."""
+    out = REPO / "artifacts" / f"model-{commit}"
     if not (out / "model.onnx").is_file():
         out.mkdir(parents=True, exist_ok=True)
         for name in ("model.onnx", "tokenizer.json", "labels.json"):
             blob = subprocess.run(
-                ["git", "show", f"{PREVIOUS_COMMIT}:layers/model/chatmod-minilm/{name}"],
+                ["git", "show", f"{commit}:layers/model/chatmod-minilm/{name}"],
                 cwd=REPO,
                 check=True,
                 capture_output=True,
             ).stdout
             (out / name).write_bytes(blob)
     return out
+
+
+def previous_model_dir() -> Path:
+    """The previous model's folder (PREVIOUS_COMMIT)."""
+    return model_at(PREVIOUS_COMMIT)
 
 
 def policy_for(level: str | None, thresholds: dict[str, Any] | None = None) -> Any:

@@ -15,7 +15,6 @@ Usage: .venv-torch/bin/python training/evaluate_heldout.py [--markdown artifacts
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ from evaluate_chat import (  # noqa: E402
     PREVIOUS_THRESHOLDS,
     TOXIC_CATEGORIES,
     _table,
+    model_at,
     policy_for,
 )
 from real_data import load_source  # noqa: E402
@@ -41,22 +41,6 @@ from train_real import JUDGES  # noqa: E402
 
 CHAT_ROUNDS_COMMIT = "cb27e9d"
 LEVELS = ("relaxed", "standard", "strict")
-
-
-def model_at(commit: str) -> Path:
-    """The English model folder as it was at ``commit``, taken out of git into artifacts/."""
-    out = REPO / "artifacts" / f"model-{commit}"
-    if not (out / "model.onnx").is_file():
-        out.mkdir(parents=True, exist_ok=True)
-        for name in ("model.onnx", "tokenizer.json", "labels.json"):
-            blob = subprocess.run(
-                ["git", "show", f"{commit}:layers/model/chatmod-minilm/{name}"],
-                cwd=REPO,
-                check=True,
-                capture_output=True,
-            ).stdout
-            (out / name).write_bytes(blob)
-    return out
 
 
 def benign_rates(reviewer: Any, rows: list[Example]) -> dict[str, float]:
@@ -114,8 +98,7 @@ def main() -> None:
                 decided = [reviewer.review_text(ex.text, enforce_length=False) for ex in spans]
                 acted = [d.result == "DENY" or d.modified for d in decided]
                 hit = sum(a for a, ex in zip(acted, spans, strict=True) if ex.binary_toxic)
-                probs = [s["toxicity"] for s in OnnxToxicityModel(folder).predict(
-                    [ex.text for ex in spans])]  # fmt: skip
+                probs = [s["toxicity"] for s in reviewer.model.predict([ex.text for ex in spans])]
                 spans_rows[name] = {
                     "posts": len(spans),
                     "toxicity ROC-AUC": roc_auc_score([ex.binary_toxic for ex in spans], probs),

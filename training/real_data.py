@@ -174,21 +174,13 @@ def load_goemotions_swearing(data_dir: Path | str | None = None) -> list[Example
     """Reddit comments that swear with no anger, annoyance, disapproval or disgust among their
     emotions (``load_goemotions`` leaves them out): real swearing that is not hostile. The
     recipe keeps those whose swear word aims at nobody (``train_real._untargeted``)."""
-    from chat_data import _GOEMOTIONS_HOSTILE, _PROFANITY_HINT
+    from chat_data import _PROFANITY_HINT, goemotions_comments
 
-    rows = []
-    folder = chat_dir(data_dir) / "benign" / "goemotions"
-    for part in ("train", "dev", "test"):
-        with open(folder / f"{part}.tsv", encoding="utf-8") as fh:
-            for line in fh:
-                fields = line.rstrip("\n").split("\t")
-                if len(fields) < 2:
-                    continue
-                ids = {int(x) for x in fields[1].split(",") if x.strip().isdigit()}
-                text = _clean(fields[0])
-                if text and _PROFANITY_HINT.search(text) and not ids & _GOEMOTIONS_HOSTILE:
-                    rows.append(_benign(text, "goemotions_swearing"))
-    return rows
+    return [
+        _benign(text, "goemotions_swearing")
+        for text, hostile in goemotions_comments(chat_dir(data_dir))
+        if text and not hostile and _PROFANITY_HINT.search(text)
+    ]
 
 
 def load_chatterbot_en(data_dir: Path | str | None = None) -> list[Example]:

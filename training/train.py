@@ -82,6 +82,28 @@ def write_hf_config(
     return dest
 
 
+def minilm_classifier(init: str | None = None):  # type: ignore[no-untyped-def]
+    """The HF folder, tokenizer and 7-label MiniLM classifier every English recipe starts
+    from: the base weights, or ``init``'s (a checkpoint of an earlier round)."""
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    base = minilm_dir()
+    hf_dir = write_hf_config(HF_CONFIG_DIR, base)
+    tokenizer = AutoTokenizer.from_pretrained(str(hf_dir), use_fast=True)
+    model = BertForSequenceClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        problem_type="multi_label_classification",
+        id2label=dict(enumerate(LABELS)),
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+    )
+    if init:
+        state = torch.load(init, map_location="cpu", weights_only=False)["state_dict"]
+        model.load_state_dict(state)
+        print(f"starting from {init}", flush=True)
+    return hf_dir, tokenizer, model
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -312,25 +334,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from transformers import AutoTokenizer, BertForSequenceClassification
-
     seed_everything(args.seed)
     torch.set_num_threads(args.threads)
-    base = minilm_dir()
-    hf_dir = write_hf_config(HF_CONFIG_DIR, base)
-    tokenizer = AutoTokenizer.from_pretrained(str(hf_dir), use_fast=True)
-    model = BertForSequenceClassification.from_pretrained(
-        str(base),
-        num_labels=len(LABELS),
-        problem_type="multi_label_classification",
-        id2label=dict(enumerate(LABELS)),
-        label2id={lab: i for i, lab in enumerate(LABELS)},
-    )
-
-    if args.init:
-        state = torch.load(args.init, map_location="cpu", weights_only=False)["state_dict"]
-        model.load_state_dict(state)
-        print(f"starting from {args.init}", flush=True)
+    hf_dir, tokenizer, model = minilm_classifier(args.init)
 
     splits = load_all_splits(args.data_dir)
     held_out = splits.pop(args.hold_out) if args.hold_out else None

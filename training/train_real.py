@@ -28,14 +28,12 @@ from real_data import BENIGN, LABELLED, load_everything, sample_benign
 from rule_masks import MASK_PLACEHOLDER, rule_masked
 from serving import SPEC
 from train import (
-    HF_CONFIG_DIR,
     detoxify_checkpoint,
     dev_report,
     encode,
     fine_tune,
-    minilm_dir,
+    minilm_classifier,
     seed_everything,
-    write_hf_config,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,6 +118,7 @@ def recipe_rows(
     seed: int,
     leave_out: tuple[str, ...] = (),
     families: tuple[str, ...] = (),
+    benign_scale: float = 1.0,
 ) -> list[Example]:
     """The training rows of every source but ``leave_out``, capped as documented above, with
     the written ``families`` (at most WRITTEN_MAX_SHARE of the rows)."""
@@ -133,7 +132,8 @@ def recipe_rows(
         elif source == "goemotions_swearing":
             train = [ex for ex in train if _untargeted(as_served(ex, True).text)]
         elif source in BENIGN_CAPS:
-            train = sample_benign(train, BENIGN_CAPS[source], seed + 100 + n)
+            cap = int(BENIGN_CAPS[source] * benign_scale)
+            train = sample_benign(train, cap, seed + 100 + n)
         elif source in LABELLED:
             train = sample_benign(train, LABELLED_CAP, seed + 200 + n)
         else:
@@ -166,29 +166,16 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from transformers import AutoTokenizer, BertForSequenceClassification
-
     seed_everything(args.seed)
     torch.set_num_threads(args.threads)
-    base = minilm_dir()
-    hf_dir = write_hf_config(HF_CONFIG_DIR, base)
-    tokenizer = AutoTokenizer.from_pretrained(str(hf_dir), use_fast=True)
-    model = BertForSequenceClassification.from_pretrained(
-        str(base),
-        num_labels=len(LABELS),
-        problem_type="multi_label_classification",
-        id2label=dict(enumerate(LABELS)),
-        label2id={lab: i for i, lab in enumerate(LABELS)},
-    )
-    if args.init:
-        state = torch.load(args.init, map_location="cpu", weights_only=False)["state_dict"]
-        model.load_state_dict(state)
-        print(f"starting from {args.init}", flush=True)
-    for name in BENIGN_CAPS:
-        BENIGN_CAPS[name] = int(BENIGN_CAPS[name] * args.benign_scale)
+    hf_dir, tokenizer, model = minilm_classifier(args.init)
     splits = load_everything((*LABELLED, *BENIGN, "goemotions_swearing"), args.data_dir)
     train_rows = recipe_rows(
-        splits, args.seed, leave_out=tuple(args.judges), families=tuple(args.families)
+        splits,
+        args.seed,
+        leave_out=tuple(args.judges),
+        families=tuple(args.families),
+        benign_scale=args.benign_scale,
     )
     counts: dict[str, int] = {}
     for ex in train_rows:
