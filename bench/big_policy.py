@@ -13,15 +13,15 @@ from __future__ import annotations
 import io
 import json
 import random
-import shutil
 import statistics
 import string
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.pinned import module_child
 
 LANGUAGES = ["en", "de", "es", "fr", "pt", "it", "tr"]
 ROOMS = 200
@@ -164,16 +164,7 @@ def term_compile() -> dict[str, float]:
 
 
 def run_child(kind: str, policy_file: str) -> dict[str, Any]:
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    proc = subprocess.run(
-        [*pin, sys.executable, "-m", "bench.big_policy", "--child", kind, policy_file],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    return module_child("bench.big_policy", kind, policy_file)
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.pinned import pin_prefix
 from chatmod_local.invoke import lambda_environment
 from chatmod_local.lambda_runtime import runtime_dir
 from chatmod_local.template import function_spec
@@ -94,9 +94,8 @@ def python_command(built: bool) -> list[str]:
 
 def _pinned_child(env: dict[str, str], built: bool, code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter pinned to one core; what it printed after RESULT."""
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     proc = subprocess.run(
-        [*pin, *python_command(built), "-c", code, *args],
+        [*pin_prefix(), *python_command(built), "-c", code, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -123,7 +122,7 @@ def library_floor_ms(env: dict[str, str], built: bool = False, runs: int = 5) ->
 
 
 def interpreter_start_ms(env: dict[str, str], built: bool = False) -> float:
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    pin = pin_prefix()
     runs = []
     for _ in range(5):
         started = time.perf_counter()

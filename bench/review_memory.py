@@ -16,9 +16,7 @@ import json
 import math
 import random
 import resource
-import shutil
 import string
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.big_policy import LINES, big_policy, event
+from bench.pinned import module_child
 
 GB_SECOND = 0.0000166667
 PER_REQUEST = 0.20 / 1_000_000
@@ -68,16 +67,7 @@ def child(kind: str, folder: str) -> dict[str, Any]:
 
 
 def run_child(kind: str, folder: str) -> dict[str, Any]:
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    proc = subprocess.run(
-        [*pin, sys.executable, "-m", "bench.review_memory", "--child", kind, folder],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    return module_child("bench.review_memory", kind, folder)
 
 
 def main() -> None:
