@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -82,6 +83,18 @@ def running_room(options: RoomOptions) -> Iterator[LiveRoom]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
+
+
+@contextmanager
+def room_with_policy(
+    folder: Path, policy: str, env: dict[str, str], *, escalations: bool = True
+) -> Iterator[LiveRoom]:
+    """The room running ``policy`` (written into ``folder``) with the functions' ``env``."""
+    path = folder / "policy.yaml"
+    path.write_text(policy, encoding="utf-8")
+    options = RoomOptions(escalations=escalations, policy_file=str(path), function_env=env)
+    with running_room(options) as live:
+        yield live
 
 
 def send(ws: ClientConnection, content: str) -> dict[str, Any]:

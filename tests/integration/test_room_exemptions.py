@@ -4,12 +4,10 @@ the review function, whose policy exempts moderators from the link check."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from chatmod_local.room.server import RoomOptions
-from tests.integration.room_support import LiveRoom, running_room, send
+from tests.integration.room_support import LiveRoom, room_with_policy, send
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -25,14 +23,9 @@ defaults:
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveRoom]:
-    policy = Path(tmp_path_factory.mktemp("policy")) / "policy.yaml"
-    policy.write_text(POLICY, encoding="utf-8")
-    options = RoomOptions(
-        escalations=False,
-        policy_file=str(policy),
-        function_env={"CHATMOD_MODEL_BACKEND": "none"},
-    )
-    with running_room(options) as live:
+    folder = tmp_path_factory.mktemp("policy")
+    env = {"CHATMOD_MODEL_BACKEND": "none"}
+    with room_with_policy(folder, POLICY, env, escalations=False) as live:
         yield live
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -15,8 +14,7 @@ import requests
 from chatmod.moderation.cli import main as mod_cli
 from chatmod.moderation.client import ModerationApiError
 from chatmod.moderation.hold import APPROVED_EVENT
-from chatmod_local.room.server import RoomOptions
-from tests.integration.room_support import LiveRoom, receive_until, running_room, send
+from tests.integration.room_support import LiveRoom, receive_until, room_with_policy, send
 
 pytestmark = pytest.mark.timeout(120)
 POLICY = """
@@ -34,14 +32,9 @@ defaults:
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveRoom]:
-    policy = Path(tmp_path_factory.mktemp("policy")) / "policy.yaml"
-    policy.write_text(POLICY, encoding="utf-8")
-    options = RoomOptions(
-        escalations=False,
-        policy_file=str(policy),
-        function_env={"CHATMOD_MODEL_BACKEND": "none"},
-    )
-    with running_room(options) as live:
+    folder = tmp_path_factory.mktemp("policy")
+    env = {"CHATMOD_MODEL_BACKEND": "none"}
+    with room_with_policy(folder, POLICY, env, escalations=False) as live:
         yield live
 
 

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from chatmod.moderation.client import ModerationApiError
-from chatmod_local.room.server import RoomOptions
 from tests.integration.room_support import (
     LiveRoom,
     receive_until,
-    running_room,
+    room_with_policy,
     send,
     send_until_refused,
 )
@@ -43,10 +41,8 @@ defaults:
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveRoom]:
-    policy = Path(tmp_path_factory.mktemp("policy")) / "policy.yaml"
-    policy.write_text(POLICY, encoding="utf-8")
     env = {"CHATMOD_MODEL_BACKEND": "none", "CHATMOD_SECOND_OPINION": "none"}
-    with running_room(RoomOptions(policy_file=str(policy), function_env=env)) as live:
+    with room_with_policy(tmp_path_factory.mktemp("policy"), POLICY, env) as live:
         yield live
 
 
