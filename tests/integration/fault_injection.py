@@ -38,6 +38,8 @@ from chatmod.escalation import EscalationProcessor, EscalationRecord
 from chatmod.policy import load_policy
 from chatmod_local.invoke import LocalFunction
 
+from .sqs_events import lambda_sqs_event
+
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 TABLE = "chatmod-escalation-faults"
 T0 = 1_790_000_000_000
@@ -311,25 +313,6 @@ def _ivschat(fake: FakeIvsChat, attempts: int, connect_s: float, read_s: float) 
     return client
 
 
-def _sqs_event(messages: Sequence[Any]) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m.get("Attributes", {}),
-                "messageAttributes": {},
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:escalation-faults",
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-    }
-
-
 def run(scenario: str, seed: int, function: LocalFunction, sleeps: list[float]) -> Figures:
     """One drained queue under ``scenario``; moto must be active (``mock_aws``)."""
     ivschat_fault, dynamodb_fault = SCENARIOS[scenario]
@@ -367,7 +350,7 @@ def run(scenario: str, seed: int, function: LocalFunction, sleeps: list[float]) 
     ).get("Messages", []):
         figures.rounds += 1
         sleeps.clear()
-        result = function.invoke(_sqs_event(messages))
+        result = function.invoke(lambda_sqs_event(messages, "escalation-faults"))
         for pause in sleeps:  # botocore's backoffs between a delete's attempts
             clock.sleep(pause * 1000)
         failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}

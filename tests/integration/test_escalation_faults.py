@@ -13,6 +13,7 @@ from chatmod.escalation.intents import RETRY_WINDOW_MS
 from chatmod_local.invoke import LocalFunction
 
 from .fault_injection import LISTED, SCENARIOS, Figures, escalation_function, run
+from .sqs_events import lambda_sqs_event
 
 pytestmark = [
     pytest.mark.usefixtures("moto_aws"),
@@ -112,21 +113,14 @@ def _given_up_setup() -> tuple[LocalFunction, DryRunActions, str, str]:
 
 
 def _event(body: str) -> dict[str, object]:
-    return {
-        "Records": [
-            {
-                "messageId": "m-1",
-                "receiptHandle": "r-1",
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:escalation",
-                "awsRegion": "us-east-1",
-            }
-        ]
+    message = {
+        "MessageId": "m-1",
+        "ReceiptHandle": "r-1",
+        "Body": body,
+        "Attributes": {"ApproximateReceiveCount": "1"},
+        "MD5OfBody": "",
     }
+    return lambda_sqs_event([message], "escalation")
 
 
 def test_a_given_up_disconnect_goes_to_the_dead_letter_queue_with_its_reason() -> None:

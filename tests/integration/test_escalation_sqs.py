@@ -14,6 +14,7 @@ import pytest
 
 from chatmod.escalation import EscalationRecord, parse_record
 from chatmod_local.invoke import LocalFunction
+from tests.integration.sqs_events import lambda_sqs_event
 from tests.unit.fakes import KeywordModel
 
 pytestmark = [
@@ -263,22 +264,7 @@ def lambda_poll(sqs: Any, queue: str, function: LocalFunction) -> list[str]:
     ).get("Messages", [])
     if not batch:
         return []
-    event = {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m.get("Attributes", {}),
-                "messageAttributes": {},
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:escalation",
-                "awsRegion": "us-east-1",
-            }
-            for m in batch
-        ]
-    }
+    event = lambda_sqs_event(batch, "escalation")
     failed = {f["itemIdentifier"] for f in function.invoke(event)["batchItemFailures"]}
     for m in batch:
         if m["MessageId"] not in failed:
