@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chatmod.contract import ReviewRequest, room_id_from_arn
 from chatmod.decision import Decision
 from chatmod.escalation.trigger import escalation_kind
+from chatmod.moderation.store import one_per_process
 from chatmod.policy import RoomPolicy
 
 KEEP_DAYS = 7
@@ -97,13 +98,5 @@ class MemoryDecisionLog:
         return sorted(items, key=lambda d: d.at_ms, reverse=True)[:limit]
 
 
-_SHARED: MemoryDecisionLog | None = None
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_memory_decision_log() -> MemoryDecisionLog:
-    global _SHARED
-    with _SHARED_LOCK:
-        if _SHARED is None:
-            _SHARED = MemoryDecisionLog()
-        return _SHARED
+# One per process, like ``store.shared_memory_store``.
+shared_memory_decision_log = one_per_process(MemoryDecisionLog)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chatmod.contract import ReviewRequest, room_id_from_arn
 from chatmod.decision import Decision
+from chatmod.moderation.store import one_per_process
 from chatmod.policy import RoomPolicy
 
 # The event an approved message reaches the room as; the page and SDK clients render it like
@@ -131,14 +132,5 @@ class MemoryHeldStore:
             self._items[(held.room_id, held.message_id)] = held
 
 
-_SHARED: MemoryHeldStore | None = None
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_memory_held_store() -> MemoryHeldStore:
-    """One per process, like ``store.shared_memory_store``."""
-    global _SHARED
-    with _SHARED_LOCK:
-        if _SHARED is None:
-            _SHARED = MemoryHeldStore()
-        return _SHARED
+# One per process, like ``store.shared_memory_store``.
+shared_memory_held_store = one_per_process(MemoryHeldStore)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from chatmod.moderation.sanctions import Sanction
+
+T = TypeVar("T")
 
 
 class SanctionStore(Protocol):
@@ -57,15 +59,20 @@ class MemorySanctionStore:
             return [s for s in self._items.values() if s.updated_at_ms >= since_ms]
 
 
-_SHARED: MemorySanctionStore | None = None
-_SHARED_LOCK = threading.Lock()
+def one_per_process(factory: Callable[[], T]) -> Callable[[], T]:
+    """A getter that makes ``factory()`` once per process, even when threads race for it."""
+    lock = threading.Lock()
+    made: list[T] = []
+
+    def get() -> T:
+        with lock:
+            if not made:
+                made.append(factory())
+            return made[0]
+
+    return get
 
 
-def shared_memory_store() -> MemorySanctionStore:
-    """One store per process: the local room runs the review and moderation functions in one
-    process, and they must see the same sanctions (as they share a table when deployed)."""
-    global _SHARED
-    with _SHARED_LOCK:
-        if _SHARED is None:
-            _SHARED = MemorySanctionStore()
-        return _SHARED
+# One store per process: the local room runs the review and moderation functions in one
+# process, and they must see the same sanctions (as they share a table when deployed).
+shared_memory_store = one_per_process(MemorySanctionStore)
