@@ -28,12 +28,13 @@ sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 
 from real_data import more_dir  # noqa: E402
 
+from chatmod.decision import Decision  # noqa: E402
+
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 
 
-def starred(decision: object) -> set[int]:
-    hits = getattr(decision, "hits", ())
-    return {i for h in hits if h.action == "mask" for i in range(h.start, h.end)}
+def starred(decision: Decision) -> set[int]:
+    return {i for h in decision.hits if h.action == "mask" for i in range(h.start, h.end)}
 
 
 def score(level: str, model_dir: Path, limit: int = 0) -> dict[str, float]:
