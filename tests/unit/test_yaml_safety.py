@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from chatmod import policy_limits as limits
 from chatmod.cli import main
 from chatmod.policy import MAX_ERROR_CHARS, PolicyError, excerpt, parse_policy
 from chatmod.policy_source import FilePolicySource
-from chatmod.yaml_load import MAX_DEPTH, YamlRefused, load_yaml
+from chatmod.yaml_load import MAX_DEPTH, SAFE_LOADER, YamlRefused, load_yaml
 from tests.policy_bombs import BOMBS
 
 SAYS = {
@@ -80,3 +83,73 @@ def test_a_validation_error_quotes_only_an_excerpt() -> None:
 def test_excerpt_says_how_much_it_left_out() -> None:
     assert excerpt("abcdef", 4) == "abcd... (2 more characters)"
     assert excerpt("abc", 4) == "abc"
+
+
+# What the one pass builds itself, and what it leaves to PyYAML's loader (tags, anchors, merge
+# keys, timestamps, collections as keys, more than one document): the same data either way.
+DOCUMENTS = [
+    "",
+    "---\n",
+    "x",
+    "'12'",
+    "a: [b, 'c', \"d\", 1, ~, yes, No, 0x1f, 0o17, 1_000, 1:30, .inf, -.Inf, 3.5e3, null]",
+    "'': 1\n~: 2\n1: 3\n1.0: 4\ntrue: 5\n",
+    "{a: 1, a: 2}",
+    "- a\n- b: c\n  d: [e, {f: g}]\n",
+    "a: |\n  multi\n  line\n",
+    "a: >\n  folded\n  text\n",
+    "a:\n",
+    "%YAML 1.1\n---\na: 1\n...\n",
+    "!!str z: !!int '3'\n",
+    "a: &x 1\nb: 2\n",
+    "<<: {a: 1}\nb: 2\n",
+    "a: 2001-12-14\n",
+    "a: !!set {x, y}\n",
+    "- !!binary aGVsbG8=\n",
+]
+BROKEN = [
+    "? [x]\n: y\n",
+    "--- a\n--- b\n",
+    "a: &x 1\nb: &x 2\n",
+    "a: =\n",
+    "a: b: c",
+    "a: [1, 2",
+    "- !foo x\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_what_loads_is_what_pyyaml_builds(text: str) -> None:
+    assert load_yaml(text) == yaml.load(text, Loader=SAFE_LOADER)
+
+
+@pytest.mark.parametrize("text", BROKEN)
+def test_what_pyyaml_refuses_is_refused_as_it_refuses_it(text: str) -> None:
+    with pytest.raises(yaml.YAMLError) as expected:
+        yaml.load(text, Loader=SAFE_LOADER)
+    with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
+        load_yaml(text)
+
+
+def test_random_documents_load_as_pyyaml_loads_them() -> None:
+    pieces = ["a", "b", ": ", "\n", "\n  ", "- ", "[", "]", "{", "}", ", ", "'x'", '"y"', "1"]
+    pieces += ["1.5", "~", "yes", "? ", "#c", "|\n  t\n", "!!str ", "&a ", "<<", "---\n"]
+    rnd = random.Random(22)
+    for _ in range(2_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 20)))
+        try:
+            expected = ("data", yaml.load(text, Loader=SAFE_LOADER))
+        except yaml.YAMLError:
+            with pytest.raises(yaml.YAMLError):
+                load_yaml(text)
+            continue
+        assert ("data", load_yaml(text)) == expected, text
+
+
+def test_the_packs_and_levels_load_as_pyyaml_loads_them() -> None:
+    package = Path(__file__).resolve().parents[2] / "layers/chatmod/chatmod"
+    files = sorted(package.glob("**/*.yaml"))
+    assert len(files) > 10
+    for file in files:
+        text = file.read_text("utf-8")
+        assert load_yaml(text) == yaml.load(text, Loader=SAFE_LOADER), file

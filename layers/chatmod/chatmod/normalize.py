@@ -109,6 +109,8 @@ def visible(original: str) -> NormalizedText:
 
 def fold(original: str) -> NormalizedText:
     """Unicode NFKC, case folding, invisible-character removal and homoglyph mapping."""
+    if original.isascii():  # most chat lines and terms: lower-cased, one for one
+        return NormalizedText(original, original.lower(), tuple(range(len(original))))
     chars: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(original):

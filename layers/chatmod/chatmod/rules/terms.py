@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import re2
 
@@ -35,6 +36,7 @@ _NUMBER_ONLY = re2.compile(r"^[\d\-._~'\"\s]+$")
 _INNER_SEPARATOR = r"[\-._~'\"]?"
 
 
+@lru_cache(maxsize=4096)  # a few dozen letters build every term of the packs
 def _letter_pattern(ch: str) -> str:
     chars = _LETTER_CLASSES.get(ch, ch)
     if len(chars) == 1:
