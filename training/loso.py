@@ -20,6 +20,14 @@ Recipes:
     one mixture), masked words removed as that model reads them;
   * ``real``: ``train_real.recipe_rows``, every real source, rule masks as placeholders;
   * ``real+written``: ``real`` plus the written families of the two recipes above;
+  * ``real-cap15k``, ``real-hate2500``, ``real-benign3x``: ``real`` with up to 15,000 rows per
+    labelled source, with 2,500 per hate-site source (Implicit Hate, Stormfront, HateXplain), or
+    with three times the benign lines: how much of each kind of source the mixture should hold;
+  * ``real+multilingual``: ``real`` plus the other languages' labelled sources (GermEval,
+    ToLD-Br, MLMA, OffensEval-TR) and their benign chatterbot lines; with ``--multilingual``
+    those sources join the folds, and ``--encoder e5`` embeds with the multilingual model's
+    base (multilingual-e5-small) instead of MiniLM: one base for every language, compared on
+    the same folds (results named ``<recipe>@e5``);
   * ``candidate``: ``real`` with GoEmotions' untargeted swearing and the written families of
     ``train_real.FAMILIES`` (3% of the rows); ``candidate-<family>``: the same without one.
 
@@ -43,7 +51,7 @@ from rule_masks import MASK_PLACEHOLDER, rule_masked
 from sklearn.metrics import roc_auc_score
 from textprep import prepare_text
 from train import minilm_dir
-from train_real import FAMILIES, as_served, recipe_rows
+from train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows
 
 REPO = Path(__file__).resolve().parent.parent
 LEVELS_FILE = REPO / "layers" / "chatmod" / "chatmod" / "levels.yaml"
@@ -58,13 +66,28 @@ def load_levels() -> dict[str, dict[str, dict[str, float]]]:
     return {name: spec for name, spec in levels.items() if spec}
 
 
-class Embedder:
-    """Frozen mean-pooled sentence embeddings, cached by text."""
+ENCODERS = ("minilm", "e5")
+E5_BASE = REPO / "artifacts" / "e5-trimmed"
 
-    def __init__(self, max_len: int = 64) -> None:
+
+class Embedder:
+    """Frozen mean-pooled sentence embeddings, cached by text.
+
+    ``minilm`` is the English model's base; ``e5`` the multilingual model's (multilingual-e5-small
+    with its trimmed vocabulary, built by ``e5_base.py`` into artifacts/e5-trimmed), each reading
+    the text as its served model does."""
+
+    def __init__(self, max_len: int = 64, encoder: str = "minilm") -> None:
         from transformers import AutoModel, AutoTokenizer
 
-        base = minilm_dir()
+        if encoder == "e5":
+            from serving import prepare_multilingual_text
+
+            if not (E5_BASE / "config.json").exists():
+                raise SystemExit(f"{E5_BASE} missing: run training/e5_base.py --out {E5_BASE}")
+            base, self.prepare = E5_BASE, prepare_multilingual_text
+        else:
+            base, self.prepare = minilm_dir(), prepare_text
         self.tokenizer = AutoTokenizer.from_pretrained(str(base))
         self.model = AutoModel.from_pretrained(str(base)).eval()
         self.max_len = max_len
@@ -77,7 +100,7 @@ class Embedder:
         for start in range(0, len(todo), 128):
             chunk = todo[start : start + 128]
             enc = self.tokenizer(
-                [prepare_text(t) for t in chunk],
+                [self.prepare(t) for t in chunk],
                 truncation=True,
                 max_length=self.max_len,
                 padding=True,
@@ -240,11 +263,53 @@ def recipe_real_written(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     return rows + [as_served(ex, False) for ex in written if ex.source.split("+")[0] not in real]
 
 
+# The multilingual model's labelled sources (each one language); they join the folds when
+# ``--multilingual`` loads them.
+MULTILINGUAL: tuple[str, ...] = ("germeval", "told_br", "mlma_fr", "offenseval_tr")
+
+
+def recipe_real_multilingual(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+    """``real`` plus every multilingual labelled source and the benign chatterbot lines of the
+    other languages (capped like the English sources): all languages' real data, one model."""
+    rows = recipe_real(leave_out, seed)
+    for n, source in enumerate((*MULTILINGUAL, "chatterbot")):
+        if source in leave_out or source not in _SPLITS:
+            continue
+        train = sample_benign(_SPLITS[source]["train"], LABELLED_CAP, seed + 400 + n)
+        rows += [as_served(ex, source == "chatterbot") for ex in train]
+    return rows
+
+
+def recipe_real_caps(
+    labelled_cap: int = LABELLED_CAP,
+    benign_scale: float = 1.0,
+    source_caps: dict[str, int] | None = None,
+) -> Callable[[tuple[str, ...], int], list[Example]]:
+    """``real`` with other caps: how much of each source the mixture should hold."""
+
+    def build(leave_out: tuple[str, ...], seed: int) -> list[Example]:
+        return recipe_rows(
+            _SPLITS, seed, leave_out=leave_out, benign_scale=benign_scale,
+            labelled_cap=labelled_cap, source_caps=source_caps,
+        )  # fmt: skip
+
+    return build
+
+
+HATE_SITES = ("implicit_hate", "stormfront", "hatexplain")
+
 RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] = {
     "f5495ac": (recipe_f5495ac, ""),
     "cb27e9d": (recipe_cb27e9d, ""),
     "real": (recipe_real, MASK_PLACEHOLDER),
     "real+written": (recipe_real_written, MASK_PLACEHOLDER),
+    "real+multilingual": (recipe_real_multilingual, MASK_PLACEHOLDER),
+    "real-cap15k": (recipe_real_caps(labelled_cap=15_000), MASK_PLACEHOLDER),
+    "real-hate2500": (
+        recipe_real_caps(source_caps=dict.fromkeys(HATE_SITES, 2500)),
+        MASK_PLACEHOLDER,
+    ),
+    "real-benign3x": (recipe_real_caps(benign_scale=3.0), MASK_PLACEHOLDER),
     "candidate": (recipe_families(FAMILIES), MASK_PLACEHOLDER),
     **{
         f"candidate-{name}": (
@@ -265,12 +330,20 @@ def held_out_rows(source: str, placeholder: str) -> list[Example]:
     return [_old_view(ex) for ex in rows]
 
 
-def run(recipes: Sequence[str], budget: int, seed: int) -> dict[str, dict[str, dict[str, float]]]:
+def labelled_sources() -> tuple[str, ...]:
+    """The labelled sources of the folds: the English ones, and the multilingual ones if loaded."""
+    return (*LABELLED, *(s for s in MULTILINGUAL if s in _SPLITS))
+
+
+def run(
+    recipes: Sequence[str], budget: int, seed: int, encoder: str = "minilm"
+) -> dict[str, dict[str, dict[str, float]]]:
     levels = load_levels()
-    embed = Embedder()
+    embed = Embedder(encoder=encoder)
     results: dict[str, dict[str, dict[str, float]]] = {}
-    for name in recipes:
-        build, placeholder = RECIPES[name]
+    for recipe in recipes:
+        build, placeholder = RECIPES[recipe]
+        name = recipe if encoder == "minilm" else f"{recipe}@{encoder}"
         results[name] = {}
         # One fixed sample of the recipe; each fold drops the held-out source's rows from it.
         rows = build((), seed)
@@ -281,7 +354,7 @@ def run(recipes: Sequence[str], budget: int, seed: int) -> dict[str, dict[str, d
         mixture = sample_benign(real, budget, seed + 5) + sample_benign(
             written, int(rate * len(written)), seed + 6
         )
-        for source in (*LABELLED, *BENIGN):
+        for source in (*labelled_sources(), *BENIGN):
             started = time.time()
             rows = [ex for ex in mixture if not ex.source.startswith(source)]
             head = fit_head(embed([ex.text for ex in rows]), rows)
@@ -296,7 +369,7 @@ def run(recipes: Sequence[str], budget: int, seed: int) -> dict[str, dict[str, d
                     d2, a2 = decisions(probs, level, drop=(rare,))
                     res[f"{level_name}_acted_without_{rare}"] = float(a2.mean())
                     res[f"{level_name}_denied_without_{rare}"] = float(d2.mean())
-            if source in LABELLED:
+            if source in labelled_sources():
                 y = np.array([ex.binary_toxic for ex in test])
                 res["auc"] = float(roc_auc_score(y, probs[:, 0]))
                 res["positives"] = float(y.sum())
@@ -325,9 +398,21 @@ def _table(title: str, columns: Sequence[str], rows: list[tuple[str, list[str]]]
 
 def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
     names = list(results)
-    auc = [(s, [f"{results[n][s]['auc']:.3f}" for n in names]) for s in LABELLED]
+
+    def cell(n: str, s: str, key: str, fmt: str) -> str:
+        return format(results[n][s][key], fmt) if s in results[n] else "–"
+
+    auc = [(s, [cell(n, s, "auc", ".3f") for n in names]) for s in LABELLED]
     means = [np.mean([results[n][s]["auc"] for s in LABELLED]) for n in names]
     auc.append(("**mean**", [f"**{m:.3f}**" for m in means]))
+    multi = [s for s in MULTILINGUAL if any(s in results[n] for n in names)]
+    if multi:
+        auc += [(s, [cell(n, s, "auc", ".3f") for n in names]) for s in multi]
+        auc.append(("**mean, other languages**", [
+            "**" + format(np.mean([results[n][s]["auc"] for s in multi]), ".3f") + "**"
+            if all(s in results[n] for s in multi) else "–"
+            for n in names
+        ]))  # fmt: skip
     out = _table("### Leave one labelled source out: toxicity ROC-AUC", names, auc)
     pr = [
         (s, [f"{results[n][s]['standard_precision']:.2f} / {results[n][s]['standard_recall']:.2f}"
@@ -366,6 +451,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recipes", nargs="*", default=list(RECIPES))
     parser.add_argument("--budget", type=int, default=10_000)
+    parser.add_argument("--encoder", choices=ENCODERS, default="minilm")
+    parser.add_argument(
+        "--multilingual", action="store_true", help="add the other languages' sources to the folds"
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--markdown", default=str(REPO / "artifacts" / "loso.md"))
     parser.add_argument("--json", default=str(REPO / "artifacts" / "loso.json"))
@@ -375,11 +464,16 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing")))
+    if args.multilingual:
+        from multilingual_data import load_multilingual_splits
+
+        _SPLITS.update(load_multilingual_splits())
     results: dict[str, dict[str, dict[str, float]]] = {}
     for path in args.previous:
         results.update(json.loads(Path(path).read_text()))
-    todo = [name for name in args.recipes if name not in results]
-    results.update(run(todo, args.budget, SEED))
+    suffix = "" if args.encoder == "minilm" else f"@{args.encoder}"
+    todo = [name for name in args.recipes if name + suffix not in results]
+    results.update(run(todo, args.budget, SEED, args.encoder))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
     Path(args.markdown).write_text(markdown(results))

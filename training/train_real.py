@@ -119,9 +119,12 @@ def recipe_rows(
     leave_out: tuple[str, ...] = (),
     families: tuple[str, ...] = (),
     benign_scale: float = 1.0,
+    labelled_cap: int = LABELLED_CAP,
+    source_caps: dict[str, int] | None = None,
 ) -> list[Example]:
-    """The training rows of every source but ``leave_out``, capped as documented above, with
-    the written ``families`` (at most WRITTEN_MAX_SHARE of the rows)."""
+    """The training rows of every source but ``leave_out``, capped as documented above (or at
+    ``labelled_cap``, or per source by ``source_caps``), with the written ``families`` (at most
+    WRITTEN_MAX_SHARE of the rows)."""
     rows: list[Example] = []
     for n, (source, parts) in enumerate(splits.items()):
         if source in leave_out:
@@ -135,7 +138,8 @@ def recipe_rows(
             cap = int(BENIGN_CAPS[source] * benign_scale)
             train = sample_benign(train, cap, seed + 100 + n)
         elif source in LABELLED:
-            train = sample_benign(train, LABELLED_CAP, seed + 200 + n)
+            cap = (source_caps or {}).get(source, labelled_cap)
+            train = sample_benign(train, cap, seed + 200 + n)
         else:
             continue
         rows += [as_served(ex, source in BENIGN) for ex in train]
@@ -162,6 +166,9 @@ def main() -> None:
     parser.add_argument("--families", nargs="*", default=[], choices=FAMILIES)
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
     parser.add_argument(
+        "--labelled-cap", type=int, default=LABELLED_CAP, help="rows per labelled source at most"
+    )
+    parser.add_argument(
         "--benign-scale", type=float, default=1.0, help="multiply the benign caps (a later round)"
     )
     args = parser.parse_args()
@@ -176,6 +183,7 @@ def main() -> None:
         leave_out=tuple(args.judges),
         families=tuple(args.families),
         benign_scale=args.benign_scale,
+        labelled_cap=args.labelled_cap,
     )
     counts: dict[str, int] = {}
     for ex in train_rows:
@@ -211,6 +219,7 @@ def main() -> None:
         "init": Path(args.init).name if args.init else None,
         "families": list(args.families),
         "benign_scale": args.benign_scale,
+        "labelled_cap": args.labelled_cap,
         "max_len": args.max_len,
         "epochs": args.epochs,
         "lr": args.lr,
