@@ -278,9 +278,11 @@ class RoomServer:
             log_stream=stream,
             owns_process=True,
         )
-        startup = getattr(function.module, "STARTUP", None)
-        if self.options.warm and startup is not None:
-            await asyncio.to_thread(startup.join, WARM_TIMEOUT_S)
+        runtime = getattr(
+            function.module, "RUNTIME", None
+        )  # a template's own function may lack one
+        if self.options.warm and runtime is not None:
+            await asyncio.to_thread(runtime.startup.join, WARM_TIMEOUT_S)
         self.review_function = function
         self.gate.register(name, function.invoke)
         log.info("%s initialized in %.0f ms", name, function.init_ms)

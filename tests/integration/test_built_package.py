@@ -31,8 +31,8 @@ sys.path[:0] = json.loads(sys.argv[1])
 spec = importlib.util.spec_from_file_location("app", sys.argv[2])
 app = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app)
-if hasattr(app, "STARTUP"):
-    app.STARTUP.join(60)  # the background start: model loaded, sender made
+if hasattr(app, "RUNTIME"):
+    app.RUNTIME.startup.join(60)  # the background start: model loaded, sender made
 class Context:
     function_name = sys.argv[3]; memory_limit_in_mb = 1024; aws_request_id = "r1"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
