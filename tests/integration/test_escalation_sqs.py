@@ -299,7 +299,7 @@ def test_end_to_end_strikes_disconnect_and_poison_lands_in_the_dlq() -> None:
     while lambda_poll(sqs, queue, escalation):
         polls += 1
         assert polls <= MAX_RECEIVES + 1
-    assert escalation.module.ACTIONS.calls == [
+    assert escalation.module.HANDLER.actions.calls == [
         (
             "DisconnectUser",
             ROOM,

@@ -215,7 +215,7 @@ def test_the_escalation_function_starts_on_a_broken_parameter(moto_aws: None) ->
         },
         log_stream=logs,
     )
-    assert function.module.current_policy().defaults.packs.slurs.enabled
+    assert function.module.HANDLER.current_policy().defaults.packs.slurs.enabled
     assert "PolicyReloadFailed" in logs.getvalue()
 
 

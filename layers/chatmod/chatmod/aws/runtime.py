@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from aws_lambda_powertools import Logger, Metrics
 
 from chatmod.audit import IpHasher
-from chatmod.aws.counters import count_now, described, reload_failure_reporter
+from chatmod.aws.counters import attempted, count_now, described, reload_failure_reporter
 from chatmod.aws.escalation_outbox import EscalationOutbox
 from chatmod.aws.policy_sources import policy_source
 from chatmod.compile import SharedChecks
@@ -182,16 +182,8 @@ class ReviewRuntime:
         count_now(self.service, "RoomCompileFailed")
 
     def _attempt(self, load: Callable[[], T], failure: str, metric: str) -> T | None:
-        """One step of the start; None when it failed, logged and counted."""
-        try:
-            return load()
-        # Broad on purpose: a step that fails must not end the start (each later step and every
-        # review go on without it), and its loaders (ONNX Runtime, tokenizers, py3langid,
-        # boto3) raise types of their own. The failure is loud in the logs and metrics.
-        except Exception:
-            self.logger.exception(failure)
-            count_now(self.service, metric)
-            return None
+        """One step of the start; None when it failed, logged and counted as ``metric``."""
+        return attempted(self.logger, load, failure, lambda: count_now(self.service, metric))
 
     def _background_start(self) -> None:
         """Everything the first answer can do without, most useful first, once it is given."""
