@@ -13,7 +13,6 @@ from chatmod_local.room.ids import new_id, new_token
 from chatmod_local.template import LOCAL_PSEUDO
 
 Capability = Literal["SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"]
-CAPABILITIES: tuple[Capability, ...] = ("SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER")
 FallbackResult = Literal["ALLOW", "DENY"]
 Clock = Callable[[], float]
 
