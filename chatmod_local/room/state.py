@@ -204,9 +204,7 @@ class Directory:
             created=now,
             updated=now,
         )
-        with self._lock:
-            self._rooms[room.arn] = room
-        return room
+        return self._keep(self._rooms, room)
 
     def room(self, identifier: str) -> Room | None:
         """A room by ARN (what the API takes) or by bare id (a local convenience)."""
@@ -238,9 +236,7 @@ class Directory:
             created=now,
             updated=now,
         )
-        with self._lock:
-            self._logging[configuration.arn] = configuration
-        return configuration
+        return self._keep(self._logging, configuration)
 
     def logging_configuration(self, arn: str) -> LoggingConfiguration | None:
         with self._lock:
@@ -282,6 +278,11 @@ class Directory:
 
     def delete_room(self, arn: str) -> bool:
         return self._delete(self._rooms, arn)
+
+    def _keep(self, table: dict[str, Resource], resource: Resource) -> Resource:
+        with self._lock:
+            table[resource.arn] = resource
+        return resource
 
     def _update(self, table: dict[str, Resource], arn: str, changes: Any) -> Resource | None:
         """The resource with ``changes`` and a new update time, or None when there is none."""
