@@ -46,7 +46,7 @@ PROBE = (
     PRELUDE
     + """
 events = json.loads(sys.stdin.read())
-report({"model": getattr(app.MODEL, "name", None),
+report({"model": getattr(app.RUNTIME.model, "name", None),
         "responses": [app.lambda_handler(e, Context()) for e in events]})
 """
 )
@@ -136,8 +136,8 @@ ESCALATION_PROBE = (
     PRELUDE
     + """
 event = json.loads(sys.stdin.read())
-report({"scorer": app.PROCESSOR.scorer.name, "max_tokens": app.PROCESSOR.scorer.model.max_tokens,
-        "response": app.lambda_handler(event, Context()), "calls": app.ACTIONS.calls})
+report({"scorer": app.HANDLER.processor.scorer.name, "max_tokens": app.HANDLER.processor.scorer.model.max_tokens,
+        "response": app.lambda_handler(event, Context()), "calls": app.HANDLER.actions.calls})
 """
 )
 
