@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 
@@ -43,6 +43,8 @@ from chatmod.settings import Settings
 
 if TYPE_CHECKING:
     from chatmod.aws.sqs_sender import EscalationSender
+    from chatmod.language import LanguageDetector
+    from chatmod.model.base import ToxicityModel
     from chatmod.moderation.cache import SanctionCache
     from chatmod.moderation.held_writer import ReviewWriter
 
@@ -83,10 +85,10 @@ class ReviewRuntime:
         self.settings = settings
         self.logger = logger
         self.service = service
-        self.model: Any = None  # the toxicity model, once loaded
+        self.model: ToxicityModel | None = None  # the toxicity model, once loaded
         self.model_loading = settings.model_backend != "none"
-        self.detector: Any = None  # the language detector, once loaded
-        self.multilingual: Any = None  # the multilingual model, once loaded (after the detector)
+        self.detector: LanguageDetector | None = None  # the language detector, once loaded
+        self.multilingual: ToxicityModel | None = None  # once loaded (after the detector)
         self.ip_hasher = IpHasher.for_instance()  # replaced by the stack's key once it is read
         self.sanctions: SanctionCache | None = None  # timeouts and bans, once followed
         self.records: ReviewWriter | None = None  # where refusals and held messages are written
@@ -133,7 +135,7 @@ class ReviewRuntime:
         """True while the model is still loading: answers now are the rules' alone."""
         return self.model_loading
 
-    def use_model(self, model: Any, *, rebuild: bool = True) -> None:
+    def use_model(self, model: ToxicityModel, *, rebuild: bool = True) -> None:
         """Puts a loaded model to work: a reviewer that uses it replaces the rules-only one
         (``rebuild=False``: the caller rebuilds once everything it loads is there)."""
         self.model = model
