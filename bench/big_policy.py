@@ -98,12 +98,12 @@ def child(kind: str, policy_file: str) -> dict[str, Any]:
     if kind != "reload":
         return result
     module = function.module
-    module.STARTUP.join(120)  # a warm instance: models and detector loaded
+    module.RUNTIME.startup.join(120)  # a warm instance: models and detector loaded
     for n, room in enumerate(SERVED):
         function.invoke(event(room, LINES[n], n))  # the rooms this instance serves
     late: dict[str, list[float]] = {"before": [], "during": [], "after": []}
     took: dict[str, list[float]] = {"before": [], "during": [], "after": []}
-    old = module.POLICY.value
+    old = module.RUNTIME.policy.value
     reload_started = reload_done = 0.0
     t0 = time.perf_counter()
     for n in range(600):
@@ -112,12 +112,12 @@ def child(kind: str, policy_file: str) -> dict[str, Any]:
             time.sleep(min(0.001, target - now))
         if n == 100:
             Path(policy_file).write_text(big_policy(seed=2), "utf-8")
-            module.POLICY.check_soon()
+            module.RUNTIME.policy.check_soon()
             reload_started = time.perf_counter()
         invoked = time.perf_counter()
         function.invoke(event(SERVED[n % 3], LINES[n % len(LINES)], 100 + n))
         done = time.perf_counter()
-        swapped = module.POLICY.value is not old
+        swapped = module.RUNTIME.policy.value is not old
         if swapped and not reload_done:
             reload_done = done
         phase = "before" if n < 100 else "after" if swapped else "during"
@@ -126,7 +126,7 @@ def child(kind: str, policy_file: str) -> dict[str, Any]:
     result["reload_ms"] = (reload_done - reload_started) * 1000 if reload_done else None
     result["late_ms"] = {k: _percentiles(v) for k, v in late.items() if v}
     result["took_ms"] = {k: _percentiles(v) for k, v in took.items() if v}
-    result["rooms_compiled"] = len(module.POLICY.value.reviewer.served_rooms)
+    result["rooms_compiled"] = len(module.RUNTIME.policy.value.reviewer.served_rooms)
     return result
 
 

@@ -55,7 +55,7 @@ event = json.loads(sys.argv[2])
 first = app.lambda_handler(event, Context())
 t3 = time.perf_counter()
 valid = set(first) == {"ReviewResult", "Content", "Attributes"}
-app.STARTUP.join(60)
+app.RUNTIME.startup.join(60)
 t4 = time.perf_counter()
 second = app.lambda_handler(event, Context())
 t5 = time.perf_counter()

@@ -100,8 +100,8 @@ class Handler:
     def __init__(self) -> None:
         self.logs = io.StringIO()
         self.function = LocalFunction("ReviewFunction", log_stream=self.logs)
-        self.function.module.STARTUP.join(120)
-        if self.function.module.MODEL is None:
+        self.function.module.RUNTIME.startup.join(120)
+        if self.function.module.RUNTIME.model is None:
             raise SystemExit("the shipped model did not load (layers/model)")
         self.calls = 0
 
@@ -120,7 +120,7 @@ class Handler:
 
     def review_ms(self, text: str) -> float:
         """The review alone with no deadline: the work the deadline bounds."""
-        reviewer = self.function.module.POLICY.current().reviewer
+        reviewer = self.function.module.RUNTIME.policy.current().reviewer
         started = time.perf_counter()
         reviewer.review_text(text)
         return (time.perf_counter() - started) * 1000

@@ -114,7 +114,7 @@ def _cold_start() -> tuple[float, float]:
         "f=LocalFunction('ReviewFunction',log_stream=io.StringIO());"
         "ms=(time.perf_counter()-t)*1000;"
         "ev={'Content':'hello chat','MessageId':'m','RoomArn':'r','Sender':{'UserId':'u'}};"
-        "[f.invoke(ev) for _ in range(100)];f.module.STARTUP.join(60);"
+        "[f.invoke(ev) for _ in range(100)];f.module.RUNTIME.startup.join(60);"
         "print(ms, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -131,14 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(7)
     function = LocalFunction("ReviewFunction", log_stream=io.StringIO())
-    function.module.STARTUP.join(120)  # the model loads in the background: time a warm instance
-    model = getattr(function.module, "MODEL", None)
+    # The model loads in the background: time a warm instance.
+    function.module.RUNTIME.startup.join(120)
+    model = function.module.RUNTIME.model
     chat = [rng.choice(CHAT_LINES) for _ in range(args.chat)]
     long = [_long_message(rng) for _ in range(args.long)]
     other = [rng.choice(OTHER_LINES) for _ in range(args.chat)]
     other_long = [_long_message(rng, OTHER_WORDS) for _ in range(args.long)]
     _measure(function, chat[:50] + other[:50])  # warm caches as a running Lambda would have
-    multilingual = getattr(function.module, "MULTILINGUAL", None)
+    multilingual = function.module.RUNTIME.multilingual
     results = {
         "model": getattr(model, "name", "none"),
         "multilingual_model": getattr(multilingual, "name", "none"),

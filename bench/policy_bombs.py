@@ -32,15 +32,15 @@ def _serve(texts: list[str]) -> str:
     import threading
 
     class Extension(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *_: Any) -> None:
+            """Quiet: the bench prints figures only."""
+
         def do_GET(self) -> None:
             body = texts[-1].encode()
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-
-        def log_message(self, *_: Any) -> None:
-            pass
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Extension)
     threading.Thread(target=server.serve_forever, daemon=True).start()

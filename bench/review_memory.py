@@ -56,7 +56,7 @@ def child(kind: str, folder: str) -> dict[str, Any]:
         env, room = {"CHATMOD_POLICY_FILE": str(Path(folder, "p.yaml"))}, "longRoom0001"
     function = LocalFunction("ReviewFunction", env=env, log_stream=io.StringIO())
     function.invoke(event(room, LINES[0], 0))
-    function.module.STARTUP.join(120)
+    function.module.RUNTIME.startup.join(120)
     times = []
     for n in range(600):
         started = time.perf_counter()

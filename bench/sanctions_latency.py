@@ -70,16 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     function = LocalFunction(
         "ReviewFunction", log_stream=io.StringIO(), env={"CHATMOD_MODERATION_STORE": "memory"}
     )
-    function.module.STARTUP.join(120)
+    function.module.RUNTIME.startup.join(120)
     without, with_bans = _cache(MemorySanctionStore()), _cache(_store(args.bans, rng))
     assert with_bans.size == args.bans
     timings: dict[str, list[float]] = {"none": [], "bans": []}
     messages = [rng.choice(CHAT_LINES) for _ in range(args.per_round)]
-    function.module.SANCTIONS = without
+    function.module.RUNTIME.sanctions = without
     _time(function, messages[:100])  # warm-up
     for _ in range(args.rounds):
         for name, cache in (("none", without), ("bans", with_bans)):
-            function.module.SANCTIONS = cache
+            function.module.RUNTIME.sanctions = cache
             timings[name].extend(_time(function, messages))
     refusals = _time(function, messages[:200], sender="banned-1")
     checks = 100_000

@@ -22,6 +22,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from chatmod_local.room import api_models as api
+from chatmod_local.room.fields import given
 from chatmod_local.room.limits import RateLimiter
 from chatmod_local.room.messaging import Hub
 from chatmod_local.room.state import (
@@ -335,21 +336,16 @@ class ControlPlane:
     async def update_room(self, body: Body) -> Body:
         request = parse(api.UpdateRoom, body)
         room = self._room(request.identifier)
-        changes: dict[str, Any] = {
-            "review_handler": self._review_handler(
-                request.messageReviewHandler, room.review_handler
-            )
-        }
-        if request.name is not None:
-            changes["name"] = request.name
-        if request.maximumMessageLength is not None:
-            changes["maximum_message_length"] = request.maximumMessageLength
-        if request.maximumMessageRatePerSecond is not None:
-            changes["maximum_message_rate_per_second"] = request.maximumMessageRatePerSecond
-        identifiers = self._logging_identifiers(request.loggingConfigurationIdentifiers)
-        if identifiers is not None:
-            changes["logging_configuration_identifiers"] = identifiers
-        updated = self.directory.update_room(room.arn, **changes)
+        handler = self._review_handler(request.messageReviewHandler, room.review_handler)
+        changes = given(  # the handler always: None takes it off the room
+            name=request.name,
+            maximum_message_length=request.maximumMessageLength,
+            maximum_message_rate_per_second=request.maximumMessageRatePerSecond,
+            logging_configuration_identifiers=self._logging_identifiers(
+                request.loggingConfigurationIdentifiers
+            ),
+        )
+        updated = self.directory.update_room(room.arn, review_handler=handler, **changes)
         if updated is None:
             raise not_found(room.arn)
         return updated.describe()

@@ -152,13 +152,6 @@ def parse_fields(data: Mapping[str, Any]) -> ClientRequest:
     return request
 
 
-def parse_request(text: str | bytes) -> ClientRequest:
-    """One client frame as a request, or a FrameError saying why IVS would refuse it."""
-    data = decode(text)
-    action_of(data)
-    return parse_fields(data)
-
-
 def _now() -> str:
     return iso(time.time())
 

@@ -202,27 +202,31 @@ class Hub:
         self, room_arn: str, message_id: str, reason: str | None, request_id: str | None = None
     ) -> str:
         self._room(room_arn, request_id)
-        frame = frames.delete_message_event(message_id, reason, request_id)
         self.observer.deleted(room_arn, message_id, reason)
-        await self.broadcast(room_arn, frame)
-        return str(frame["Id"])
+        return await self._announce(
+            room_arn, frames.delete_message_event(message_id, reason, request_id)
+        )
 
     async def disconnect_user(
         self, room_arn: str, user_id: str, reason: str | None, request_id: str | None = None
     ) -> str:
         """Tells the room, then closes every connection of the user with a clean close handshake."""
         self._room(room_arn, request_id)
-        frame = frames.disconnect_user_event(user_id, reason, request_id)
         self.observer.disconnected(room_arn, user_id, reason)
-        await self.broadcast(room_arn, frame)
+        frame_id = await self._announce(
+            room_arn, frames.disconnect_user_event(user_id, reason, request_id)
+        )
         for connection in self.connections(room_arn):
             if connection.token.user_id == user_id:
                 self.close_later(connection, reason or "Disconnected by the room")
-        return str(frame["Id"])
+        return frame_id
 
     async def send_event(self, room_arn: str, event_name: str, attributes: dict[str, str]) -> str:
         self._room(room_arn, None)
-        frame = frames.event_frame(event_name, attributes)
+        return await self._announce(room_arn, frames.event_frame(event_name, attributes))
+
+    async def _announce(self, room_arn: str, frame: dict[str, Any]) -> str:
+        """Sends an event frame to everyone in the room; its id is what the API answers."""
         await self.broadcast(room_arn, frame)
         return str(frame["Id"])
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from chatmod_local.room.fields import given
 from chatmod_local.room.state import ACCOUNT, REGION
 
 SQS_CONTENT_TYPE = "application/x-amz-json-1.0"
@@ -168,12 +169,11 @@ class LocalQueue:
             "SenderId": f"AROALOCAL{ACCOUNT}:ReviewFunction",
             "ApproximateFirstReceiveTimestamp": str(message.first_receive_ms or message.sent_ms),
         }
-        if message.group_id is not None:
-            attributes["MessageGroupId"] = message.group_id
-        if message.deduplication_id is not None:
-            attributes["MessageDeduplicationId"] = message.deduplication_id
-        if message.sequence_number is not None:
-            attributes["SequenceNumber"] = message.sequence_number
+        attributes |= given(
+            MessageGroupId=message.group_id,
+            MessageDeduplicationId=message.deduplication_id,
+            SequenceNumber=message.sequence_number,
+        )
         record: dict[str, Any] = {
             "messageId": message.message_id,
             "receiptHandle": message.receipt_handle,

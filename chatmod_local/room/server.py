@@ -263,12 +263,10 @@ class RoomServer:
             log.warning("no escalation function in the template; records stay in the local queue")
         return self.urls
 
-    async def _load_review(self, env: Mapping[str, str]) -> None:
-        name = self.wiring.review_function
-        # The audit lines tell the moderator panel which rule decided (as Logs would).
-        stream: IO[str] = cast(
-            IO[str], AuditTap(self.options.function_logs or sys.stderr, self.hub.observer.audited)
-        )
+    async def _load_function(
+        self, name: str, env: Mapping[str, str], stream: IO[str], *, owns_process: bool = False
+    ) -> LocalFunction:
+        """One template function, initialized off the event loop (a cold start)."""
         function = await asyncio.to_thread(
             LocalFunction,
             name,
@@ -276,31 +274,34 @@ class RoomServer:
             overrides=self.options.parameter_overrides,
             env=env,
             log_stream=stream,
-            owns_process=True,
+            owns_process=owns_process,
         )
-        startup = getattr(function.module, "STARTUP", None)
-        if self.options.warm and startup is not None:
-            await asyncio.to_thread(startup.join, WARM_TIMEOUT_S)
+        log.info("%s initialized in %.0f ms", name, function.init_ms)
+        return function
+
+    async def _load_review(self, env: Mapping[str, str]) -> None:
+        name = self.wiring.review_function
+        # The audit lines tell the moderator panel which rule decided (as Logs would).
+        stream: IO[str] = cast(
+            IO[str], AuditTap(self.options.function_logs or sys.stderr, self.hub.observer.audited)
+        )
+        function = await self._load_function(name, env, stream, owns_process=True)
+        # A template's own review function may keep no runtime: nothing to wait for then.
+        runtime = getattr(function.module, "RUNTIME", None)
+        if self.options.warm and runtime is not None:
+            await asyncio.to_thread(runtime.startup.join, WARM_TIMEOUT_S)
         self.review_function = function
         self.gate.register(name, function.invoke)
-        log.info("%s initialized in %.0f ms", name, function.init_ms)
 
     async def _load_moderation(self, env: Mapping[str, str]) -> None:
         """The moderator API's function, in this process beside the review function (whose
         environment the process carries): it sees the same in-memory sanctions."""
         if MODERATION_FUNCTION not in self.wiring.functions:
             return
-        function = await asyncio.to_thread(
-            LocalFunction,
-            MODERATION_FUNCTION,
-            self.options.template,
-            overrides=self.options.parameter_overrides,
-            env=env,
-            log_stream=self.options.function_logs or sys.stderr,
-        )
+        stream = self.options.function_logs or sys.stderr
+        function = await self._load_function(MODERATION_FUNCTION, env, stream)
         self.moderation_function = function
         self.moderator_api.invoke = function.invoke
-        log.info("%s initialized in %.0f ms", MODERATION_FUNCTION, function.init_ms)
 
     async def _start_escalations(
         self, name: str, env: Mapping[str, str], queue: LocalQueue

@@ -7,13 +7,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from chatmod_local.room.ids import new_id, new_token
 from chatmod_local.template import LOCAL_PSEUDO
 
 Capability = Literal["SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"]
-CAPABILITIES: tuple[Capability, ...] = ("SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER")
 FallbackResult = Literal["ALLOW", "DENY"]
 Clock = Callable[[], float]
 
@@ -124,6 +123,10 @@ class LoggingConfiguration:
         }
 
 
+# What the directory keeps by ARN, updated and deleted the same way.
+Resource = TypeVar("Resource", Room, LoggingConfiguration)
+
+
 @dataclass(frozen=True)
 class ChatToken:
     """What a chat token grants: one user, in one room, with some capabilities, for a while.
@@ -201,9 +204,7 @@ class Directory:
             created=now,
             updated=now,
         )
-        with self._lock:
-            self._rooms[room.arn] = room
-        return room
+        return self._keep(self._rooms, room)
 
     def room(self, identifier: str) -> Room | None:
         """A room by ARN (what the API takes) or by bare id (a local convenience)."""
@@ -235,9 +236,7 @@ class Directory:
             created=now,
             updated=now,
         )
-        with self._lock:
-            self._logging[configuration.arn] = configuration
-        return configuration
+        return self._keep(self._logging, configuration)
 
     def logging_configuration(self, arn: str) -> LoggingConfiguration | None:
         with self._lock:
@@ -248,17 +247,10 @@ class Directory:
             return sorted(self._logging.values(), key=lambda c: c.created, reverse=True)
 
     def update_logging_configuration(self, arn: str, **changes: Any) -> LoggingConfiguration | None:
-        with self._lock:
-            current = self._logging.get(arn)
-            if current is None:
-                return None
-            updated = replace(current, updated=self._clock(), **changes)
-            self._logging[arn] = updated
-            return updated
+        return self._update(self._logging, arn, changes)
 
     def delete_logging_configuration(self, arn: str) -> bool:
-        with self._lock:
-            return self._logging.pop(arn, None) is not None
+        return self._delete(self._logging, arn)
 
     def rooms_logging_to(self, arn: str) -> list[Room]:
         with self._lock:
@@ -282,17 +274,29 @@ class Directory:
             return True
 
     def update_room(self, arn: str, **changes: Any) -> Room | None:
-        with self._lock:
-            room = self._rooms.get(arn)
-            if room is None:
-                return None
-            updated = replace(room, updated=self._clock(), **changes)
-            self._rooms[arn] = updated
-            return updated
+        return self._update(self._rooms, arn, changes)
 
     def delete_room(self, arn: str) -> bool:
+        return self._delete(self._rooms, arn)
+
+    def _keep(self, table: dict[str, Resource], resource: Resource) -> Resource:
         with self._lock:
-            return self._rooms.pop(arn, None) is not None
+            table[resource.arn] = resource
+        return resource
+
+    def _update(self, table: dict[str, Resource], arn: str, changes: Any) -> Resource | None:
+        """The resource with ``changes`` and a new update time, or None when there is none."""
+        with self._lock:
+            current = table.get(arn)
+            if current is None:
+                return None
+            updated = replace(current, updated=self._clock(), **changes)
+            table[arn] = updated
+            return updated
+
+    def _delete(self, table: dict[str, Resource], arn: str) -> bool:
+        with self._lock:
+            return table.pop(arn, None) is not None
 
     def issue_token(
         self,

@@ -336,8 +336,8 @@ def run(scenario: str, seed: int, function: LocalFunction, sleeps: list[float]) 
         sleep_ms=clock.sleep,
     )
     module = function.module
-    module.PROCESSOR = processor
-    module.DEAD_LETTERS = DeadLetters(dlq, sqs)
+    module.HANDLER.processor = processor
+    module.HANDLER.dead_letters = DeadLetters(dlq, sqs)
     logs = io.StringIO()
     function.log_stream = logs
     bodies = records()

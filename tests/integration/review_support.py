@@ -30,7 +30,7 @@ class CapturedFunction:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self.logs = io.StringIO()
         self.function = LocalFunction("ReviewFunction", env=dict(env or {}), log_stream=self.logs)
-        self.function.module.STARTUP.join(60)  # a warm instance: model loaded, sender made
+        self.function.module.RUNTIME.startup.join(60)  # a warm instance: model loaded, sender made
 
     def invoke(self, event: Any) -> dict[str, Any]:
         self.logs.seek(0)

@@ -31,8 +31,8 @@ sys.path[:0] = json.loads(sys.argv[1])
 spec = importlib.util.spec_from_file_location("app", sys.argv[2])
 app = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app)
-if hasattr(app, "STARTUP"):
-    app.STARTUP.join(60)  # the background start: model loaded, sender made
+if hasattr(app, "RUNTIME"):
+    app.RUNTIME.startup.join(60)  # the background start: model loaded, sender made
 class Context:
     function_name = sys.argv[3]; memory_limit_in_mb = 1024; aws_request_id = "r1"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
@@ -46,7 +46,7 @@ PROBE = (
     PRELUDE
     + """
 events = json.loads(sys.stdin.read())
-report({"model": getattr(app.MODEL, "name", None),
+report({"model": getattr(app.RUNTIME.model, "name", None),
         "responses": [app.lambda_handler(e, Context()) for e in events]})
 """
 )
@@ -136,8 +136,8 @@ ESCALATION_PROBE = (
     PRELUDE
     + """
 event = json.loads(sys.stdin.read())
-report({"scorer": app.PROCESSOR.scorer.name, "max_tokens": app.PROCESSOR.scorer.model.max_tokens,
-        "response": app.lambda_handler(event, Context()), "calls": app.ACTIONS.calls})
+report({"scorer": app.HANDLER.processor.scorer.name, "max_tokens": app.HANDLER.processor.scorer.model.max_tokens,
+        "response": app.lambda_handler(event, Context()), "calls": app.HANDLER.actions.calls})
 """
 )
 

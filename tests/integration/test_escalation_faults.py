@@ -84,11 +84,11 @@ def _given_up_setup() -> tuple[LocalFunction, DryRunActions, str, str]:
     intents = MemoryIntentLog()
     actions = DryRunActions()
     module = function.module
-    module.PROCESSOR = EscalationProcessor(
+    module.HANDLER.processor = EscalationProcessor(
         load_policy,
         MemoryLedger(),
         actions,
-        module.GUARD,
+        module.HANDLER.guard,
         clock_ms=lambda: T0 + 600_000,
         intents=intents,
         disconnect_timeout_ms=3_000,
@@ -98,7 +98,7 @@ def _given_up_setup() -> tuple[LocalFunction, DryRunActions, str, str]:
     intents.reserve(key, crashed, 99)
     sqs = boto3.client("sqs")
     dlq = sqs.create_queue(QueueName="given-up-dlq")["QueueUrl"]
-    module.DEAD_LETTERS = DeadLetters(dlq, sqs)
+    module.HANDLER.dead_letters = DeadLetters(dlq, sqs)
     body = EscalationRecord(
         kind="strike",
         room_arn=ROOM,
@@ -148,7 +148,7 @@ def test_a_given_up_disconnect_goes_to_the_dead_letter_queue_with_its_reason() -
 
 def test_without_a_dead_letter_queue_a_given_up_disconnect_fails_back_to_the_queue() -> None:
     function, actions, _, body = _given_up_setup()
-    function.module.DEAD_LETTERS = None
+    function.module.HANDLER.dead_letters = None
     result = function.invoke(_event(body))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert actions.calls == []

@@ -105,9 +105,11 @@ class Harness:
 def escalation() -> Iterator[Harness]:
     logs = io.StringIO()
     function = LocalFunction("EscalationFunction", env=LOCAL_ENV, log_stream=logs)
-    function.module.PROCESSOR.scorer = ConfirmsInsults()
-    function.module.PROCESSOR.once.sleep_ms = lambda ms: None  # pauses between repeated calls
-    actions = function.module.ACTIONS
+    function.module.HANDLER.processor.scorer = ConfirmsInsults()
+    function.module.HANDLER.processor.once.sleep_ms = lambda ms: (
+        None
+    )  # pauses between repeated calls
+    actions = function.module.HANDLER.actions
     actions.disconnect_client = actions.client  # one Stubber answers both actions
     stubber = Stubber(actions.client)
     with stubber:
@@ -129,7 +131,7 @@ def test_sample_event(escalation: Harness, name: str) -> None:
     result = escalation.function.invoke(event)
     ids = [r["messageId"] for r in event["Records"]]
     assert result == {"batchItemFailures": [{"itemIdentifier": ids[i]} for i in expected.failed]}
-    ledger = escalation.function.module.LEDGER
+    ledger = escalation.function.module.HANDLER.ledger
     for user, count in expected.strikes.items():
         state = ledger.get(LedgerKey(ROOM, user))
         assert state.strikes or state.cleared_at_ms is not None  # recorded (or consumed, pruned)
@@ -154,7 +156,7 @@ def test_poison_records_are_logged_as_such(escalation: Harness) -> None:
 def test_second_opinion_without_a_scorer_returns_the_record_to_the_queue(
     escalation: Harness,
 ) -> None:
-    escalation.function.module.PROCESSOR.scorer = None
+    escalation.function.module.HANDLER.processor.scorer = None
     event = json.loads((EVENTS / "second-opinion.json").read_text("utf-8"))
     result = escalation.function.invoke(event)
     assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
@@ -180,7 +182,7 @@ def test_ivschat_endpoint_override_reaches_the_client() -> None:
         env={**LOCAL_ENV, "CHATMOD_IVSCHAT_ENDPOINT_URL": "http://127.0.0.1:9911"},
         log_stream=io.StringIO(),
     )
-    assert function.module.ACTIONS.client.meta.endpoint_url == "http://127.0.0.1:9911"
+    assert function.module.HANDLER.actions.client.meta.endpoint_url == "http://127.0.0.1:9911"
 
 
 def test_template_wiring_for_the_cloud() -> None:
@@ -199,7 +201,7 @@ def test_the_default_second_opinion_is_the_review_model_reading_context() -> Non
     assert function.spec.environment["CHATMOD_SECOND_OPINION_MODEL_DIR"] == "/opt/chatmod-minilm"
     folder = Path(function.env["CHATMOD_SECOND_OPINION_MODEL_DIR"])  # /opt mapped to the layer
     assert folder == ROOT / "layers" / "model" / "chatmod-minilm"
-    routed = function.module.PROCESSOR.scorer
+    routed = function.module.HANDLER.processor.scorer
     scorer = routed.first  # English lines; the multilingual model reads the other six
     assert routed.for_language("en") is scorer and routed.for_language("und") is scorer
     assert routed.for_language("de").model.name == "onnx:chatmod-e5-multi"
@@ -228,6 +230,6 @@ def test_dry_run_acts_on_nothing_but_reports_what_it_would_do() -> None:
     function = _dry_run({**LOCAL_ENV, "CHATMOD_ACTIONS_DRY_RUN": "true"})
     event = json.loads((EVENTS / "strikes-to-disconnect.json").read_text("utf-8"))
     assert function.invoke(event) == {"batchItemFailures": []}
-    assert function.module.ACTIONS.calls == [
+    assert function.module.HANDLER.actions.calls == [
         ("DisconnectUser", ROOM, "viewer-13", DISCONNECT_REASON)
     ]

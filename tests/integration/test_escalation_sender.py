@@ -35,8 +35,8 @@ def test_escalations_without_a_sender_are_logged_and_counted_each() -> None:
         },
         log_stream=logs,
     )
-    review.module.STARTUP.join(60)
-    assert review.module.SENDER is None
+    review.module.RUNTIME.startup.join(60)
+    assert review.module.RUNTIME.outbox.sender is None
     for message_id in ("MSG000000002", "MSG000000003"):
         response = review.invoke(review_event("get out of here you f4ggot", message_id))
         assert response["ReviewResult"] == "DENY"
@@ -64,8 +64,8 @@ def test_a_function_that_owns_its_process_keeps_its_environment_for_background_t
         owns_process=True,
     )
     try:
-        review.module.STARTUP.join(60)
-        assert review.module.SENDER.client.meta.endpoint_url == endpoint
+        review.module.RUNTIME.startup.join(60)
+        assert review.module.RUNTIME.outbox.sender.client.meta.endpoint_url == endpoint
         assert os.environ["AWS_ENDPOINT_URL_SQS"] == endpoint  # still there after init
     finally:
         review.close()
@@ -95,7 +95,7 @@ def test_records_held_during_startup_are_dropped_loudly_when_no_sender_comes(
     review.invoke(review_event("get out of here you f4ggot", "MSG000000001"))
     assert "EscalationDeferred" in logs.getvalue()
     release.set()
-    review.module.STARTUP.join(30)
+    review.module.RUNTIME.startup.join(30)
     captured = capfd.readouterr()  # the startup thread writes to the process's own streams
     background = captured.out + captured.err
     dropped = [json.loads(line) for line in background.splitlines() if "dropped" in line]

@@ -71,9 +71,9 @@ def review_function(queue_url: str, model: KeywordModel | None = None) -> LocalF
         env={"CHATMOD_ESCALATION_QUEUE_URL": queue_url, "CHATMOD_MODEL_BACKEND": "none"},
         log_stream=io.StringIO(),
     )
-    function.module.STARTUP.join(60)
+    function.module.RUNTIME.startup.join(60)
     if model is not None:
-        function.module.use_model(model)
+        function.module.RUNTIME.use_model(model)
     return function
 
 
@@ -158,7 +158,9 @@ def test_a_failed_send_never_changes_the_decision(capfd: pytest.CaptureFixture[s
     review.log_stream = logs
     response = review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
     assert response["ReviewResult"] == "DENY" and response["Attributes"]["Reason"]
-    review.module.SENDER._worker.submit(lambda: None).result(timeout=10)  # the send ended
+    review.module.RUNTIME.outbox.sender._worker.submit(lambda: None).result(
+        timeout=10
+    )  # the send ended
     captured = capfd.readouterr()
     text = logs.getvalue() + captured.out + captured.err
     in_time = "escalation not sent" in text and "EscalationSendFailed" in text
@@ -170,7 +172,7 @@ def test_a_failed_send_never_changes_the_decision(capfd: pytest.CaptureFixture[s
 def _hang(review: LocalFunction, then_fail: bool) -> threading.Event:
     """Holds the sender's next send until the returned event is set; then it goes to SQS, or
     fails as a connection would."""
-    client = review.module.SENDER.client
+    client = review.module.RUNTIME.outbox.sender.client
     real_send = client.send_message
     release = threading.Event()
 
@@ -201,7 +203,9 @@ def test_a_hung_send_never_holds_the_answer_back_and_says_when_it_arrived(
     assert "EscalationSendLate" in logs.getvalue()
     assert "EscalationsSent" not in logs.getvalue()
     release.set()
-    review.module.SENDER._worker.submit(lambda: None).result(timeout=10)  # the send finished
+    review.module.RUNTIME.outbox.sender._worker.submit(lambda: None).result(
+        timeout=10
+    )  # the send finished
     assert [(r.message_id, r.kind) for r in records(sqs, queue)] == [("MSG000000002", "strike")]
     captured = capfd.readouterr()
     late = captured.out + captured.err
@@ -218,7 +222,7 @@ def test_a_late_send_that_fails_in_the_end_is_counted_as_lost(
     review.log_stream = io.StringIO()
     review.invoke(review_event("get out of here you f4ggot", "MSG000000002"))
     release.set()
-    review.module.SENDER._worker.submit(lambda: None).result(timeout=10)
+    review.module.RUNTIME.outbox.sender._worker.submit(lambda: None).result(timeout=10)
     assert records(sqs, queue) == []
     captured = capfd.readouterr()
     late = captured.out + captured.err
@@ -241,7 +245,7 @@ def test_a_bad_sender_setting_is_ignored_and_reviews_go_on() -> None:
         },
         log_stream=logs,
     )
-    review.module.STARTUP.join(60)
+    review.module.RUNTIME.startup.join(60)
     assert "invalid setting ignored" in logs.getvalue()
     assert "CHATMOD_ESCALATION_SEND_TIMEOUT_MS='fast'" in logs.getvalue()
     assert review.module.settings.send_timeout_ms == 60
@@ -253,8 +257,10 @@ def test_without_a_queue_url_nothing_is_sent() -> None:
     review = LocalFunction(
         "ReviewFunction", env={"CHATMOD_MODEL_BACKEND": "none"}, log_stream=io.StringIO()
     )
-    review.module.STARTUP.join(60)
-    assert review.module.SENDER is None  # the template's !Ref resolves to a placeholder locally
+    review.module.RUNTIME.startup.join(60)
+    assert (
+        review.module.RUNTIME.outbox.sender is None
+    )  # the template's !Ref resolves to a placeholder locally
 
 
 def lambda_poll(sqs: Any, queue: str, function: LocalFunction) -> list[str]:
@@ -293,7 +299,7 @@ def test_end_to_end_strikes_disconnect_and_poison_lands_in_the_dlq() -> None:
     while lambda_poll(sqs, queue, escalation):
         polls += 1
         assert polls <= MAX_RECEIVES + 1
-    assert escalation.module.ACTIONS.calls == [
+    assert escalation.module.HANDLER.actions.calls == [
         (
             "DisconnectUser",
             ROOM,

@@ -66,7 +66,7 @@ def review(moto_aws: None) -> CapturedFunction:
     function = CapturedFunction(
         {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
     )
-    function.function.module.POLICY.source.max_age_s = 0  # every refresh reads SSM
+    function.function.module.RUNTIME.policy.source.max_age_s = 0  # every refresh reads SSM
     return function
 
 
@@ -74,7 +74,7 @@ def reload_now(review: CapturedFunction) -> bool:
     review.logs.seek(0)
     review.logs.truncate()
     with review.function._sandbox():
-        changed: bool = review.function.module.POLICY.refresh()
+        changed: bool = review.function.module.RUNTIME.policy.refresh()
     return changed
 
 
@@ -82,7 +82,7 @@ def test_a_path_named_secure_string_is_the_policy_from_the_first_message(
     review: CapturedFunction,
 ) -> None:
     assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
-    assert review.function.module.POLICY.origin == f"SSM parameter {PATH_NAME}"
+    assert review.function.module.RUNTIME.policy.origin == f"SSM parameter {PATH_NAME}"
 
 
 def test_a_changed_parameter_is_swapped_in(review: CapturedFunction) -> None:
@@ -101,7 +101,7 @@ def test_a_reload_compiles_the_rooms_this_instance_served_and_leaves_the_others(
     review.invoke(event("good game"))  # ROOM is g1H2I3J4k5L6
     put(PATH_NAME, policy_denying("mango") + rooms)
     assert reload_now(review)
-    assert review.function.module.POLICY.value.reviewer.served_rooms == ("g1H2I3J4k5L6",)
+    assert review.function.module.RUNTIME.policy.value.reviewer.served_rooms == ("g1H2I3J4k5L6",)
     assert review.invoke(event("i like mango"))["ReviewResult"] == "DENY"
 
 
@@ -127,7 +127,7 @@ def test_a_missing_parameter_at_init_falls_back_to_the_bundled_policy(moto_aws: 
     review = CapturedFunction(
         {"CHATMOD_POLICY_PARAMETER": "/chatmod/missing", "CHATMOD_MODEL_BACKEND": "none"}
     )
-    assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
+    assert review.function.module.RUNTIME.policy.origin == "chatmod/default_policy.yaml"
     response = review.invoke(event("you f4ggot"))
     assert response["ReviewResult"] == "DENY"  # the bundled rules, not the fail mode
 
@@ -140,7 +140,7 @@ def test_a_new_instance_refuses_a_crafted_parameter_and_keeps_reviewing(
     review = CapturedFunction(
         {"CHATMOD_POLICY_PARAMETER": PATH_NAME, "CHATMOD_MODEL_BACKEND": "none"}
     )
-    assert review.function.module.POLICY.origin == "chatmod/default_policy.yaml"
+    assert review.function.module.RUNTIME.policy.origin == "chatmod/default_policy.yaml"
     assert review.invoke(event("you f4ggot"))["ReviewResult"] == "DENY"
 
 
@@ -165,7 +165,7 @@ def test_a_new_instance_without_its_policy_says_so_loudly_and_answers_by_the_bun
     assert "DegradedAnswers" in review.metric_names()
     assert review.invoke(event("i like pineapple"))["ReviewResult"] == "ALLOW"
     put(PATH_NAME, policy_denying("pineapple"))
-    review.function.module.POLICY.source.max_age_s = 0
+    review.function.module.RUNTIME.policy.source.max_age_s = 0
     assert reload_now(review)
     assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
     assert "DegradedAnswers" not in review.metric_names()
@@ -190,7 +190,7 @@ def test_with_fail_mode_set_a_new_instance_without_its_policy_answers_by_the_fai
     assert response["ReviewResult"] == "DENY"
     assert {"FailMode", "FailMode_PolicyUnavailable", "DegradedAnswers"} <= review.metric_names()
     put(PATH_NAME, policy_denying("pineapple"))
-    review.function.module.POLICY.source.max_age_s = 0
+    review.function.module.RUNTIME.policy.source.max_age_s = 0
     assert reload_now(review)
     assert review.invoke(event("good game everyone"))["ReviewResult"] == "ALLOW"
     assert review.invoke(event("i like pineapple"))["ReviewResult"] == "DENY"
@@ -215,7 +215,7 @@ def test_the_escalation_function_starts_on_a_broken_parameter(moto_aws: None) ->
         },
         log_stream=logs,
     )
-    assert function.module.current_policy().defaults.packs.slurs.enabled
+    assert function.module.HANDLER.current_policy().defaults.packs.slurs.enabled
     assert "PolicyReloadFailed" in logs.getvalue()
 
 

@@ -46,8 +46,8 @@ def review_function(model: KeywordModel) -> tuple[LocalFunction, Any, str, io.St
         env={"CHATMOD_ESCALATION_QUEUE_URL": url, "CHATMOD_MODEL_BACKEND": "none"},
         log_stream=logs,
     )
-    function.module.STARTUP.join(60)
-    function.module.use_model(model)
+    function.module.RUNTIME.startup.join(60)
+    function.module.RUNTIME.use_model(model)
     logs.seek(0)
     logs.truncate()
     return function, sqs, url, logs

@@ -124,7 +124,7 @@ def test_internal_error_gets_fail_mode_and_is_logged(monkeypatch: pytest.MonkeyP
     def explode(*_: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(broken.function.module.POLICY.current().reviewer, "review", explode)
+    monkeypatch.setattr(broken.function.module.RUNTIME.policy.current().reviewer, "review", explode)
     response = broken.invoke(load("clean"))
     assert response == {
         "ReviewResult": "ALLOW",
@@ -211,7 +211,9 @@ def test_a_fail_mode_answer_keeps_to_the_rooms_own_length_limit(
     def explode(*_: Any, **__: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(function.function.module.POLICY.current().reviewer, "review", explode)
+    monkeypatch.setattr(
+        function.function.module.RUNTIME.policy.current().reviewer, "review", explode
+    )
     event = load("clean")
     event["Content"] = "x" * 400
     event["RoomArn"] = "arn:aws:ivschat:us-east-1:123456789012:room/kidsRoom01"

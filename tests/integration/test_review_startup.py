@@ -67,7 +67,7 @@ def test_answers_before_the_model_is_ready_are_rules_only_and_go_to_the_second_o
     }
     assert "RulesOnlyAnswers" in logs.getvalue()
     loader.release.set()
-    function.module.STARTUP.join(30)
+    function.module.RUNTIME.startup.join(30)
     assert [(r.message_id, r.kind, r.content) for r in queued(sqs, url)] == [
         ("MSG000000001", "second_opinion", "that boss fight was f****** brutal")
     ]
@@ -95,7 +95,7 @@ def test_with_no_second_opinion_nothing_is_queued_for_one(
     )
     function.invoke(review_event("good game everyone", "MSG000000001"))  # rules only
     loader.release.set()
-    function.module.STARTUP.join(30)
+    function.module.RUNTIME.startup.join(30)
     function.invoke(review_event("meh, whatever", "MSG000000002"))  # gray zone
     function.invoke(review_event("get out of here you f4ggot", "MSG000000003"))  # a strike
     assert [(r.message_id, r.kind) for r in queued(sqs, url)] == [("MSG000000003", "strike")]
@@ -117,7 +117,7 @@ def test_ip_hashes_are_keyed_by_the_stack_secret() -> None:
 def test_an_unreadable_secret_falls_back_to_an_instance_key_and_is_counted() -> None:
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf"
     review = CapturedFunction({"CHATMOD_IP_HASH_SECRET": arn, "CHATMOD_MODEL_BACKEND": "none"})
-    assert review.function.module.IP_HASHER.key_source == "instance"
+    assert review.function.module.RUNTIME.ip_hasher.key_source == "instance"
     review.invoke(review_event("hello", "MSG000000001"))
     line = review.audit_line()
     assert line["ip_key"] == "instance" and len(line["ip_hash"]) == 16
@@ -135,12 +135,12 @@ def test_the_background_start_waits_for_the_first_answer(monkeypatch: pytest.Mon
     monkeypatch.setattr("chatmod.pipeline.load_model_from_settings", loader)
     function = LocalFunction("ReviewFunction", env={}, log_stream=io.StringIO())
     module = function.module
-    assert not module.FIRST_ANSWERED.is_set()
+    assert not module.RUNTIME.first_answered.is_set()
     assert calls == []  # waiting for the first answer (up to FIRST_ANSWER_WAIT_S, 1 s)
     function.invoke(review_event("good game everyone", "MSG000000001"))
-    assert module.FIRST_ANSWERED.is_set()
-    module.STARTUP.join(30)
-    assert calls == [1.0] and module.MODEL is not None
+    assert module.RUNTIME.first_answered.is_set()
+    module.RUNTIME.startup.join(30)
+    assert calls == [1.0] and module.RUNTIME.model is not None
 
 
 HATEFUL_NO_SWEAR_WORDS = "people like them are not worth anything"
@@ -153,9 +153,9 @@ def first_answer(init_type: str) -> tuple[dict[str, Any], str, bool]:
     function = LocalFunction(
         "ReviewFunction", env={"AWS_LAMBDA_INITIALIZATION_TYPE": init_type}, log_stream=logs
     )
-    loading = function.module.STARTUP.is_alive()
+    loading = function.module.RUNTIME.startup.is_alive()
     response = function.invoke(review_event(HATEFUL_NO_SWEAR_WORDS, "MSG000000001"))
-    function.module.STARTUP.join(60)
+    function.module.RUNTIME.startup.join(60)
     return response, logs.getvalue(), loading
 
 
@@ -195,8 +195,11 @@ def test_a_snapstart_restore_makes_a_new_instance_key_and_checks_the_policy(
     )
     module = function.module
     assert len(hooks) == 1
-    snapshot_key = module.IP_HASHER.key
-    module.POLICY._next_check = float("inf")
+    snapshot_key = module.RUNTIME.ip_hasher.key
+    module.RUNTIME.policy._next_check = float("inf")
     hooks[0]()
-    assert module.IP_HASHER.key_source == "instance" and module.IP_HASHER.key != snapshot_key
-    assert module.POLICY._next_check == 0.0
+    assert (
+        module.RUNTIME.ip_hasher.key_source == "instance"
+        and module.RUNTIME.ip_hasher.key != snapshot_key
+    )
+    assert module.RUNTIME.policy._next_check == 0.0

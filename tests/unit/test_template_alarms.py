@@ -17,8 +17,13 @@ TEMPLATE = load_template(ROOT / "template.yaml")
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 ALARMS = {k: v for k, v in RESOURCES.items() if v["Type"] == "AWS::CloudWatch::Alarm"}
 README = (ROOT / "README.md").read_text("utf-8")
+# The functions' adapters and the chatmod.aws modules they run, where their metrics are named.
 EMITTING_CODE = "\n".join(
-    (ROOT / "functions" / name / "app.py").read_text("utf-8") for name in ("review", "escalation")
+    path.read_text("utf-8")
+    for path in [
+        *(ROOT / "functions" / name / "app.py" for name in ("review", "escalation")),
+        *sorted((ROOT / "layers" / "chatmod" / "chatmod" / "aws").glob("*.py")),
+    ]
 )
 
 # alarm name suffix -> the metric it watches (chatmod's own, or AWS/<service>:<metric>)

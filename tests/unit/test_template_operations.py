@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = yaml_parse((ROOT / "template.yaml").read_text("utf-8"))
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 FUNCTIONS = {k: v for k, v in RESOURCES.items() if v["Type"] == "AWS::Serverless::Function"}
+# The functions' adapters and the chatmod.aws modules they run, where their metrics are named.
 EMITTING_CODE = "\n".join(
-    (ROOT / "functions" / name / "app.py").read_text("utf-8") for name in ("review", "escalation")
+    path.read_text("utf-8")
+    for path in [
+        *(ROOT / "functions" / name / "app.py" for name in ("review", "escalation")),
+        *sorted((ROOT / "layers" / "chatmod" / "chatmod" / "aws").glob("*.py")),
+    ]
 )
 
 

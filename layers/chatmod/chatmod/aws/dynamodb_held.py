@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatmod.aws.dynamodb_bodies import TTL_GRACE_S, BodyTable
 from chatmod.moderation.hold import HeldMessage
-
-TTL_GRACE_S = 86_400
 
 
 def held_pk(room_id: str) -> str:
@@ -34,58 +33,31 @@ def _item(held: HeldMessage) -> dict[str, Any]:
     }
 
 
-def _held(item: dict[str, Any]) -> HeldMessage:
-    return HeldMessage.model_validate_json(item["body"]["S"])
-
-
-class DynamoDBHeldStore:
-    def __init__(self, table_name: str, client: Any) -> None:
-        self.table_name = table_name
-        self.client = client
-
+class DynamoDBHeldStore(BodyTable):
     def put(self, held: HeldMessage) -> None:
-        try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=_item(held),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return  # the same message held before (a retried invocation)
+        # Already there: the same message held before (a retried invocation).
+        self._put(_item(held), ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, room_id: str, message_id: str) -> HeldMessage | None:
-        response = self.client.get_item(
-            TableName=self.table_name,
-            Key={"pk": {"S": held_pk(room_id)}, "sk": {"S": f"msg#{message_id}"}},
-            ConsistentRead=True,
-        )
-        item = response.get("Item")
-        return _held(item) if item else None
+        body = self._body(held_pk(room_id), f"msg#{message_id}")
+        return HeldMessage.model_validate_json(body) if body is not None else None
 
     def list_room(self, room_id: str) -> list[HeldMessage]:
-        out: list[HeldMessage] = []
-        paginator = self.client.get_paginator("query")
-        for page in paginator.paginate(
-            TableName=self.table_name,
+        bodies = self._bodies(
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": {"S": held_pk(room_id)}},
             ConsistentRead=True,
-        ):
-            out.extend(_held(item) for item in page.get("Items", []))
-        return out
+        )
+        return [HeldMessage.model_validate_json(body) for body in bodies]
 
     def decide(self, held: HeldMessage) -> bool:
-        try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=_item(held),
-                ConditionExpression="#status = :pending",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":pending": {"S": "pending"}},
-            )
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        """False when another moderator decided first (the status is no longer pending)."""
+        return self._put(
+            _item(held),
+            ConditionExpression="#status = :pending",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":pending": {"S": "pending"}},
+        )
 
     def put_back(self, held: HeldMessage) -> None:
-        self.client.put_item(TableName=self.table_name, Item=_item(held))
+        self._put(_item(held))

@@ -68,29 +68,32 @@ class DynamoDBLedger:
     def add_strike(
         self, key: LedgerKey, message_id: str, at_ms: int, expires_at: int
     ) -> LedgerState:
-        response = self.client.update_item(
-            TableName=self.table_name,
-            Key=self._key(key),
-            UpdateExpression="ADD strikes :s SET #ttl = :ttl",
-            ExpressionAttributeNames={"#ttl": TTL_ATTR},
-            ExpressionAttributeValues={
-                ":s": {"SS": [_element(message_id, at_ms)]},
-                ":ttl": {"N": str(expires_at)},
-            },
-            ReturnValues="ALL_NEW",
-        )
+        response = self._add(key, "strikes", message_id, at_ms, expires_at, ReturnValues="ALL_NEW")
         return state_from_item(response.get("Attributes"))
 
     def note_flagged(self, key: LedgerKey, message_id: str, at_ms: int, expires_at: int) -> None:
-        self.client.update_item(
+        self._add(key, "flagged", message_id, at_ms, expires_at)
+
+    def _add(
+        self,
+        key: LedgerKey,
+        attribute: str,
+        message_id: str,
+        at_ms: int,
+        expires_at: int,
+        **options: Any,
+    ) -> Any:
+        """Adds the message to one of the key's sets and pushes its TTL out."""
+        return self.client.update_item(
             TableName=self.table_name,
             Key=self._key(key),
-            UpdateExpression="ADD flagged :f SET #ttl = :ttl",
+            UpdateExpression=f"ADD {attribute} :m SET #ttl = :ttl",
             ExpressionAttributeNames={"#ttl": TTL_ATTR},
             ExpressionAttributeValues={
-                ":f": {"SS": [_element(message_id, at_ms)]},
+                ":m": {"SS": [_element(message_id, at_ms)]},
                 ":ttl": {"N": str(expires_at)},
             },
+            **options,
         )
 
     def claim_disconnect(

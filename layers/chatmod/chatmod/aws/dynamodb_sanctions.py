@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatmod.aws.dynamodb_bodies import TTL_GRACE_S, BodyTable
 from chatmod.moderation.sanctions import Sanction
 
 CHANGES_INDEX = "changes"
 FEED = "sanction"
-TTL_GRACE_S = 86_400
 
 
 def sanction_pk(room_id: str) -> str:
@@ -50,42 +50,21 @@ def _item(sanction: Sanction) -> dict[str, Any]:
     return item
 
 
-def _sanction(item: dict[str, Any]) -> Sanction:
-    return Sanction.model_validate_json(item["body"]["S"])
-
-
-class DynamoDBSanctionStore:
-    def __init__(self, table_name: str, client: Any) -> None:
-        self.table_name = table_name
-        self.client = client
-
+class DynamoDBSanctionStore(BodyTable):
     def put(self, sanction: Sanction) -> None:
         """A write never goes back in time: an older ``updated_at_ms`` loses to a newer one."""
-        try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=_item(sanction),
-                ConditionExpression="attribute_not_exists(pk) OR updated_at_ms <= :at",
-                ExpressionAttributeValues={":at": {"N": str(sanction.updated_at_ms)}},
-            )
-        except self.client.exceptions.ConditionalCheckFailedException:
-            return  # a newer write is already there
+        self._put(
+            _item(sanction),
+            ConditionExpression="attribute_not_exists(pk) OR updated_at_ms <= :at",
+            ExpressionAttributeValues={":at": {"N": str(sanction.updated_at_ms)}},
+        )
 
     def get(self, room_id: str, user_id: str) -> Sanction | None:
-        response = self.client.get_item(
-            TableName=self.table_name,
-            Key={"pk": {"S": sanction_pk(room_id)}, "sk": {"S": f"user#{user_id}"}},
-            ConsistentRead=True,
-        )
-        item = response.get("Item")
-        return _sanction(item) if item else None
+        body = self._body(sanction_pk(room_id), f"user#{user_id}")
+        return Sanction.model_validate_json(body) if body is not None else None
 
-    def _query(self, **kwargs: Any) -> list[Sanction]:
-        out: list[Sanction] = []
-        paginator = self.client.get_paginator("query")
-        for page in paginator.paginate(TableName=self.table_name, **kwargs):
-            out.extend(_sanction(item) for item in page.get("Items", []))
-        return out
+    def _query(self, **query: Any) -> list[Sanction]:
+        return [Sanction.model_validate_json(body) for body in self._bodies(**query)]
 
     def list_room(self, room_id: str) -> list[Sanction]:
         return self._query(
