@@ -18,7 +18,7 @@ from chatmod.escalation import EscalationRecord, parse_record
 from chatmod_local.invoke import LocalFunction
 from tests.unit.fakes import KeywordModel
 
-from .review_support import IP, CapturedFunction, review_event
+from .review_support import IP, ROOM, CapturedFunction, review_event
 
 pytestmark = [
     pytest.mark.usefixtures("moto_aws"),
@@ -172,6 +172,29 @@ def test_a_frozen_instance_judges_its_very_first_message_with_the_model(init_typ
     assert [r for r in audit["rule_ids"] if not r.startswith("model.")] == []
     assert audit["rule_ids"]
     assert "RulesOnlyAnswers" not in logs
+
+
+@pytest.mark.parametrize("init_type", ["provisioned-concurrency", "snap-start"])
+def test_a_frozen_instance_refuses_a_banned_sender_from_its_first_message(init_type: str) -> None:
+    from chatmod.moderation.sanctions import Sanction
+    from chatmod.moderation.store import shared_memory_store
+
+    room_id = ROOM.rsplit("/", 1)[1]
+    shared_memory_store().put(
+        Sanction(room_id=room_id, user_id="viewer-42", created_at_ms=1, updated_at_ms=1)
+    )
+    function = LocalFunction(
+        "ReviewFunction",
+        env={
+            "AWS_LAMBDA_INITIALIZATION_TYPE": init_type,
+            "CHATMOD_MODEL_BACKEND": "none",
+            "CHATMOD_MODERATION_STORE": "memory",
+        },
+        log_stream=io.StringIO(),
+    )
+    function.module.RUNTIME.startup.join(30)
+    response = function.invoke(review_event("hello everyone", "MSG000000002"))
+    assert response["ReviewResult"] == "DENY"
 
 
 def test_an_on_demand_instance_answers_its_first_message_with_the_rules() -> None:

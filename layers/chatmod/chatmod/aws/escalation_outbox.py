@@ -72,11 +72,12 @@ class EscalationOutbox:
         return sender.send_within(record, seconds, late_end)
 
     def _send_deferred(self, sender: EscalationSender, record: EscalationRecord) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             sender.send(record)
-        except (BotoCoreError, ClientError):
+        # Broad on purpose: this runs on the background start's thread, and a record that fails
+        # in any way must not stop the start (the IP key, the detector and the multilingual
+        # model load after it). The record is counted lost either way.
+        except Exception:
             self._logger.exception(
                 "deferred escalation not sent", extra={"message_id": record.message_id}
             )

@@ -200,7 +200,9 @@ class ReviewRuntime:
 
     def _frozen_start(self) -> None:
         """Everything now, for an instance initialized before its first message: the models
-        and the detector first, then one rebuild of the reviewer with all of them."""
+        and the detector first, then one rebuild of the reviewer with all of them; timeouts and
+        bans are followed from the start, as on demand."""
+        self._follow_sanctions()
         if self.model_loading:
             self._load_model(rebuild=False)
         self._load_language_detector(rebuild=False)
