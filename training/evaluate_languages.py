@@ -45,8 +45,8 @@ def reviewer_for(
     no detector (before chatmod knew languages)."""
     from chatmod.language import LangidDetector
     from chatmod.model.onnx_backend import OnnxToxicityModel
-    from chatmod.pipeline import Reviewer
     from chatmod.policy import PolicyFile, RoomPolicy
+    from chatmod.review import Reviewer
 
     languages = ["en", language] if mode != "english" else ["en"]
     room = RoomPolicy.model_validate({"languages": languages, "model": {"level": level}})

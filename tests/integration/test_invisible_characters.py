@@ -12,8 +12,8 @@ from chatmod.contract import ReviewRequest
 from chatmod.language import LangidDetector
 from chatmod.model.base import REPO_MODEL_DIR
 from chatmod.model.onnx_backend import OnnxToxicityModel
-from chatmod.pipeline import Reviewer
 from chatmod.policy import load_policy
+from chatmod.review import Reviewer
 from tests.invisible_characters import (
     CharacterClass,
     character_classes,

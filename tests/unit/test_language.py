@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from chatmod.language import UNKNOWN, LangidDetector, LanguageGuess
-from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyFile, RoomPolicy
+from chatmod.review import Reviewer
 
 from .fakes import KeywordModel
 

@@ -5,7 +5,7 @@ the Lambda functions in ``functions/`` adapt events to it.
 """
 
 from chatmod.contract import ReviewRequest, ReviewResponse
-from chatmod.pipeline import Review, Reviewer
+from chatmod.review.reviewer import Review, Reviewer
 
 __all__ = ["Review", "ReviewRequest", "ReviewResponse", "Reviewer"]
 __version__ = "0.1.0"

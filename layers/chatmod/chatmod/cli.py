@@ -14,10 +14,11 @@ import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
-from chatmod.pipeline import Reviewer, load_model_from_settings, load_multilingual_from_settings
+from chatmod.model.factory import load_model_from_settings, load_multilingual_from_settings
 from chatmod.policy import PolicyError
 from chatmod.policy_check import checked_policy
 from chatmod.policy_source import FilePolicySource
+from chatmod.review.reviewer import Reviewer
 from chatmod.settings import Settings, SettingsError
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 from chatmod.invisible import has_invisible, is_invisible
 from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
@@ -295,13 +296,17 @@ def join_split_words(view: NormalizedText) -> NormalizedText:
 @dataclass(frozen=True)
 class TextViews:
     """The views every check can read: the original, ``visible`` (the original without its
-    invisible characters, for the checks that read what was typed) and the matching view, and,
-    read only when the model runs (rules-only answers, a new instance's first ones included,
-    never build them): the model's view (de-obfuscated, shorthand read as words, split words
-    joined) and ``typed``, the visible text with only its shorthand read as words, the model's
-    reading of the message as typed."""
+    invisible characters, for the checks that read what was typed), ``folded`` and the matching
+    view (folded with split letters joined), and, read only when the model runs (rules-only
+    answers, a new instance's first ones included, never build them): the model's view
+    (de-obfuscated, shorthand read as words, split words joined) and ``typed``, the visible
+    text with only its shorthand read as words, the model's reading of the message as typed.
+
+    A review builds these once (``normalize``) and asks them for every other reading it needs,
+    so no stage normalizes the message again."""
 
     original: str
+    folded: NormalizedText
     matching: NormalizedText
 
     @cached_property
@@ -317,10 +322,60 @@ class TextViews:
         text = self.visible.text
         return expand_shorthand(text, range(len(text)))[0]
 
+    def folded_span(self, start: int, end: int) -> str:
+        """What ``fold`` makes of ``original[start:end]``, read off the folded view: folding
+        reads one character at a time, so a span's folding is its characters' foldings."""
+        view = self.folded
+        return "".join(
+            ch for ch, at in zip(view.text, view.offsets, strict=True) if start <= at < end
+        )
+
+    def readings(self, typed_max_chars: int | None = None) -> list[str]:
+        """The texts the model scores for this message (``model_readings``)."""
+        return model_readings(self, typed_max_chars)
+
+    def masked(self, spans: Sequence[tuple[int, int]], placeholder: str = "") -> TextViews:
+        """The views of the message as the model reads it once rules masked ``spans`` (each
+        run of masked characters becomes ``placeholder``): itself when nothing is masked. The
+        masked text is another message to the model, so its readings are built anew."""
+        if not spans:
+            return self
+        return normalize(masked_for_model(self.original, spans, placeholder))
+
 
 def normalize(original: str) -> TextViews:
     """Build the views of a message once, so each check reads the one it needs."""
-    return TextViews(original=original, matching=join_split_letters(fold(original)))
+    folded = fold(original)
+    return TextViews(original=original, folded=folded, matching=join_split_letters(folded))
+
+
+def masked_for_model(text: str, hits: Sequence[Spanned], placeholder: str = "") -> str:
+    """The text with every hit's characters replaced: each run of masked characters becomes
+    ``placeholder`` once (removed when it is empty). Training builds its rows with the same
+    function (``training/rule_masks.py``), so the model reads masks as it learnt them."""
+    drop = {i for start, end in map(_span, hits) for i in range(start, end)}
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if i not in drop:
+            out.append(ch)
+        elif i - 1 not in drop:
+            out.append(placeholder)
+    return "".join(out)
+
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+# A rule hit (``start``/``end``) or a plain ``(start, end)`` span of the original text.
+Spanned = _HasSpan | tuple[int, int]
+
+
+def _span(item: Spanned) -> tuple[int, int]:
+    return item if isinstance(item, tuple) else (item.start, item.end)
 
 
 def model_readings(views: TextViews, typed_max_chars: int | None = None) -> list[str]:

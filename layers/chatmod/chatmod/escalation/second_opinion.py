@@ -65,7 +65,7 @@ class ModelSecondOpinion:
         self.model = model
         self.name = f"model:{model.name}"
         self.languages = declared_languages(model)  # what it reads (None: does not say)
-        tokens = int(getattr(model, "max_tokens", 128))
+        tokens = model.max_tokens
         self.max_chars = max_chars if max_chars is not None else CHARS_PER_TOKEN * tokens
 
     def readings(self, text: str, context: Sequence[str] = ()) -> Readings:

@@ -35,14 +35,32 @@ class ModelUnavailableError(RuntimeError):
 
 @runtime_checkable
 class ToxicityModel(Protocol):
-    """What the pipeline needs from a model: names and per-label sigmoid probabilities."""
+    """What the review needs from a model, declared here instead of probed for: names,
+    per-label sigmoid probabilities and what the model says of itself.
+
+    ``languages``: what it reads (None: it does not say; ``chatmod.model.router``).
+    ``stars_words``: whether attribution may star the words that carry its scores (a folder
+    whose attribution is not to be trusted says no: a line in a mask range then goes out as
+    typed, with its gray zone). ``mask_placeholder``: what stands where a rule masked a word
+    when it reads a message (empty: the word goes). ``max_tokens``: how much of a message it
+    reads. A backend subclasses this protocol to take its defaults; ``predict_batch`` is
+    ``predict`` unless the backend has a cheaper batched run for rankings."""
 
     name: str
     labels: tuple[str, ...]
+    languages: tuple[str, ...] | None = None
+    stars_words: bool = True
+    mask_placeholder: str = ""
+    max_tokens: int = SPEC.max_tokens
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """One ``{label: probability}`` dict per input text, in input order."""
         ...
+
+    def predict_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Like ``predict``; a backend may answer from one padded run, where a ranking is
+        enough and a score may move by a few hundredths (occlusion), never for a verdict."""
+        return self.predict(texts)
 
 
 def canonical_label(name: str) -> str:

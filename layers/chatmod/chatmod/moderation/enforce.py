@@ -6,8 +6,9 @@ import time
 from typing import TYPE_CHECKING
 
 from chatmod.contract import ReviewRequest
-from chatmod.decision import Decision
-from chatmod.pipeline import Review, response_for
+from chatmod.review.decision import Decision
+from chatmod.review.reviewer import Review
+from chatmod.review.stages import response_for
 
 if TYPE_CHECKING:
     from chatmod.moderation.cache import SanctionCache

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chatmod.decision import Decision
 from chatmod.policy import RoomPolicy
+from chatmod.review.decision import Decision
 
 HOLD_RULE = "hold"
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatmod.compile import CompiledRoom
-from chatmod.masking import mask_text
 from chatmod.policy import NO_MASK_WHEN, ModelPolicy
+from chatmod.review.compile import CompiledRoom
+from chatmod.review.masking import mask_text
 from chatmod.rules.base import Action, RuleHit, Severity
 
 Result = Literal["ALLOW", "DENY"]
@@ -59,8 +59,8 @@ class ModelPlan:
 
 
 def model_plan(model: ModelPolicy, scores: Mapping[str, float]) -> ModelPlan:
-    """Walk each label's thresholds once; the pipeline asks this to know whether to locate
-    words, and ``decide`` asks it again to use what was located."""
+    """Walk each label's thresholds once: the review asks this as soon as the model scored,
+    to know whether to locate words, and hands the plan on to ``decide``."""
     thresholds = model.label_thresholds
     deny: list[str] = []
     fix: dict[str, float] = {}
@@ -106,43 +106,54 @@ def _model_hit(room: CompiledRoom, label: str, action: Action, start: int, end: 
     return RuleHit(f"model.{label}", label, action, model.severity_of(label), start, end, reason)
 
 
+def too_long(room: CompiledRoom, original: str) -> Decision | None:
+    """The refusal of a message longer than the room allows, when the room refuses such
+    messages (``too_long: deny``); None otherwise. Asked once, before any other work."""
+    policy = room.policy
+    if len(original) <= policy.max_length or policy.too_long != "deny":
+        return None
+    reason = room.reason_for(
+        "length", f"Your message is longer than {policy.max_length} characters."
+    )
+    return Decision(
+        result="DENY",
+        content=original[: policy.max_length],
+        modified=False,
+        reason=reason,
+        categories=("length",),
+        rule_ids=("length.max",),
+        severity=Severity.LOW,
+    )
+
+
 def decide(
     room: CompiledRoom,
     original: str,
     hits: Sequence[RuleHit],
     scores: Mapping[str, float] | None = None,
+    plan: ModelPlan | None = None,
     blamed: Sequence[Span] = (),
     *,
     enforce_length: bool = True,
 ) -> Decision:
     """Rule hits first; then the model, unless an ``allow`` exception matched the message.
 
-    Pure: ``scores`` are the model's (of the text left after rule masks, when there were any)
-    and ``blamed`` the words attribution found for the labels in their mask range."""
+    Pure: ``scores`` are the model's (of the text left after rule masks, when there were any),
+    ``plan`` what they call for (``model_plan``, asked once by the review) and ``blamed`` the
+    words attribution found for the labels in their mask range. A message too long for a room
+    that refuses such messages never gets here (``too_long``); one judged past its length is
+    cut to it (``truncate``) unless ``enforce_length`` is False."""
     policy = room.policy
     scores = dict(scores or {})
     max_length = policy.max_length if enforce_length else len(original)
-    if len(original) > max_length and policy.too_long == "deny":
-        reason = room.reason_for(
-            "length", f"Your message is longer than {policy.max_length} characters."
-        )
-        return Decision(
-            result="DENY",
-            content=original[:max_length],
-            modified=False,
-            reason=reason,
-            categories=("length",),
-            rule_ids=("length.max",),
-            severity=Severity.LOW,
-            scores=scores,
-        )
     exceptions = [h for h in hits if h.action == "allow"]
     effective = [
         h for h in hits if h.action != "allow" and not any(h.overlaps(a) for a in exceptions)
     ]
     gray: list[str] = []
     if scores and policy.model.enabled and not exceptions:
-        model_hits, gray = _model_hits(room, model_plan(policy.model, scores), blamed)
+        plan = plan if plan is not None else model_plan(policy.model, scores)
+        model_hits, gray = _model_hits(room, plan, blamed)
         effective.extend(model_hits)
     denies = [h for h in effective if h.action == "deny"]
     if denies:

@@ -1,0 +1,291 @@
+"""Turn a room's policy into the list of checks that run on its messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from chatmod.language import SUPPORTED
+from chatmod.normalize import fold
+from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
+from chatmod.review.attribution import ENGLISH_ONLY, Unblamed
+from chatmod.rules import (
+    CardNumberCheck,
+    Check,
+    EmailCheck,
+    FloodCheck,
+    LinkCheck,
+    PatternCheck,
+    PhoneNumberCheck,
+    PublicIpCheck,
+    RepeatedCharacterCheck,
+    ShoutingCheck,
+    TermCheck,
+)
+from chatmod.rules.base import Action, RuleMeta, Severity
+from chatmod.rules.terms import load_terms
+from chatmod.yaml_load import load_yaml
+
+DEFAULT_REASONS: dict[str, str] = {
+    "hate": "Hateful language isn't allowed in this chat.",
+    "profanity": "Please keep it civil.",
+    "pii": "Please don't share personal information in chat.",
+    "links": "Links aren't allowed in this chat.",
+    "spam": "Please don't spam the chat.",
+    "length": "Your message is too long.",
+}
+
+
+@lru_cache(maxsize=32)
+def _builtin_pack(pack: str) -> dict[str, list[object]]:
+    text = resources.files("chatmod").joinpath(f"packs/{pack}.yaml").read_text("utf-8")
+    data: dict[str, list[object]] = load_yaml(text) or {}
+    return data
+
+
+def builtin_terms(pack: str) -> tuple[str, ...]:
+    """A built-in term list from ``chatmod/packs/<pack>.yaml``."""
+    return load_terms(str(t) for t in _builtin_pack(pack).get("terms", []))
+
+
+def builtin_exemptions(pack: str) -> tuple[str, ...]:
+    """Phrases a built-in pack leaves alone though they contain one of its terms."""
+    return load_terms(str(t) for t in _builtin_pack(pack).get("exempt", []))
+
+
+class SharedChecks:
+    """Compiled checks shared by every room of a policy that asks for the same one.
+
+    A 7-language room's packs are 14 RE2 term matchers, the same in every room with the same
+    pack settings: they compile once per policy, not once per room, and a custom rule that every
+    room inherits from ``defaults`` compiles once. A new policy version starts from the previous
+    one's checks (``previous``), so what did not change is not compiled again; ``release`` drops
+    the previous version's once the new one is warm, keeping only what it uses.
+    """
+
+    def __init__(self, previous: SharedChecks | None = None) -> None:
+        self._checks: dict[Hashable, Check] = {}
+        self._previous = previous._checks if previous is not None else None
+
+    def get(self, key: Hashable, build: Callable[[], Check]) -> Check:
+        check = self._checks.get(key)
+        if check is None:
+            check = self._previous.get(key) if self._previous is not None else None
+            self._checks[key] = check = check if check is not None else build()
+        return check
+
+    def release(self) -> None:
+        self._previous = None
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+
+def _builtin_term_check(pack: str, meta: RuleMeta, shared: SharedChecks) -> Check:
+    return shared.get(
+        ("pack", pack, meta),
+        lambda: TermCheck(meta, builtin_terms(pack), builtin_exemptions(pack)),
+    )
+
+
+def _language_pack(language: str, pack: str) -> str | None:
+    """The built-in pack file for a language ("profanity" for English, "de/profanity" for
+    German), or None when that language has none."""
+    name = pack if language == "en" else f"{language}/{pack}"
+    exists = resources.files("chatmod").joinpath(f"packs/{name}.yaml").is_file()
+    return name if exists else None
+
+
+@lru_cache(maxsize=16)
+def builtin_harmless(language: str) -> frozenset[str]:
+    """Everyday words of ``language`` spelled like another language's term (German "dick"):
+    a message detected in ``language`` keeps them whatever other packs say."""
+    name = _language_pack(language, "harmless")
+    if name is None:
+        return frozenset()
+    words = _builtin_pack(name).get("words", [])
+    return frozenset(fold(str(w)).text.strip() for w in words if str(w).strip())
+
+
+@lru_cache(maxsize=16)
+def builtin_unblamed(language: str) -> Unblamed:
+    """The words attribution never stars in a message of ``language``
+    (``packs/<language>/unblamed.yaml``), folded as the model's view is; English's are in
+    ``chatmod.attribution`` itself."""
+    name = _language_pack(language, "unblamed")
+    if name is None:
+        return ENGLISH_ONLY
+    data = _builtin_pack(name)
+    words: set[str] = set()
+    stems: set[str] = set()
+    for entry in [*data.get("function_words", []), *data.get("identity_words", [])]:
+        text = str(entry).strip()
+        (stems if text.endswith("*") else words).add(fold(text.rstrip("*")).text)
+    return Unblamed(frozenset(words - {""}), tuple(sorted(stems - {""})))
+
+
+@dataclass(frozen=True)
+class LanguageLists:
+    """A language's words a review spares: ``harmless`` (no other language's pack hits them
+    in a message of this language) and ``unblamed`` (attribution never stars them)."""
+
+    harmless: frozenset[str] = frozenset()
+    unblamed: Unblamed = ENGLISH_ONLY
+
+
+NO_LISTS = LanguageLists()
+
+
+@lru_cache(maxsize=1)
+def language_lists() -> Mapping[str, LanguageLists]:
+    """Every detectable language's lists, read once per process when the first room compiles,
+    so a review never fetches pack data in its middle."""
+    return {
+        code: LanguageLists(builtin_harmless(code), builtin_unblamed(code)) for code in SUPPORTED
+    }
+
+
+@dataclass(frozen=True)
+class CompiledRoom:
+    """A room policy with its checks compiled, built once and reused for every message.
+    ``pack_languages``: the language of each built-in term pack's rule id; ``lists``: each
+    language's words a review spares (``language_lists``)."""
+
+    policy: RoomPolicy
+    checks: tuple[Check, ...]
+    pack_languages: Mapping[str, str] = field(default_factory=dict)
+    lists: Mapping[str, LanguageLists] = field(default_factory=language_lists)
+
+    def harmless(self, language: str) -> frozenset[str]:
+        return self.lists.get(language, NO_LISTS).harmless
+
+    def unblamed(self, language: str) -> Unblamed:
+        return self.lists.get(language, NO_LISTS).unblamed
+
+    def reason_for(self, category: str, explicit: str | None = None) -> str:
+        if explicit:
+            return explicit
+        return self.policy.reasons.get(category) or DEFAULT_REASONS.get(
+            category, "This message isn't allowed in this chat."
+        )
+
+
+def _meta(
+    rule_id: str,
+    category: str,
+    pack: PackConfig,
+    action: Action,
+    severity: Severity,
+    *,
+    mask_all: bool = False,
+) -> RuleMeta:
+    return RuleMeta(
+        rule_id=rule_id,
+        category=category,
+        action=pack.action or action,
+        severity=Severity.parse(pack.severity) if pack.severity else severity,
+        reason=pack.reason,
+        mask_all=mask_all,
+    )
+
+
+def _pack_checks(policy: RoomPolicy, shared: SharedChecks) -> tuple[list[Check], dict[str, str]]:
+    """The built-in packs' checks, and the language of each term pack's rule id."""
+    packs = policy.packs
+    languages = _language_term_checks(policy, shared)
+    if packs.mild_profanity.enabled:
+        meta = _meta("profanity.mild", "profanity", packs.mild_profanity, "mask", Severity.LOW)
+        languages.append((_builtin_term_check("mild_profanity", meta, shared), "en"))
+    checks: list[Check] = [check for check, _ in languages]
+    if packs.pii.enabled:
+        pii = packs.pii
+        checks.append(
+            EmailCheck(_meta("pii.email", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+        checks.append(
+            CardNumberCheck(_meta("pii.card", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+        checks.append(
+            PhoneNumberCheck(_meta("pii.phone", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+        checks.append(
+            PublicIpCheck(_meta("pii.ip", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
+        )
+    if packs.links.enabled:
+        meta = _meta("links", "links", packs.links, "mask", Severity.LOW, mask_all=True)
+        checks.append(LinkCheck(meta, tuple(packs.links.allow_domains)))
+    if packs.spam.enabled:
+        spam = packs.spam
+        if spam.shouting:
+            meta = _meta("spam.shouting", "spam", spam, "deny", Severity.LOW)
+            checks.append(ShoutingCheck(meta, spam.shout_min_letters, spam.shout_min_upper_ratio))
+        meta = _meta("spam.repeat", "spam", spam, "deny", Severity.LOW)
+        checks.append(RepeatedCharacterCheck(meta, spam.max_char_run))
+        checks.append(
+            FloodCheck(
+                _meta("spam.flood", "spam", spam, "deny", Severity.LOW), spam.max_word_repeats
+            )
+        )
+    return checks, {check.rule_id: language for check, language in languages}
+
+
+def _rule_checks(rule: RuleSpec, shared: SharedChecks) -> list[Check]:
+    meta = RuleMeta(
+        rule_id=rule.id,
+        category=rule.category,
+        action=rule.action,
+        severity=Severity.parse(rule.severity),
+        reason=rule.reason,
+    )
+    checks: list[Check] = []
+    if rule.terms:
+        terms = load_terms(rule.terms)
+        checks.append(shared.get(("terms", meta, terms), lambda: TermCheck(meta, terms)))
+    if rule.patterns:
+        patterns, target = tuple(rule.patterns), rule.target
+        checks.append(
+            shared.get(
+                ("patterns", meta, patterns, target),
+                lambda: PatternCheck(meta, patterns, target),
+            )
+        )
+    return checks
+
+
+def pack_rule_id(pack: str, language: str) -> str:
+    """ "profanity" for the English pack (as before languages), "profanity.de" for German."""
+    return pack if language == "en" else f"{pack}.{language}"
+
+
+def _language_term_checks(policy: RoomPolicy, shared: SharedChecks) -> list[tuple[Check, str]]:
+    """Slur and profanity packs of every language the room serves, each with its language."""
+    packs = policy.packs
+    checks: list[tuple[Check, str]] = []
+    for language in dict.fromkeys(policy.languages):
+        slurs = _language_pack(language, "slurs")
+        if packs.slurs.enabled and slurs is not None:
+            rule_id = pack_rule_id("slurs", language)
+            meta = _meta(rule_id, "hate", packs.slurs, "deny", Severity.HIGH)
+            checks.append((_builtin_term_check(slurs, meta, shared), language))
+        profanity = _language_pack(language, "profanity")
+        if packs.profanity.enabled and profanity is not None:
+            rule_id = pack_rule_id("profanity", language)
+            meta = _meta(rule_id, "profanity", packs.profanity, "mask", Severity.LOW)
+            checks.append((_builtin_term_check(profanity, meta, shared), language))
+    return checks
+
+
+def compile_room(policy: RoomPolicy, shared: SharedChecks | None = None) -> CompiledRoom:
+    """All enabled built-in packs and custom rules, minus the rule ids the room disables
+    (checks come from ``shared`` when another room already compiled them)."""
+    shared = SharedChecks() if shared is None else shared
+    checks, pack_languages = _pack_checks(policy, shared)
+    for rule in policy.rules:
+        checks.extend(_rule_checks(rule, shared))
+    disabled = set(policy.disable_rules)
+    kept = [
+        c for c in checks if c.rule_id not in disabled and c.rule_id.split(".")[0] not in disabled
+    ]
+    return CompiledRoom(policy=policy, checks=tuple(kept), pack_languages=pack_languages)
