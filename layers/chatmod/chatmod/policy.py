@@ -28,6 +28,7 @@ from pydantic import (
 
 from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
+from chatmod.errors import PolicyError as PolicyError
 from chatmod.language import SUPPORTED, LanguageCode
 from chatmod.model.spec import LABELS
 from chatmod.policy_source import FilePolicySource
@@ -35,11 +36,6 @@ from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
 from chatmod.rules.terms import check_term
 from chatmod.yaml_load import load_yaml
-
-
-class PolicyError(ValueError):
-    """A policy file that cannot be used, with a message that says where and why."""
-
 
 # An error names what is wrong and quotes at most this much: a log line or a terminal, never
 # the policy (or what a crafted one would expand to) all over again.

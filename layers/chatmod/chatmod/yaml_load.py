@@ -17,12 +17,10 @@ from typing import Any
 
 import yaml
 
+from chatmod.errors import YamlRefused as YamlRefused
+
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32  # nested mappings and sequences; a policy needs about 8
-
-
-class YamlRefused(yaml.YAMLError):
-    """A document refused by shape before it was built (an alias, too deep)."""
 
 
 def _where(event: Any) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 from chatmod.contract import clip_reason as clip_reason  # re-exported: actions clip reasons
+from chatmod.errors import ActionInFlightError as ActionInFlightError
+from chatmod.errors import ActionNotTakenError as ActionNotTakenError
 
 # done: this call acted; gone: the message or room no longer exists (counts as done);
 # replayed: an earlier attempt confirmed it, nothing was called now
@@ -31,18 +33,6 @@ class ActionGuard(Protocol):
     """Runs an action at most once per key (a redelivered record replays the stored outcome)."""
 
     def run(self, key: Mapping[str, str], action: Callable[[], Outcome]) -> Outcome: ...
-
-
-class ActionNotTakenError(RuntimeError):
-    """The service certainly did not act (throttled, never reached): trying again is safe.
-
-    ``transient`` is False for a refusal that another try would meet again (access denied)."""
-
-    transient = True
-
-
-class ActionInFlightError(RuntimeError):
-    """An earlier attempt of an at-most-once action may still be running: look again later."""
 
 
 def action_key(action: str, room_arn: str, target: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chatmod.contract import room_id_from_arn
+from chatmod.errors import SecondOpinionUnavailableError as SecondOpinionUnavailableError
 from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
@@ -54,10 +55,6 @@ if TYPE_CHECKING:
 
 CLAIM_ATTEMPTS = 5
 DISCONNECT_TIMEOUT_MS = 30_000  # the longest a DisconnectUser call can run (ivschat client)
-
-
-class SecondOpinionUnavailableError(RuntimeError):
-    """A second-opinion record arrived but no scorer is configured or loadable."""
 
 
 @dataclass

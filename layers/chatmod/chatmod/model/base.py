@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from chatmod.errors import ModelUnavailableError as ModelUnavailableError
 from chatmod.model.spec import LABELS as LABELS  # re-exported for the backends
 from chatmod.model.spec import SPEC
 
@@ -24,13 +25,6 @@ LAYER_MODEL_DIR = Path("/opt/chatmod-minilm")
 # <repo>/layers/chatmod/chatmod/model/base.py -> <repo>/layers/model/chatmod-minilm
 REPO_MODEL_DIR = Path(__file__).resolve().parents[3] / "model" / "chatmod-minilm"
 MULTILINGUAL_NAME = "chatmod-e5-multi"
-
-
-class ModelUnavailableError(RuntimeError):
-    """The configured model cannot be loaded; the message names the settings to fix."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"{reason} ({SETTINGS_HELP})")
 
 
 @runtime_checkable
