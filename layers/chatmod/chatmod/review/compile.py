@@ -24,8 +24,8 @@ from chatmod.rules import (
     ShoutingCheck,
     TermCheck,
 )
-from chatmod.rules.base import Action, RuleMeta, Severity
-from chatmod.rules.terms import load_terms
+from chatmod.rules.base import Declared, RuleMeta, Severity
+from chatmod.rules.terms import MILD_PROFANITY, PROFANITY, SLURS, load_terms
 from chatmod.yaml_load import load_yaml
 
 DEFAULT_REASONS: dict[str, str] = {
@@ -113,7 +113,7 @@ def builtin_harmless(language: str) -> frozenset[str]:
 def builtin_unblamed(language: str) -> Unblamed:
     """The words attribution never stars in a message of ``language``
     (``packs/<language>/unblamed.yaml``), folded as the model's view is; English's are in
-    ``chatmod.attribution`` itself."""
+    ``chatmod.review.attribution`` itself."""
     name = _language_pack(language, "unblamed")
     if name is None:
         return ENGLISH_ONLY
@@ -172,22 +172,10 @@ class CompiledRoom:
         )
 
 
-def _meta(
-    rule_id: str,
-    category: str,
-    pack: PackConfig,
-    action: Action,
-    severity: Severity,
-    *,
-    mask_all: bool = False,
-) -> RuleMeta:
-    return RuleMeta(
-        rule_id=rule_id,
-        category=category,
-        action=pack.action or action,
-        severity=Severity.parse(pack.severity) if pack.severity else severity,
-        reason=pack.reason,
-        mask_all=mask_all,
+def _meta(declared: Declared, pack: PackConfig, rule_id: str | None = None) -> RuleMeta:
+    """What a check declares of itself, with the room's pack settings over it."""
+    return declared.meta(
+        rule_id=rule_id, action=pack.action, severity=pack.severity, reason=pack.reason
     )
 
 
@@ -196,38 +184,26 @@ def _pack_checks(policy: RoomPolicy, shared: SharedChecks) -> tuple[list[Check],
     packs = policy.packs
     languages = _language_term_checks(policy, shared)
     if packs.mild_profanity.enabled:
-        meta = _meta("profanity.mild", "profanity", packs.mild_profanity, "mask", Severity.LOW)
+        meta = _meta(MILD_PROFANITY, packs.mild_profanity)
         languages.append((_builtin_term_check("mild_profanity", meta, shared), "en"))
     checks: list[Check] = [check for check, _ in languages]
     if packs.pii.enabled:
         pii = packs.pii
-        checks.append(
-            EmailCheck(_meta("pii.email", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
-        )
-        checks.append(
-            CardNumberCheck(_meta("pii.card", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
-        )
-        checks.append(
-            PhoneNumberCheck(_meta("pii.phone", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
-        )
-        checks.append(
-            PublicIpCheck(_meta("pii.ip", "pii", pii, "mask", Severity.MEDIUM, mask_all=True))
-        )
+        checks.append(EmailCheck(_meta(EmailCheck.DECLARED, pii)))
+        checks.append(CardNumberCheck(_meta(CardNumberCheck.DECLARED, pii)))
+        checks.append(PhoneNumberCheck(_meta(PhoneNumberCheck.DECLARED, pii)))
+        checks.append(PublicIpCheck(_meta(PublicIpCheck.DECLARED, pii)))
     if packs.links.enabled:
-        meta = _meta("links", "links", packs.links, "mask", Severity.LOW, mask_all=True)
-        checks.append(LinkCheck(meta, tuple(packs.links.allow_domains)))
+        links = packs.links
+        checks.append(LinkCheck(_meta(LinkCheck.DECLARED, links), tuple(links.allow_domains)))
     if packs.spam.enabled:
         spam = packs.spam
         if spam.shouting:
-            meta = _meta("spam.shouting", "spam", spam, "deny", Severity.LOW)
+            meta = _meta(ShoutingCheck.DECLARED, spam)
             checks.append(ShoutingCheck(meta, spam.shout_min_letters, spam.shout_min_upper_ratio))
-        meta = _meta("spam.repeat", "spam", spam, "deny", Severity.LOW)
+        meta = _meta(RepeatedCharacterCheck.DECLARED, spam)
         checks.append(RepeatedCharacterCheck(meta, spam.max_char_run))
-        checks.append(
-            FloodCheck(
-                _meta("spam.flood", "spam", spam, "deny", Severity.LOW), spam.max_word_repeats
-            )
-        )
+        checks.append(FloodCheck(_meta(FloodCheck.DECLARED, spam), spam.max_word_repeats))
     return checks, {check.rule_id: language for check, language in languages}
 
 
@@ -266,13 +242,11 @@ def _language_term_checks(policy: RoomPolicy, shared: SharedChecks) -> list[tupl
     for language in dict.fromkeys(policy.languages):
         slurs = _language_pack(language, "slurs")
         if packs.slurs.enabled and slurs is not None:
-            rule_id = pack_rule_id("slurs", language)
-            meta = _meta(rule_id, "hate", packs.slurs, "deny", Severity.HIGH)
+            meta = _meta(SLURS, packs.slurs, pack_rule_id("slurs", language))
             checks.append((_builtin_term_check(slurs, meta, shared), language))
         profanity = _language_pack(language, "profanity")
         if packs.profanity.enabled and profanity is not None:
-            rule_id = pack_rule_id("profanity", language)
-            meta = _meta(rule_id, "profanity", packs.profanity, "mask", Severity.LOW)
+            meta = _meta(PROFANITY, packs.profanity, pack_rule_id("profanity", language))
             checks.append((_builtin_term_check(profanity, meta, shared), language))
     return checks
 

@@ -8,11 +8,12 @@ Numbers are matched as whole tokens only, so digits glued to letters (``1024x768
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import re2
 
 from chatmod.normalize import TextViews
-from chatmod.rules.base import MetaCheck, RuleHit
+from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
 
 _EMAIL = re2.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _DIGIT_RUN = re2.compile(r"\+?\(?\d[\d \-.()]{5,}\d")
@@ -94,6 +95,10 @@ def _number_runs(text: str) -> list[tuple[int, int, str]]:
 class EmailCheck(MetaCheck):
     """Email addresses, found in the text as typed."""
 
+    DECLARED: ClassVar[Declared] = Declared(
+        "pii.email", "pii", "mask", Severity.MEDIUM, mask_all=True
+    )
+
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
         return [self.meta.hit(*view.to_original(*m.span())) for m in _EMAIL.finditer(view.text)]
@@ -102,6 +107,10 @@ class EmailCheck(MetaCheck):
 @dataclass(frozen=True)
 class CardNumberCheck(MetaCheck):
     """13 to 19 digits, spaced or dashed, that pass Luhn (so random numbers are left alone)."""
+
+    DECLARED: ClassVar[Declared] = Declared(
+        "pii.card", "pii", "mask", Severity.MEDIUM, mask_all=True
+    )
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
@@ -115,6 +124,10 @@ class CardNumberCheck(MetaCheck):
 @dataclass(frozen=True)
 class PhoneNumberCheck(MetaCheck):
     """10 to 15 digits, or a local ``555-1234``; dates, IPs and card numbers are not phones."""
+
+    DECLARED: ClassVar[Declared] = Declared(
+        "pii.phone", "pii", "mask", Severity.MEDIUM, mask_all=True
+    )
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
