@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from chatmod.normalize import masked_for_model, normalize
 from chatmod.policy import load_policy
 from chatmod.review.reviewer import Reviewer
 from chatmod.review.stages import keep_harmless
+from chatmod.text.views import masked_for_model, normalize
 
 # The placeholder written into the model folder's labels.json (``mask_placeholder``).
 MASK_PLACEHOLDER = "****"

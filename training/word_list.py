@@ -1,7 +1,7 @@
 """Write ``chatmod/words.txt``: the whole English words of the shipped model's vocabulary.
 
 The model view joins a word split by a space ("ch oke") when the two parts make one of these
-words and one part is not a word by itself (``chatmod.split_words``). The vocabulary is the
+words and one part is not a word by itself (``chatmod.text.split_words``). The vocabulary is the
 WordPiece vocabulary of all-MiniLM-L6-v2 (Apache-2.0), which the model's tokenizer carries.
 
 Usage (from the repo root):

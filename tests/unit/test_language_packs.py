@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from chatmod.language import SUPPORTED, LangidDetector
-from chatmod.normalize import normalize
 from chatmod.policy import PolicyFile, RoomPolicy
 from chatmod.review import Reviewer
 from chatmod.review.compile import builtin_harmless, compile_room
+from chatmod.text.views import normalize
 
 OTHER_LANGUAGES = [code for code in SUPPORTED if code != "en"]
 

@@ -14,8 +14,8 @@ from chatmod.model import (
     load_model,
 )
 from chatmod.model.base import REPO_MODEL_DIR
-from chatmod.model.text import prepare_text
 from chatmod.settings import Settings
+from chatmod.text.prepare import prepare_text
 
 NEUTRAL_IDENTITY = [
     "I am a gay man",

@@ -16,8 +16,8 @@ from typing import Protocol
 from chatmod.model import ToxicityModel
 from chatmod.model.base import merge_max
 from chatmod.model.router import declared_languages, reads
-from chatmod.normalize import model_readings, normalize
 from chatmod.policy import ModelPolicy
+from chatmod.text.views import model_readings, normalize
 
 # Characters of joined text per model token, kept low so the message itself (at the end of the
 # joined reading) is not cut by the tokenizer's truncation, which drops the tail.

@@ -14,8 +14,8 @@ from typing import Any
 
 from chatmod.model.base import LABELS, ModelUnavailableError, ToxicityModel, canonical_label
 from chatmod.model.spec import SPEC
-from chatmod.model.text import PREPROCESSORS
 from chatmod.model.tokens import keep_ends
+from chatmod.text.prepare import PREPROCESSORS
 
 # The languages of Detoxify's released models (its README): the router sends each line only to
 # a model that reads its language, as it does for an ONNX folder's ``languages``.

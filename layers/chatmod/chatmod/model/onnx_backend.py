@@ -17,8 +17,8 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from chatmod.model.base import LABELS, ModelUnavailableError, ToxicityModel, canonical_label
-from chatmod.model.text import PREPROCESSORS
 from chatmod.model.tokens import keep_ends
+from chatmod.text.prepare import PREPROCESSORS
 
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json")
 

@@ -8,7 +8,6 @@ from functools import lru_cache
 from importlib import resources
 
 from chatmod.language import SUPPORTED
-from chatmod.normalize import fold
 from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
 from chatmod.review.attribution import ENGLISH_ONLY, Unblamed
 from chatmod.rules import (
@@ -26,6 +25,7 @@ from chatmod.rules import (
 )
 from chatmod.rules.base import Declared, RuleMeta, Severity
 from chatmod.rules.terms import MILD_PROFANITY, PROFANITY, SLURS, load_terms
+from chatmod.text.views import fold
 from chatmod.yaml_load import load_yaml
 
 DEFAULT_REASONS: dict[str, str] = {

@@ -17,19 +17,19 @@ from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
 from chatmod.moderation.hold_rule import hold_decision
-from chatmod.normalize import normalize
 from chatmod.policy import RoomPolicy, is_skipped
 from chatmod.review.attribution import attribution_window, occlude
 from chatmod.review.decision import decide, model_plan, too_long
 from chatmod.review.state import ReviewState
 from chatmod.rules.base import RuleHit
+from chatmod.text.views import normalize
 
 if TYPE_CHECKING:
     from chatmod.contract import ReviewRequest
     from chatmod.model.base import ToxicityModel
-    from chatmod.normalize import TextViews
     from chatmod.review.compile import CompiledRoom
     from chatmod.review.decision import Decision
+    from chatmod.text.views import TextViews
 
 # The as-typed reading of a message that also has a de-obfuscated one is scored on its first
 # this many code points (about 64 tokens of ordinary text): the de-obfuscated reading covers the

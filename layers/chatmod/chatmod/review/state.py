@@ -16,11 +16,11 @@ from chatmod.review.decision import Decision, ModelPlan, Span
 if TYPE_CHECKING:
     from chatmod.contract import ReviewRequest, ReviewResponse
     from chatmod.model.base import ToxicityModel
-    from chatmod.normalize import TextViews
     from chatmod.policy import RoomPolicy
     from chatmod.review.compile import CompiledRoom
     from chatmod.review.deadline import Deadline
     from chatmod.rules.base import RuleHit
+    from chatmod.text.views import TextViews
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal, Protocol
 
-from chatmod.normalize import TextViews
+from chatmod.text.views import TextViews
 
 # "hold": the message waits for a moderator (chatmod.moderation.hold) instead of being delivered.
 Action = Literal["deny", "mask", "allow", "hold"]

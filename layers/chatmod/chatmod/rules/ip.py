@@ -15,8 +15,8 @@ from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
 from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _DOTTED_QUAD = re2.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 PUBLIC_RESOLVERS = frozenset(

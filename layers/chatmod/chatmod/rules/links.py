@@ -16,8 +16,8 @@ from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
 from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _TLDS = (
     "com|net|org|io|gg|tv|me|co|xyz|info|biz|ru|uk|de|fr|app|dev|live|link|ly|be|to|site|"

@@ -12,8 +12,8 @@ from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
 from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _EMAIL = re2.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _DIGIT_RUN = re2.compile(r"\+?\(?\d[\d \-.()]{5,}\d")

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
 from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _WORD = re2.compile(r"\S+")
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import re2
 
-from chatmod.normalize import TextViews, fold
 from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
 from chatmod.rules.re2opts import compile_re2
+from chatmod.text.views import TextViews, fold
 
 _LETTER_CLASSES: dict[str, str] = {
     "a": "a4@*", "b": "b8", "e": "e3*", "g": "g9", "i": "i1!|*", "l": "l1|", "o": "o0*",

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
-from chatmod.invisible import has_invisible, is_invisible
-from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
-from chatmod.model.text import LEET as MODEL_LEET
-from chatmod.model.text import STRETCHED_LETTERS, char_folder
-from chatmod.shorthand import expand_shorthand
-from chatmod.split_words import drop_indexes, split_word_spaces
+from chatmod.text.invisible import has_invisible, is_invisible
+from chatmod.text.prepare import HOMOGLYPHS as MODEL_HOMOGLYPHS
+from chatmod.text.prepare import LEET as MODEL_LEET
+from chatmod.text.prepare import STRETCHED_LETTERS, char_folder
+from chatmod.text.shorthand import expand_shorthand
+from chatmod.text.split_words import drop_indexes, split_word_spaces
 
-# The model's tables (``chatmod.model.text``) plus what only the rules read: each look-alike is
+# The model's tables (``chatmod.text.prepare``) plus what only the rules read: each look-alike is
 # written once. The rule-only entries stay out of the model's input until a retrain takes them.
 RULE_ONLY_HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
@@ -101,7 +101,7 @@ def _letterlike_runs(text: str) -> list[tuple[int, int]]:
 
 
 def visible(original: str) -> NormalizedText:
-    """``original`` without its invisible characters (``chatmod.invisible``), mapped back."""
+    """``original`` without its invisible characters (``chatmod.text.invisible``), mapped back."""
     if not has_invisible(original):
         return NormalizedText(original, original, tuple(range(len(original))))
     kept = [index for index, ch in enumerate(original) if not is_invisible(ch)]
@@ -278,14 +278,14 @@ def _dot_runs(text: str, words: Sequence[tuple[int, int]]) -> list[tuple[int, in
 
 def read_shorthand(view: NormalizedText) -> NormalizedText:
     """``view`` with chat shorthand read as words ("r u ok" -> "are you ok"); see
-    ``chatmod.shorthand``."""
+    ``chatmod.text.shorthand``."""
     text, offsets = expand_shorthand(view.text, view.offsets)
     return view if text == view.text else NormalizedText(view.original, text, offsets)
 
 
 def join_split_words(view: NormalizedText) -> NormalizedText:
     """``view`` with words split by a space read whole ("ch oke" -> "choke"); see
-    ``chatmod.split_words``."""
+    ``chatmod.text.split_words``."""
     spaces = split_word_spaces(view.text)
     if not spaces:
         return view
