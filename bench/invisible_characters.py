@@ -9,7 +9,7 @@ mean over its code points, and the worst one) and its loss against the plain lin
 
 from __future__ import annotations
 
-from chatmod.language import LangidDetector
+from chatmod.languages import LangidDetector
 from chatmod.model.base import REPO_MODEL_DIR
 from chatmod.model.factory import load_multilingual_from_settings
 from chatmod.model.onnx_backend import OnnxToxicityModel

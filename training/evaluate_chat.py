@@ -110,7 +110,7 @@ def pipeline_decider(model_dir: Path, policy: Any, multilingual_dir: Path | None
     if multilingual_dir is None:
         reviewer = Reviewer(policy, OnnxToxicityModel(model_dir))
     else:
-        from chatmod.language import LangidDetector
+        from chatmod.languages import LangidDetector
 
         multi = OnnxToxicityModel(multilingual_dir, max_tokens=SPEC.multilingual_max_tokens)
         reviewer = Reviewer(policy, OnnxToxicityModel(model_dir), LangidDetector(), multi)

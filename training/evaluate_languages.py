@@ -43,7 +43,7 @@ def reviewer_for(
     """``multilingual``: what ships (packs, detector, both models); ``packs``: the language's
     packs and the detector with the English model alone; ``english``: English packs and model,
     no detector (before chatmod knew languages)."""
-    from chatmod.language import LangidDetector
+    from chatmod.languages import LangidDetector
     from chatmod.model.onnx_backend import OnnxToxicityModel
     from chatmod.policy import PolicyFile, RoomPolicy
     from chatmod.review import Reviewer

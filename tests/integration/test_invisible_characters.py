@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 
 from chatmod.contract import ReviewRequest
-from chatmod.language import LangidDetector
+from chatmod.languages import LangidDetector
 from chatmod.model.base import REPO_MODEL_DIR
 from chatmod.model.onnx_backend import OnnxToxicityModel
 from chatmod.policy import load_policy

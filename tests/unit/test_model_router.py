@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.language import UNKNOWN, LangidDetector, LanguageGuess
+from chatmod.languages import UNKNOWN, LangidDetector, LanguageGuess
 from chatmod.model.router import pick_model
 from chatmod.policy import PolicyFile, RoomPolicy
 from chatmod.review import Reviewer

@@ -29,7 +29,7 @@ def _reviewer(args: argparse.Namespace) -> Reviewer:
     if args.no_model:
         explicit["model_backend"] = "none"
     settings = Settings.load(**explicit)
-    from chatmod.language import LangidDetector
+    from chatmod.languages import LangidDetector
 
     model = load_model_from_settings(settings)
     multilingual = load_multilingual_from_settings(settings) if model is not None else None

@@ -29,7 +29,7 @@ from pydantic import (
 from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
 from chatmod.errors import PolicyError as PolicyError
-from chatmod.language import SUPPORTED, LanguageCode
+from chatmod.languages import SUPPORTED, LanguageCode
 from chatmod.model.spec import LABELS
 from chatmod.policy_source import FilePolicySource
 from chatmod.rules.base import Action, Severity

@@ -45,7 +45,7 @@ from chatmod.escalation.strikes import (
     stale_entries,
 )
 from chatmod.escalation.wire import readable
-from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
+from chatmod.languages import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity

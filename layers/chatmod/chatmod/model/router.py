@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from chatmod.language import LanguageGuess
+    from chatmod.languages import LanguageGuess
     from chatmod.model.base import ToxicityModel
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
-from chatmod.language import SUPPORTED
+from chatmod.languages.packs import (
+    NO_LISTS,
+    LanguageLists,
+    Unblamed,
+    language_lists,
+    language_pack,
+    pack_data,
+)
 from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
-from chatmod.review.attribution import ENGLISH_ONLY, Unblamed
 from chatmod.rules import (
     CardNumberCheck,
     Check,
@@ -25,8 +29,6 @@ from chatmod.rules import (
 )
 from chatmod.rules.base import Declared, RuleMeta, Severity
 from chatmod.rules.terms import MILD_PROFANITY, PROFANITY, SLURS, load_terms
-from chatmod.text.views import fold
-from chatmod.yaml_load import load_yaml
 
 DEFAULT_REASONS: dict[str, str] = {
     "hate": "Hateful language isn't allowed in this chat.",
@@ -38,21 +40,14 @@ DEFAULT_REASONS: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=32)
-def _builtin_pack(pack: str) -> dict[str, list[object]]:
-    text = resources.files("chatmod").joinpath(f"packs/{pack}.yaml").read_text("utf-8")
-    data: dict[str, list[object]] = load_yaml(text) or {}
-    return data
-
-
 def builtin_terms(pack: str) -> tuple[str, ...]:
-    """A built-in term list from ``chatmod/packs/<pack>.yaml``."""
-    return load_terms(str(t) for t in _builtin_pack(pack).get("terms", []))
+    """A built-in term list from ``chatmod/packs/<pack>.yaml`` (``languages.packs``)."""
+    return load_terms(str(t) for t in pack_data(pack).get("terms", []))
 
 
 def builtin_exemptions(pack: str) -> tuple[str, ...]:
     """Phrases a built-in pack leaves alone though they contain one of its terms."""
-    return load_terms(str(t) for t in _builtin_pack(pack).get("exempt", []))
+    return load_terms(str(t) for t in pack_data(pack).get("exempt", []))
 
 
 class SharedChecks:
@@ -88,63 +83,6 @@ def _builtin_term_check(pack: str, meta: RuleMeta, shared: SharedChecks) -> Chec
         ("pack", pack, meta),
         lambda: TermCheck(meta, builtin_terms(pack), builtin_exemptions(pack)),
     )
-
-
-def _language_pack(language: str, pack: str) -> str | None:
-    """The built-in pack file for a language ("profanity" for English, "de/profanity" for
-    German), or None when that language has none."""
-    name = pack if language == "en" else f"{language}/{pack}"
-    exists = resources.files("chatmod").joinpath(f"packs/{name}.yaml").is_file()
-    return name if exists else None
-
-
-@lru_cache(maxsize=16)
-def builtin_harmless(language: str) -> frozenset[str]:
-    """Everyday words of ``language`` spelled like another language's term (German "dick"):
-    a message detected in ``language`` keeps them whatever other packs say."""
-    name = _language_pack(language, "harmless")
-    if name is None:
-        return frozenset()
-    words = _builtin_pack(name).get("words", [])
-    return frozenset(fold(str(w)).text.strip() for w in words if str(w).strip())
-
-
-@lru_cache(maxsize=16)
-def builtin_unblamed(language: str) -> Unblamed:
-    """The words attribution never stars in a message of ``language``
-    (``packs/<language>/unblamed.yaml``), folded as the model's view is; English's are in
-    ``chatmod.review.attribution`` itself."""
-    name = _language_pack(language, "unblamed")
-    if name is None:
-        return ENGLISH_ONLY
-    data = _builtin_pack(name)
-    words: set[str] = set()
-    stems: set[str] = set()
-    for entry in [*data.get("function_words", []), *data.get("identity_words", [])]:
-        text = str(entry).strip()
-        (stems if text.endswith("*") else words).add(fold(text.rstrip("*")).text)
-    return Unblamed(frozenset(words - {""}), tuple(sorted(stems - {""})))
-
-
-@dataclass(frozen=True)
-class LanguageLists:
-    """A language's words a review spares: ``harmless`` (no other language's pack hits them
-    in a message of this language) and ``unblamed`` (attribution never stars them)."""
-
-    harmless: frozenset[str] = frozenset()
-    unblamed: Unblamed = ENGLISH_ONLY
-
-
-NO_LISTS = LanguageLists()
-
-
-@lru_cache(maxsize=1)
-def language_lists() -> Mapping[str, LanguageLists]:
-    """Every detectable language's lists, read once per process when the first room compiles,
-    so a review never fetches pack data in its middle."""
-    return {
-        code: LanguageLists(builtin_harmless(code), builtin_unblamed(code)) for code in SUPPORTED
-    }
 
 
 @dataclass(frozen=True)
@@ -185,7 +123,7 @@ def _pack_checks(policy: RoomPolicy, shared: SharedChecks) -> tuple[list[Check],
     languages = _language_term_checks(policy, shared)
     if packs.mild_profanity.enabled:
         meta = _meta(MILD_PROFANITY, packs.mild_profanity)
-        languages.append((_builtin_term_check("mild_profanity", meta, shared), "en"))
+        languages.append((_builtin_term_check("en/mild_profanity", meta, shared), "en"))
     checks: list[Check] = [check for check, _ in languages]
     if packs.pii.enabled:
         pii = packs.pii
@@ -240,11 +178,11 @@ def _language_term_checks(policy: RoomPolicy, shared: SharedChecks) -> list[tupl
     packs = policy.packs
     checks: list[tuple[Check, str]] = []
     for language in dict.fromkeys(policy.languages):
-        slurs = _language_pack(language, "slurs")
+        slurs = language_pack(language, "slurs")
         if packs.slurs.enabled and slurs is not None:
             meta = _meta(SLURS, packs.slurs, pack_rule_id("slurs", language))
             checks.append((_builtin_term_check(slurs, meta, shared), language))
-        profanity = _language_pack(language, "profanity")
+        profanity = language_pack(language, "profanity")
         if packs.profanity.enabled and profanity is not None:
             meta = _meta(PROFANITY, packs.profanity, pack_rule_id("profanity", language))
             checks.append((_builtin_term_check(profanity, meta, shared), language))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from chatmod.contract import ReviewRequest, ReviewResponse
-from chatmod.language import LanguageDetector, LanguageGuess
+from chatmod.languages import LanguageDetector, LanguageGuess
 from chatmod.model.base import ToxicityModel
 from chatmod.policy import PolicyFile, load_policy, with_max_length
 from chatmod.review import stages

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from chatmod.contract import ReviewResponse
-from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
+from chatmod.languages import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
 from chatmod.moderation.hold_rule import hold_decision

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from chatmod.language import NOT_DETECTED, LanguageGuess
+from chatmod.languages import NOT_DETECTED, LanguageGuess
 from chatmod.review.decision import Decision, ModelPlan, Span
 
 if TYPE_CHECKING:
