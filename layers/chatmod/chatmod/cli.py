@@ -16,8 +16,8 @@ from typing import IO, Any
 
 from chatmod.model.factory import load_model_from_settings, load_multilingual_from_settings
 from chatmod.policy import PolicyError
+from chatmod.policy.live import FilePolicySource
 from chatmod.policy_check import checked_policy
-from chatmod.policy_source import FilePolicySource
 from chatmod.review.reviewer import Reviewer
 from chatmod.settings import Settings, SettingsError
 
@@ -117,7 +117,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_policy(args: argparse.Namespace) -> int:
-    """Parsed, within the limits of ``chatmod.policy_limits`` and compiled, every room."""
+    """Parsed, within the limits of ``chatmod.policy.limits`` and compiled, every room."""
     source = FilePolicySource(args.file)
     try:
         text = source.fetch()
