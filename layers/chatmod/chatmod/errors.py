@@ -21,12 +21,16 @@ can catch a branch, or everything chatmod means, by these names.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import yaml
 
-if TYPE_CHECKING:
-    from chatmod.escalation.intents import Intent
+# What a model that will not load names for the fix: the settings that choose and find it.
+MODEL_SETTINGS_HELP = (
+    "settings: CHATMOD_MODEL_BACKEND (onnx | detoxify), CHATMOD_MODEL_DIR (folder with "
+    "model.onnx, tokenizer.json, labels.json), CHATMOD_DETOXIFY_CHECKPOINT (local Detoxify "
+    ".ckpt), CHATMOD_DETOXIFY_MODEL_TYPE (original | unbiased | original-small | ...)"
+)
 
 
 class ChatmodError(Exception):
@@ -53,9 +57,7 @@ class ModelUnavailableError(ChatmodError, RuntimeError):
     """The configured model cannot be loaded; the message names the settings to fix."""
 
     def __init__(self, reason: str) -> None:
-        from chatmod.model.base import SETTINGS_HELP  # the model's settings, where they live
-
-        super().__init__(f"{reason} ({SETTINGS_HELP})")
+        super().__init__(f"{reason} ({MODEL_SETTINGS_HELP})")
 
 
 class SecondOpinionUnavailableError(ChatmodError, RuntimeError):
@@ -87,10 +89,18 @@ class ActionInFlightError(ChatActionError):
     """An earlier attempt of an at-most-once action may still be running: look again later."""
 
 
+class Attempts(Protocol):
+    """An action's durable record (``chatmod.escalation.intents.Intent``), as far as an error
+    about it needs to say: how many calls may have reached the service."""
+
+    @property
+    def calls(self) -> int: ...
+
+
 class OutcomeUnknownError(ChatActionError):
     """An at-most-once action whose outcome stays unknown and may no longer be repeated."""
 
-    def __init__(self, key: Mapping[str, str], intent: Intent, reason: str) -> None:
+    def __init__(self, key: Mapping[str, str], intent: Attempts, reason: str) -> None:
         super().__init__(f"{dict(key)}: {reason}")
         self.key = dict(key)
         self.intent = intent

@@ -11,16 +11,6 @@ from chatmod.errors import ModelUnavailableError as ModelUnavailableError
 from chatmod.model.spec import LABELS as LABELS  # re-exported for the backends
 from chatmod.model.spec import SPEC
 
-ENV_BACKEND = "CHATMOD_MODEL_BACKEND"
-ENV_MODEL_DIR = "CHATMOD_MODEL_DIR"
-ENV_DETOXIFY_CHECKPOINT = "CHATMOD_DETOXIFY_CHECKPOINT"
-ENV_DETOXIFY_MODEL_TYPE = "CHATMOD_DETOXIFY_MODEL_TYPE"
-SETTINGS_HELP = (
-    f"settings: {ENV_BACKEND} (onnx | detoxify), {ENV_MODEL_DIR} (folder with model.onnx, "
-    f"tokenizer.json, labels.json), {ENV_DETOXIFY_CHECKPOINT} (local Detoxify .ckpt), "
-    f"{ENV_DETOXIFY_MODEL_TYPE} (original | unbiased | original-small | ...)"
-)
-
 LAYER_MODEL_DIR = Path("/opt/chatmod-minilm")
 # <repo>/layers/chatmod/chatmod/model/base.py -> <repo>/layers/model/chatmod-minilm
 REPO_MODEL_DIR = Path(__file__).resolve().parents[3] / "model" / "chatmod-minilm"

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatmod.policy import NO_MASK_WHEN, ModelPolicy
 from chatmod.review.compile import CompiledRoom
 from chatmod.review.masking import mask_text
+from chatmod.review.starring import ModelPlan, model_plan
 from chatmod.rules.base import Action, RuleHit, Severity
 
 Result = Literal["ALLOW", "DENY"]
@@ -43,44 +43,6 @@ class Decision:
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
-
-
-@dataclass(frozen=True)
-class ModelPlan:
-    """What the model's scores call for, before any word is located.
-
-    ``fix``: labels in their mask range that starring the blamed words may fix (label -> mask
-    threshold); ``gray``: labels to deliver with a second opinion; ``deny``: labels at deny.
-    """
-
-    deny: tuple[str, ...] = ()
-    fix: Mapping[str, float] = field(default_factory=dict)
-    gray: tuple[str, ...] = ()
-
-
-def model_plan(model: ModelPolicy, scores: Mapping[str, float]) -> ModelPlan:
-    """Walk each label's thresholds once: the review asks this as soon as the model scored,
-    to know whether to locate words, and hands the plan on to ``decide``."""
-    thresholds = model.label_thresholds
-    deny: list[str] = []
-    fix: dict[str, float] = {}
-    gray: list[str] = []
-    unfixable = any(
-        scores.get(label, 0.0) >= (t.allow if t.allow is not None else t.mask or 1.1)
-        for label, t in thresholds.items()
-        if label in NO_MASK_WHEN
-    )
-    for label, t in thresholds.items():
-        score = scores.get(label)
-        if score is None:
-            continue
-        if t.deny is not None and score >= t.deny:
-            deny.append(label)
-        elif t.mask is not None and score >= t.mask and not unfixable:
-            fix[label] = t.mask
-        elif (t.allow is not None and score >= t.allow) or (t.mask is not None and score >= t.mask):
-            gray.append(label)
-    return ModelPlan(tuple(deny), fix, tuple(gray))
 
 
 def _model_hits(

@@ -19,7 +19,8 @@ from chatmod.model.router import pick_model
 from chatmod.moderation.hold_rule import hold_decision
 from chatmod.policy import RoomPolicy, is_skipped
 from chatmod.review.attribution import attribution_window, occlude
-from chatmod.review.decision import decide, model_plan, too_long
+from chatmod.review.decision import decide, too_long
+from chatmod.review.starring import may_blame_words, model_plan
 from chatmod.review.state import ReviewState
 from chatmod.rules.base import RuleHit
 from chatmod.text.views import normalize
@@ -105,16 +106,10 @@ def score(tools: ReviewTools, state: ReviewState) -> None:
 
 
 def attribute(tools: ReviewTools, state: ReviewState) -> None:
-    """Only when a label sits in its mask range and nothing denies: the words whose removal
-    brings the message below every mask threshold."""
+    """The words whose removal brings the message below every mask threshold, when words may
+    be blamed at all (``chatmod.review.starring``) and the deadline leaves time."""
     model, plan, policy = state.model, state.plan, state.policy
-    if model is None or plan is None:
-        return
-    if any(h.action in ("deny", "allow") for h in state.hits):
-        return  # denied by a rule anyway, or an exception silences the model
-    if not model.stars_words:
-        return  # its folder says its words are not to be starred: the gray zone decides
-    if plan.deny or not plan.fix or policy.model.mask_max_words == 0:
+    if model is None or plan is None or not may_blame_words(state.hits, model, plan, policy.model):
         return
     views, deadline = _views(state), state.deadline
     view = views.model

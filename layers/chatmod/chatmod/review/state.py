@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chatmod.languages import NOT_DETECTED, LanguageGuess
-from chatmod.review.decision import Decision, ModelPlan, Span
+from chatmod.review.decision import Decision, Span
+from chatmod.review.starring import ModelPlan
 
 if TYPE_CHECKING:
     from chatmod.contract import ReviewRequest, ReviewResponse

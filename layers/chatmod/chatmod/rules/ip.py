@@ -15,7 +15,8 @@ from typing import ClassVar
 
 import re2
 
-from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.rules.base import Declared, MetaCheck, RuleHit
+from chatmod.rules.pii import personal_data
 from chatmod.text.views import TextViews
 
 _DOTTED_QUAD = re2.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
@@ -69,7 +70,7 @@ def is_personal_address(address: ipaddress.IPv4Address) -> bool:
 class PublicIpCheck(MetaCheck):
     """Public IPv4 addresses, masked whole; private, reserved and resolver addresses pass."""
 
-    DECLARED: ClassVar[Declared] = Declared("pii.ip", "pii", "mask", Severity.MEDIUM, mask_all=True)
+    DECLARED: ClassVar[Declared] = personal_data("pii.ip")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible

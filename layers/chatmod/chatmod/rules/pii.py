@@ -91,13 +91,16 @@ def _number_runs(text: str) -> list[tuple[int, int, str]]:
     return runs
 
 
+def personal_data(rule_id: str) -> Declared:
+    """What every personal-data check declares: masked whole, of medium severity."""
+    return Declared(rule_id, "pii", "mask", Severity.MEDIUM, mask_all=True)
+
+
 @dataclass(frozen=True)
 class EmailCheck(MetaCheck):
     """Email addresses, found in the text as typed."""
 
-    DECLARED: ClassVar[Declared] = Declared(
-        "pii.email", "pii", "mask", Severity.MEDIUM, mask_all=True
-    )
+    DECLARED: ClassVar[Declared] = personal_data("pii.email")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
@@ -108,9 +111,7 @@ class EmailCheck(MetaCheck):
 class CardNumberCheck(MetaCheck):
     """13 to 19 digits, spaced or dashed, that pass Luhn (so random numbers are left alone)."""
 
-    DECLARED: ClassVar[Declared] = Declared(
-        "pii.card", "pii", "mask", Severity.MEDIUM, mask_all=True
-    )
+    DECLARED: ClassVar[Declared] = personal_data("pii.card")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
@@ -125,9 +126,7 @@ class CardNumberCheck(MetaCheck):
 class PhoneNumberCheck(MetaCheck):
     """10 to 15 digits, or a local ``555-1234``; dates, IPs and card numbers are not phones."""
 
-    DECLARED: ClassVar[Declared] = Declared(
-        "pii.phone", "pii", "mask", Severity.MEDIUM, mask_all=True
-    )
+    DECLARED: ClassVar[Declared] = personal_data("pii.phone")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
