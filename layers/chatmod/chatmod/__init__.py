@@ -1,7 +1,8 @@
 """chatmod: moderation for Amazon IVS Chat message review handlers.
 
-The core (normalize -> rules -> model -> policy -> response) imports nothing from AWS;
-the Lambda functions in ``functions/`` adapt events to it.
+The core (``review``: read -> detect -> check -> score -> attribute -> decide -> respond)
+imports nothing from AWS outside ``aws/``; the Lambda functions in ``functions/`` adapt events
+to it.
 """
 
 from chatmod.contract import ReviewRequest, ReviewResponse

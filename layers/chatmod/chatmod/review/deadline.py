@@ -18,8 +18,8 @@ T = TypeVar("T")
 Clock = Callable[[], float]
 
 # What each stage may take at worst on a slow share of a core (0.58 of one at 1024 MB):
-# the model reads the text up to four times (as typed, de-obfuscated, both again after rule
-# masks); attribution is one or two batched runs and up to two exact ones.
+# the model reads the message once, in at most two readings (as typed and de-obfuscated, of the
+# text as the rules masked it); attribution is one or two batched runs and up to two exact ones.
 STAGE_RESERVE_S: dict[Stage, float] = {"model": 0.060, "attribution": 0.060}
 # Attribution's own bound, whatever time is left: it reads the whole message about 15 times
 # (without each of up to 12 candidate words, then up to two exact checks). A chat line costs a
