@@ -35,6 +35,14 @@ class ActionGuard(Protocol):
     def run(self, key: Mapping[str, str], action: Callable[[], Outcome]) -> Outcome: ...
 
 
+class SanctionWriter(Protocol):
+    """Where the strike ladder's timeouts and bans go (``chatmod.moderation.ladder`` writes
+    them to the moderation store or through the moderator API)."""
+
+    def impose(self, room_id: str, user_id: str, until_ms: int | None, reason: str | None) -> bool:
+        """Puts the sanction on the user; False when one lasting as long is already there."""
+
+
 def action_key(action: str, room_arn: str, target: str) -> dict[str, str]:
     """The idempotency key: which action, in which room, on which message or claim."""
     return {"action": action, "room": room_arn, "target": target}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from chatmod.contract import room_id_from_arn
 from chatmod.errors import SecondOpinionUnavailableError as SecondOpinionUnavailableError
@@ -21,6 +20,7 @@ from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
     Outcome,
+    SanctionWriter,
     action_key,
     clip_reason,
 )
@@ -49,9 +49,6 @@ from chatmod.languages import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
-
-if TYPE_CHECKING:
-    from chatmod.moderation.ladder import SanctionWriter
 
 CLAIM_ATTEMPTS = 5
 DISCONNECT_TIMEOUT_MS = 30_000  # the longest a DisconnectUser call can run (ivschat client)

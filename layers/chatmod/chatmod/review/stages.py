@@ -16,10 +16,10 @@ from chatmod.contract import ReviewResponse
 from chatmod.languages import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
-from chatmod.moderation.hold_rule import hold_decision
 from chatmod.policy import RoomPolicy, is_skipped
 from chatmod.review.attribution import attribution_window, occlude
 from chatmod.review.decision import decide, too_long
+from chatmod.review.hold import hold_decision
 from chatmod.review.starring import may_blame_words, model_plan
 from chatmod.review.state import ReviewState
 from chatmod.rules.base import RuleHit

@@ -1,5 +1,5 @@
-"""Which decisions are held for review (``chatmod.moderation.hold``): kept apart from the held
-message's model so the review's cold start imports only this."""
+"""Which decisions are held for a moderator (the room's ``hold`` policy; what happens to a held
+message is ``chatmod.moderation.hold``): the review's last word before it answers."""
 
 from __future__ import annotations
 
