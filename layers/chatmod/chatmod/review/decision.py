@@ -8,7 +8,7 @@ from typing import Literal
 
 from chatmod.review.compile import CompiledRoom
 from chatmod.review.masking import mask_text
-from chatmod.review.starring import ModelPlan, model_plan
+from chatmod.review.starring import ModelPlan
 from chatmod.rules.base import Action, RuleHit, Severity
 
 Result = Literal["ALLOW", "DENY"]
@@ -101,10 +101,11 @@ def decide(
     """Rule hits first; then the model, unless an ``allow`` exception matched the message.
 
     Pure: ``scores`` are the model's (of the text left after rule masks, when there were any),
-    ``plan`` what they call for (``model_plan``, asked once by the review) and ``blamed`` the
-    words attribution found for the labels in their mask range. A message too long for a room
-    that refuses such messages never gets here (``too_long``); one judged past its length is
-    cut to it (``truncate``) unless ``enforce_length`` is False."""
+    ``plan`` what they call for (``starring.model_plan``, asked once by the review: no plan, no
+    model verdict) and ``blamed`` the words attribution found for the labels in their mask
+    range. A message too long for a room that refuses such messages never gets here
+    (``too_long``); one judged past its length is cut to it (``truncate``) unless
+    ``enforce_length`` is False."""
     policy = room.policy
     scores = dict(scores or {})
     max_length = policy.max_length if enforce_length else len(original)
@@ -113,8 +114,7 @@ def decide(
         h for h in hits if h.action != "allow" and not any(h.overlaps(a) for a in exceptions)
     ]
     gray: list[str] = []
-    if scores and policy.model.enabled and not exceptions:
-        plan = plan if plan is not None else model_plan(policy.model, scores)
+    if scores and plan is not None and policy.model.enabled and not exceptions:
         model_hits, gray = _model_hits(room, plan, blamed)
         effective.extend(model_hits)
     denies = [h for h in effective if h.action == "deny"]
