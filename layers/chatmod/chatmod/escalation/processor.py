@@ -33,7 +33,11 @@ from chatmod.escalation.intents import (
 )
 from chatmod.escalation.ledger import StrikeLedger
 from chatmod.escalation.record import EscalationRecord
-from chatmod.escalation.second_opinion import SecondOpinion, confirmed_labels
+from chatmod.escalation.second_opinion import (
+    RoutedSecondOpinion,
+    SecondOpinion,
+    confirmed_labels,
+)
 from chatmod.escalation.strikes import (
     LedgerKey,
     LedgerState,
@@ -291,8 +295,9 @@ class EscalationProcessor:
             # messages): the model would judge words it cannot read, so it is left alone.
             result.skipped = f"written in {guess.code}, which the model does not read"
             return
-        routed = getattr(self.scorer, "for_language", None)
-        scorer = routed(guess.code) if routed is not None else self.scorer
+        scorer = self.scorer
+        if isinstance(scorer, RoutedSecondOpinion):
+            scorer = scorer.for_language(guess.code)  # the model that reads the line's language
         scores = scorer.score(text, context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)
