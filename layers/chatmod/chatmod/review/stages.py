@@ -4,6 +4,13 @@ read -> detect -> check -> score -> attribute -> decide -> respond.
 Every stage has the same contract: ``(tools, state) -> None``, reading what the stages before
 it wrote and writing its own part. ``run`` walks them in order; once a stage has decided the
 message (a message too long for its room, say), only the stages that answer still run.
+
+A module a message enters more than once, and why: ``chatmod.text.views`` serves each stage the
+reading it needs from the one ``TextViews`` that ``read`` built (a method call, never a second
+normalization; the text the model reads once rules masked words is another text to it, read
+once by ``TextViews.masked``); ``decision`` refuses a message too long before any other work
+(``read``) and decides the rest last (``decide``); ``starring`` gives the model's plan as soon as
+it has scored (``score``) and says whether words may be blamed (``attribute``).
 """
 
 from __future__ import annotations
