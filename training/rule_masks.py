@@ -29,6 +29,7 @@ def rule_masked(text: str, placeholder: str = MASK_PLACEHOLDER) -> str:
     compiled = reviewer.room("")
     views = normalize(text)
     hits = [hit for check in compiled.checks for hit in check.scan(views)]
-    hits = keep_harmless(compiled, views, hits, reviewer.detect_language(text))
+    language = reviewer.detect_language(text)
+    hits = keep_harmless(compiled, views, hits, language, reviewer.tools.harmless(language.code))
     masked = [h for h in hits if h.action == "mask"]
     return masked_for_model(text, masked, placeholder) if masked else text

@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
-from chatmod.languages.packs import (
-    NO_LISTS,
-    LanguageLists,
-    Unblamed,
-    language_lists,
-    language_pack,
-    pack_data,
-)
+from chatmod.languages.packs import language_pack, pack_data
 from chatmod.policy import PackConfig, RoomPolicy, RuleSpec
 from chatmod.rules import (
     CardNumberCheck,
@@ -88,19 +81,11 @@ def _builtin_term_check(pack: str, meta: RuleMeta, shared: SharedChecks) -> Chec
 @dataclass(frozen=True)
 class CompiledRoom:
     """A room policy with its checks compiled, built once and reused for every message.
-    ``pack_languages``: the language of each built-in term pack's rule id; ``lists``: each
-    language's words a review spares (``language_lists``)."""
+    ``pack_languages``: the language of each built-in term pack's rule id."""
 
     policy: RoomPolicy
     checks: tuple[Check, ...]
     pack_languages: Mapping[str, str] = field(default_factory=dict)
-    lists: Mapping[str, LanguageLists] = field(default_factory=language_lists)
-
-    def harmless(self, language: str) -> frozenset[str]:
-        return self.lists.get(language, NO_LISTS).harmless
-
-    def unblamed(self, language: str) -> Unblamed:
-        return self.lists.get(language, NO_LISTS).unblamed
 
     def reason_for(self, category: str, explicit: str | None = None) -> str:
         if explicit:

@@ -54,7 +54,7 @@ class Reviewer:
             m for m in (model, multilingual) if m is not None
         )
         self.language_detector = language_detector
-        self.tools = stages.ReviewTools(language_detector, self.models)
+        self.tools = stages.ReviewTools.of(language_detector, self.models)
         self.shared = SharedChecks() if shared is None else shared
         self._on_room_error = on_room_error
         self._rooms: dict[str | None, CompiledRoom] = {}

@@ -15,12 +15,13 @@ it has scored (``score``) and says whether words may be blamed (``attribute``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from chatmod.contract import ReviewResponse
 from chatmod.languages import NOT_DETECTED, LanguageDetector, LanguageGuess
+from chatmod.languages.packs import NO_LISTS, LanguageLists, Unblamed, language_lists
 from chatmod.model.base import merge_max
 from chatmod.model.router import pick_model
 from chatmod.policy import RoomPolicy, is_skipped
@@ -48,10 +49,26 @@ TYPED_READING_MAX_CHARS = 200
 @dataclass(frozen=True)
 class ReviewTools:
     """What a review consults besides its room: the language detector (None: every message
-    is of unknown language) and the loaded models in order of preference (English first)."""
+    is of unknown language), the loaded models in order of preference (English first) and each
+    detectable language's lists (``languages.packs.language_lists``), which only a detected
+    language reads: a reviewer without a detector (a new instance's first answers) never
+    loads them, one with a detector loads them before its first message, never during one."""
 
     detector: LanguageDetector | None = None
     models: tuple[ToxicityModel, ...] = ()
+    lists: Mapping[str, LanguageLists] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, detector: LanguageDetector | None, models: tuple[ToxicityModel, ...]
+    ) -> ReviewTools:
+        return cls(detector, models, language_lists() if detector is not None else {})
+
+    def harmless(self, language: str) -> frozenset[str]:
+        return self.lists.get(language, NO_LISTS).harmless
+
+    def unblamed(self, language: str) -> Unblamed:
+        return self.lists.get(language, NO_LISTS).unblamed
 
     def detect(self, text: str) -> LanguageGuess:
         return NOT_DETECTED if self.detector is None else self.detector.detect(text)
@@ -85,7 +102,8 @@ def check(tools: ReviewTools, state: ReviewState) -> None:
     views, skip = _views(state), state.skip
     checks = [c for c in state.room.checks if not skip or not is_skipped(c.rule_id, skip)]
     hits = [hit for c in checks for hit in c.scan(views)]
-    state.hits = keep_harmless(state.room, views, hits, state.language)
+    language = state.language
+    state.hits = keep_harmless(state.room, views, hits, language, tools.harmless(language.code))
 
 
 def score(tools: ReviewTools, state: ReviewState) -> None:
@@ -133,7 +151,7 @@ def attribute(tools: ReviewTools, state: ReviewState) -> None:
         model.predict,
         keep_out=keep_out,
         window=window,
-        unblamed=state.room.unblamed(state.language.code),
+        unblamed=tools.unblamed(state.language.code),
     )
     state.blamed = tuple(view.to_original(s, e) for s, e in found.spans)
 
@@ -185,14 +203,15 @@ def response_for(request: ReviewRequest, decision: Decision) -> ReviewResponse:
 
 
 def keep_harmless(
-    room: CompiledRoom, views: TextViews, hits: Sequence[RuleHit], language: LanguageGuess
+    room: CompiledRoom,
+    views: TextViews,
+    hits: Sequence[RuleHit],
+    language: LanguageGuess,
+    harmless: frozenset[str],
 ) -> list[RuleHit]:
     """Drop the hits of another language's pack on an everyday word of the message's own
-    language ("dick" in a German line is "thick")."""
-    if not language.known:
-        return list(hits)
-    harmless = room.harmless(language.code)
-    if not harmless:
+    language ("dick" in a German line is "thick"); ``harmless``: that language's words."""
+    if not language.known or not harmless:
         return list(hits)
     return [
         h
