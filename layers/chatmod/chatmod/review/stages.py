@@ -34,10 +34,8 @@ from chatmod.rules.base import RuleHit
 from chatmod.text.views import normalize
 
 if TYPE_CHECKING:
-    from chatmod.contract import ReviewRequest
     from chatmod.model.base import ToxicityModel
     from chatmod.review.compile import CompiledRoom
-    from chatmod.review.decision import Decision
     from chatmod.text.views import TextViews
 
 # The as-typed reading of a message that also has a de-obfuscated one is scored on its first
@@ -136,14 +134,13 @@ def attribute(tools: ReviewTools, state: ReviewState) -> None:
     model, plan, policy = state.model, state.plan, state.policy
     if model is None or plan is None or not may_blame_words(state.hits, model, plan, policy.model):
         return
-    views, deadline = _views(state), state.deadline
-    view = views.model
+    view, deadline = _views(state).model, state.deadline
+    keep_out = view.from_original([(h.start, h.end) for h in state.hits if h.action == "mask"])
     window = attribution_window(len(view.text), policy.model.mask_max_words)
     # Its full-length inputs: the message, without each candidate, up to two exact checks.
     cost_s = deadline.cost_of(window + 3) if deadline is not None else 0.0
     if deadline is not None and not deadline.allows("attribution", cost_s, chars=len(view.text)):
         return  # no word blamed: delivered with its gray zone, for the second opinion
-    keep_out = view.from_original([(h.start, h.end) for h in state.hits if h.action == "mask"])
     found = occlude(
         view.text,
         plan.fix,
@@ -178,7 +175,7 @@ def respond(tools: ReviewTools, state: ReviewState) -> None:
     """The room's hold rule, then the answer IVS gets."""
     assert state.decision is not None and state.request is not None
     state.decision = hold_decision(state.decision, state.policy)
-    state.response = response_for(state.request, state.decision)
+    state.response = ReviewResponse.answering(state.request, state.decision)
 
 
 # The stages that judge a message, and the whole review (which also answers).
@@ -193,13 +190,6 @@ def run(tools: ReviewTools, state: ReviewState, stages: Sequence[Stage] = REVIEW
         if state.decision is None or stage in ANSWERING:
             stage(tools, state)
     return state
-
-
-def response_for(request: ReviewRequest, decision: Decision) -> ReviewResponse:
-    """ALLOW keeps the message's attributes; DENY carries the user-facing reason."""
-    if decision.result == "DENY":
-        return ReviewResponse.deny(decision.content, decision.reason)
-    return ReviewResponse.allow(decision.content, dict(request.attributes))
 
 
 def keep_harmless(
