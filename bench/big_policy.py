@@ -133,9 +133,9 @@ def child(kind: str, policy_file: str) -> dict[str, Any]:
 def term_compile() -> dict[str, float]:
     """One TermCheck of 2,000 terms of 64 characters: its RE2 alternations (each one compile
     that holds the GIL), the longest of them, and a 500-code-point scan."""
-    from chatmod.normalize import normalize
     from chatmod.rules.base import RuleMeta, Severity
     from chatmod.rules.terms import TermCheck, _alternations, _whole_word_regex, term_pattern
+    from chatmod.text.views import normalize
 
     rnd = random.Random(5)
     terms = tuple("".join(rnd.choices(string.ascii_lowercase, k=64)) for _ in range(2000))

@@ -22,8 +22,8 @@ from pathlib import Path
 from chatmod.contract import ReviewRequest
 from chatmod.model import load_model
 from chatmod.model.spec import LABELS
-from chatmod.pipeline import Reviewer
 from chatmod.policy import parse_policy
+from chatmod.review import Reviewer
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DEV_PERCENT = 15  # training/data.py's split (it needs pandas, which this environment lacks)

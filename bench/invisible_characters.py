@@ -9,11 +9,12 @@ mean over its code points, and the worst one) and its loss against the plain lin
 
 from __future__ import annotations
 
-from chatmod.language import LangidDetector
+from chatmod.languages import LangidDetector
 from chatmod.model.base import REPO_MODEL_DIR
+from chatmod.model.factory import load_multilingual_from_settings
 from chatmod.model.onnx_backend import OnnxToxicityModel
-from chatmod.pipeline import Reviewer, load_multilingual_from_settings
 from chatmod.policy import load_policy
+from chatmod.review import Reviewer
 from chatmod.settings import Settings
 from tests.invisible_characters import character_classes, deny_gold_lines, inside_each_word
 

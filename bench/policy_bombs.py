@@ -49,8 +49,8 @@ def _serve(texts: list[str]) -> str:
 
 def child(source_kind: str, bomb: str) -> dict[str, Any]:
     """One refusal in this process: the figures, and what the failure said."""
+    from chatmod.policy.live import FilePolicySource, LivePolicy
     from chatmod.policy_check import checked_policy
-    from chatmod.policy_source import FilePolicySource, LivePolicy
     from tests.policy_bombs import BOMBS
 
     text = BOMBS[bomb]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyFile, load_policy
+from chatmod.review import Reviewer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -287,7 +287,7 @@ def extra_benign(
 def blocked_words(data_dir: Path | str | None = None) -> set[str]:
     """Single words of the English LDNOOBW list and the bundled profanity and slur packs: kept
     out of the vocabulary that written benign lines draw rare words from."""
-    from chatmod.compile import builtin_terms
+    from chatmod.review.compile import builtin_terms
 
     lexicon = chat_dir(data_dir) / "lexicons_ldnoobw" / "en.txt"
     words = {w.strip().lower() for w in lexicon.read_text(encoding="utf-8").splitlines()}

@@ -105,12 +105,12 @@ def pipeline_decider(model_dir: Path, policy: Any, multilingual_dir: Path | None
     """The pipeline on the English model alone (every line read by it), or as it ships: with
     the language detector and the multilingual model beside it (``multilingual_dir``)."""
     from chatmod.model.onnx_backend import OnnxToxicityModel
-    from chatmod.pipeline import Reviewer
+    from chatmod.review import Reviewer
 
     if multilingual_dir is None:
         reviewer = Reviewer(policy, OnnxToxicityModel(model_dir))
     else:
-        from chatmod.language import LangidDetector
+        from chatmod.languages import LangidDetector
 
         multi = OnnxToxicityModel(multilingual_dir, max_tokens=SPEC.multilingual_max_tokens)
         reviewer = Reviewer(policy, OnnxToxicityModel(model_dir), LangidDetector(), multi)

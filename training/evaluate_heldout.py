@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     from chatmod.model.onnx_backend import OnnxToxicityModel
-    from chatmod.pipeline import Reviewer
+    from chatmod.review import Reviewer
 
     started = time.time()
     models: dict[str, tuple[Path, dict[str, Any] | None]] = {

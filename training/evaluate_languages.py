@@ -43,10 +43,10 @@ def reviewer_for(
     """``multilingual``: what ships (packs, detector, both models); ``packs``: the language's
     packs and the detector with the English model alone; ``english``: English packs and model,
     no detector (before chatmod knew languages)."""
-    from chatmod.language import LangidDetector
+    from chatmod.languages import LangidDetector
     from chatmod.model.onnx_backend import OnnxToxicityModel
-    from chatmod.pipeline import Reviewer
     from chatmod.policy import PolicyFile, RoomPolicy
+    from chatmod.review import Reviewer
 
     languages = ["en", language] if mode != "english" else ["en"]
     room = RoomPolicy.model_validate({"languages": languages, "model": {"level": level}})

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 
 from real_data import more_dir  # noqa: E402
 
-from chatmod.decision import Decision  # noqa: E402
+from chatmod.review.decision import Decision  # noqa: E402
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 
@@ -39,8 +39,8 @@ def starred(decision: Decision) -> set[int]:
 
 def score(level: str, model_dir: Path, limit: int = 0) -> dict[str, float]:
     from chatmod.model.onnx_backend import OnnxToxicityModel
-    from chatmod.pipeline import Reviewer
     from chatmod.policy import parse_policy
+    from chatmod.review import Reviewer
 
     policy = parse_policy(f"defaults:\n  model:\n    level: {level}\n")
     reviewer = Reviewer(policy, OnnxToxicityModel(model_dir))

@@ -15,7 +15,6 @@ import pandas as pd
 from data import DEFAULT_DATA_DIR, LABELS, Example, split_of
 
 NAN = float("nan")
-LANGUAGES = ("de", "es", "fr", "pt", "it", "tr")
 CHATTERBOT_NAMES = {
     "german": "de",
     "spanish": "es",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from chatmod.normalize import normalize
-from chatmod.pipeline import Reviewer, keep_harmless, masked_for_model
 from chatmod.policy import load_policy
+from chatmod.review.reviewer import Reviewer
+from chatmod.review.stages import keep_harmless
+from chatmod.text.views import masked_for_model, normalize
 
 # The placeholder written into the model folder's labels.json (``mask_placeholder``).
 MASK_PLACEHOLDER = "****"
@@ -28,6 +29,7 @@ def rule_masked(text: str, placeholder: str = MASK_PLACEHOLDER) -> str:
     compiled = reviewer.room("")
     views = normalize(text)
     hits = [hit for check in compiled.checks for hit in check.scan(views)]
-    hits = keep_harmless(compiled, text, hits, reviewer.detect_language(text))
+    language = reviewer.detect_language(text)
+    hits = keep_harmless(compiled, views, hits, language, reviewer.tools.harmless(language.code))
     masked = [h for h in hits if h.action == "mask"]
     return masked_for_model(text, masked, placeholder) if masked else text

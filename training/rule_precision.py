@@ -24,10 +24,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "layers" / "chatmod"))
 
-from chatmod.compile import compile_room  # noqa: E402
-from chatmod.normalize import normalize  # noqa: E402
 from chatmod.policy import load_policy  # noqa: E402
+from chatmod.review.compile import compile_room  # noqa: E402
 from chatmod.rules.base import RuleHit  # noqa: E402
+from chatmod.text.views import normalize  # noqa: E402
 
 DEFAULT_CHAT_DIR = (REPO / ".." / "shared" / "data" / "chat").resolve()
 EXPECTED_CATEGORIES = frozenset({"links", "pii"})

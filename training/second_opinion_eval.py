@@ -46,8 +46,8 @@ from data import DEFAULT_DATA_DIR, split_of  # noqa: E402
 from chatmod.escalation.second_opinion import ModelSecondOpinion, confirmed_labels  # noqa: E402
 from chatmod.model.onnx_backend import OnnxToxicityModel  # noqa: E402
 from chatmod.model.spec import SPEC  # noqa: E402
-from chatmod.pipeline import Reviewer  # noqa: E402
 from chatmod.policy import load_policy  # noqa: E402
+from chatmod.review import Reviewer  # noqa: E402
 
 SEED = 20240917
 MAX_CHARS = 500  # a room's default max_length, and a record's context item limit

@@ -2,7 +2,7 @@
 
 Training must use exactly the labels and preprocessing the Lambda uses, but importing the
 ``chatmod`` package would pull in the whole moderation pipeline (and its dependencies, absent
-from the torch environment); these two modules import nothing from chatmod, so load them alone.
+from the torch environment); these modules import nothing from chatmod, so load them alone.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-MODEL_PACKAGE = Path(__file__).resolve().parent.parent / "layers" / "chatmod" / "chatmod" / "model"
+CHATMOD = Path(__file__).resolve().parent.parent / "layers" / "chatmod" / "chatmod"
 
 
 def _load(name: str, filename: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, MODEL_PACKAGE / filename)
+    spec = importlib.util.spec_from_file_location(name, CHATMOD / filename)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while the class is built
@@ -24,12 +24,15 @@ def _load(name: str, filename: str) -> ModuleType:
     return module
 
 
-_text = _load("chatmod_model_text", "text.py")
-_spec = _load("chatmod_model_spec", "spec.py")
+_text = _load("chatmod_text_prepare", "text/prepare.py")
+_spec = _load("chatmod_model_spec", "model/spec.py")
+_codes = _load("chatmod_languages_codes", "languages/codes.py")
 
 prepare_text = _text.prepare_text
 prepare_multilingual_text = _text.prepare_multilingual_text
 SPEC = _spec.SPEC
 LABELS: tuple[str, ...] = SPEC.labels
+# The languages chatmod serves, as the policy, detection and the packs know them.
+SUPPORTED: tuple[str, ...] = _codes.SUPPORTED
 
-__all__ = ["LABELS", "SPEC", "prepare_multilingual_text", "prepare_text"]
+__all__ = ["LABELS", "SPEC", "SUPPORTED", "prepare_multilingual_text", "prepare_text"]

@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from data import LABELS, SEED, Example  # noqa: E402
 from multilingual_corpus import ROUNDS, training_rows  # noqa: E402
-from serving import prepare_multilingual_text  # noqa: E402
+from serving import SUPPORTED, prepare_multilingual_text  # noqa: E402
 from train import (  # noqa: E402
     detoxify_checkpoint,
     fine_tune,
@@ -150,7 +150,7 @@ def main() -> None:
         "init": Path(args.init).name if args.init else None,
         "round": args.round_,
         "text_preprocessing": PREPROCESSING,
-        "languages": ["en", "de", "es", "fr", "pt", "it", "tr"],
+        "languages": list(SUPPORTED),
     }
     started = time.time()
 

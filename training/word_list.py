@@ -1,7 +1,7 @@
-"""Write ``chatmod/words.txt``: the whole English words of the shipped model's vocabulary.
+"""Write ``chatmod/packs/en/words.txt``: the whole English words of the shipped model's vocabulary.
 
 The model view joins a word split by a space ("ch oke") when the two parts make one of these
-words and one part is not a word by itself (``chatmod.split_words``). The vocabulary is the
+words and one part is not a word by itself (``chatmod.text.split_words``). The vocabulary is the
 WordPiece vocabulary of all-MiniLM-L6-v2 (Apache-2.0), which the model's tokenizer carries.
 
 Usage (from the repo root):
@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TOKENIZER = REPO / "layers" / "model" / "chatmod-minilm" / "tokenizer.json"
-OUT = REPO / "layers" / "chatmod" / "chatmod" / "words.txt"
+OUT = REPO / "layers" / "chatmod" / "chatmod" / "packs" / "en" / "words.txt"
 HEADER = (
     "# Whole words of the all-MiniLM-L6-v2 WordPiece vocabulary (Apache-2.0), two letters or\n"
     "# more, ASCII letters only; written by training/word_list.py.\n"

@@ -17,7 +17,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
-from chatmod.policy import LABELS
+from chatmod.model.spec import LABELS
 
 FLOOR_LOGIT = -9.0  # sigmoid(-9) ~ 0.0001: "not toxic at all"
 SPECIAL_TOKENS = ("[PAD]", "[UNK]")

@@ -9,11 +9,11 @@ from functools import cache
 import pytest
 
 from chatmod.contract import ReviewRequest
-from chatmod.language import LangidDetector
+from chatmod.languages import LangidDetector
 from chatmod.model.base import REPO_MODEL_DIR
 from chatmod.model.onnx_backend import OnnxToxicityModel
-from chatmod.pipeline import Reviewer
 from chatmod.policy import load_policy
+from chatmod.review import Reviewer
 from tests.invisible_characters import (
     CharacterClass,
     character_classes,

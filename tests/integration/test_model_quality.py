@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from chatmod.attribution import FUNCTION_WORDS, IDENTITY_WORDS
-from chatmod.decision import Decision
 from chatmod.model.base import REPO_MODEL_DIR, merge_max
 from chatmod.model.onnx_backend import OnnxToxicityModel
-from chatmod.normalize import model_readings, normalize
-from chatmod.pipeline import Reviewer, masked_for_model
 from chatmod.policy import load_policy
+from chatmod.review import Reviewer
+from chatmod.review.attribution import FUNCTION_WORDS, IDENTITY_WORDS
+from chatmod.review.decision import Decision
+from chatmod.text.views import masked_for_model, model_readings, normalize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
 from functional_suite import Category, is_correct, load_suite

@@ -17,8 +17,8 @@ from botocore.stub import Stubber
 
 from chatmod.aws.policy_sources import AppConfigExtensionSource, SsmPolicySource, ssm_client
 from chatmod.policy import PolicyFile
+from chatmod.policy.live import LivePolicy
 from chatmod.policy_check import checked_policy
-from chatmod.policy_source import LivePolicy
 from chatmod_local.invoke import LocalFunction
 from tests.policy_bombs import BOMBS
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from chatmod.model.base import ToxicityModel
 from chatmod.model.spec import LABELS
 
 
-class KeywordModel:
+class KeywordModel(ToxicityModel):
     """Scores each label by the highest weight of any keyword found in the text."""
 
     name = "fake:keywords"

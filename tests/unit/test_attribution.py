@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chatmod.attribution import occlude
+from chatmod.review.attribution import occlude
 
 TARGETS = {"toxicity": 0.8}
 
@@ -93,7 +93,7 @@ class WordSetScorer:
 
 
 def test_a_languages_own_function_and_group_words_are_never_starred() -> None:
-    from chatmod.compile import builtin_unblamed
+    from chatmod.languages.packs import builtin_unblamed
 
     # Removing the article or the group's name would also lower the score here; neither may be
     # starred in a Spanish or Turkish line, though English lists know neither word.
@@ -111,8 +111,8 @@ def test_a_languages_own_function_and_group_words_are_never_starred() -> None:
 
 
 def test_unblamed_words_are_folded_like_the_model_view_and_english_has_no_file() -> None:
-    from chatmod.attribution import ENGLISH_ONLY
-    from chatmod.compile import builtin_unblamed
+    from chatmod.languages.packs import builtin_unblamed
+    from chatmod.review.attribution import ENGLISH_ONLY
 
     french = builtin_unblamed("fr")
     assert french.covers("refugies")  # "réfugiés" as the model's view spells it

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from chatmod import policy_limits as limits
 from chatmod.cli import main
+from chatmod.policy import limits
 
 
 def rule(terms: list[str]) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from chatmod.cli import main, score_stream
 from chatmod.model.spec import LABELS
-from chatmod.pipeline import Reviewer
 from chatmod.policy import load_policy
+from chatmod.review import Reviewer
 
 from .fakes import KeywordModel
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from chatmod.deadline import ATTRIBUTION_MAX_CHARS, STAGE_RESERVE_S, Deadline, invocation_deadline
-from chatmod.pipeline import Reviewer
 from chatmod.policy import parse_policy
+from chatmod.review import Reviewer
+from chatmod.review.deadline import (
+    ATTRIBUTION_MAX_CHARS,
+    STAGE_RESERVE_S,
+    Deadline,
+    invocation_deadline,
+)
 
 from .fakes import KeywordModel
 

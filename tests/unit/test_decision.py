@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from chatmod.pipeline import (
-    ATTRIBUTION_WORK_CHARS,
-    Reviewer,
-    attribution_window,
-    masked_for_model,
-)
 from chatmod.policy import parse_policy
+from chatmod.review import Reviewer
+from chatmod.review.attribution import ATTRIBUTION_WORK_CHARS, attribution_window
 from chatmod.rules.base import RuleHit, Severity
+from chatmod.text.views import masked_for_model
 
 from .fakes import KeywordModel
 

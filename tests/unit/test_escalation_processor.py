@@ -407,7 +407,7 @@ def test_concurrent_strikes_disconnect_exactly_once_per_episode(
 def test_a_line_in_a_language_the_model_does_not_read_is_left_alone() -> None:
     """The review answered it before it knew the language: the English model would judge
     words it cannot read ("Fue un partido increíble" reads as toxic to it)."""
-    from chatmod.language import LangidDetector
+    from chatmod.languages import LangidDetector
 
     scorer = ModelSecondOpinion(
         KeywordModel({"e": {"insult": 0.99, "toxicity": 0.99}}, languages=("en",))
@@ -430,7 +430,7 @@ def test_a_line_in_a_language_the_model_does_not_read_is_left_alone() -> None:
 
 def test_a_line_only_the_multilingual_model_reads_gets_its_second_opinion() -> None:
     from chatmod.escalation.second_opinion import RoutedSecondOpinion
-    from chatmod.language import LangidDetector
+    from chatmod.languages import LangidDetector
 
     english = KeywordModel({"terrible": {"insult": 0.99, "toxicity": 0.99}}, languages=("en",))
     multi = KeywordModel(

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from chatmod.contract import ReviewRequest
 from chatmod.escalation import EscalationRecord, clip_reason, escalation_record, parse_record
-from chatmod.pipeline import Reviewer
 from chatmod.policy import EscalationPolicy, parse_policy
+from chatmod.review import Reviewer
 from chatmod.rules.base import Severity
 
 from .fakes import KeywordModel

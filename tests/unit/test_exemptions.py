@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from chatmod.contract import ReviewRequest
-from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyError, parse_policy
+from chatmod.review import Reviewer
 from tests.unit.fakes import KeywordModel
 
 POLICY = """

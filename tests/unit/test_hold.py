@@ -11,8 +11,8 @@ from chatmod.contract import ReviewRequest
 from chatmod.escalation.trigger import escalation_kind
 from chatmod.moderation.held_service import HeldService, approved_attributes
 from chatmod.moderation.hold import APPROVED_EVENT, MemoryHeldStore, held_message
-from chatmod.pipeline import Reviewer
 from chatmod.policy import EscalationPolicy, PolicyError, parse_policy
+from chatmod.review import Reviewer
 from tests.unit.fakes import KeywordModel
 
 POLICY = """

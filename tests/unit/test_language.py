@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from chatmod.language import UNKNOWN, LangidDetector, LanguageGuess
-from chatmod.pipeline import Reviewer
+from chatmod.languages import UNKNOWN, LangidDetector, LanguageGuess
 from chatmod.policy import PolicyFile, RoomPolicy
+from chatmod.review import Reviewer
 
 from .fakes import KeywordModel
 

@@ -9,11 +9,12 @@ from importlib import resources
 import pytest
 import yaml
 
-from chatmod.compile import builtin_harmless, compile_room
-from chatmod.language import SUPPORTED, LangidDetector
-from chatmod.normalize import normalize
-from chatmod.pipeline import Reviewer
+from chatmod.languages import SUPPORTED, LangidDetector
+from chatmod.languages.packs import builtin_harmless
 from chatmod.policy import PolicyFile, RoomPolicy
+from chatmod.review import Reviewer
+from chatmod.review.compile import compile_room
+from chatmod.text.views import normalize
 
 OTHER_LANGUAGES = [code for code in SUPPORTED if code != "en"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.language import UNKNOWN, LangidDetector, LanguageGuess
+from chatmod.languages import UNKNOWN, LangidDetector, LanguageGuess
 from chatmod.model.router import pick_model
-from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyFile, RoomPolicy
+from chatmod.review import Reviewer
 
 from .fakes import KeywordModel
 

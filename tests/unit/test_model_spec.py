@@ -31,7 +31,7 @@ def _training_view() -> dict[str, object]:
 
 
 def test_training_reads_the_serving_spec_without_importing_chatmod() -> None:
-    from chatmod.model.text import prepare_text
+    from chatmod.text.prepare import prepare_text
 
     view = _training_view()
     assert view["chatmod_modules"] == []

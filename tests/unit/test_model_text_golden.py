@@ -13,10 +13,10 @@ import random
 
 import pytest
 
-from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
-from chatmod.model.text import LEET as MODEL_LEET
-from chatmod.model.text import prepare_text
-from chatmod.normalize import HOMOGLYPHS, LEET, RULE_ONLY_HOMOGLYPHS, RULE_ONLY_LEET, normalize
+from chatmod.text.prepare import HOMOGLYPHS as MODEL_HOMOGLYPHS
+from chatmod.text.prepare import LEET as MODEL_LEET
+from chatmod.text.prepare import prepare_text
+from chatmod.text.views import HOMOGLYPHS, LEET, RULE_ONLY_HOMOGLYPHS, RULE_ONLY_LEET, normalize
 
 # Every look-alike and leet character either table has ever read, with letters, separators,
 # invisible characters, accents, ligatures and emoji around them.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.normalize import deleet, fold, join_split_letters, model_readings, normalize
-from chatmod.pipeline import Reviewer
 from chatmod.policy import load_policy
+from chatmod.review import Reviewer
+from chatmod.text.views import deleet, fold, join_split_letters, model_readings, normalize
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from chatmod.model import (
     load_model,
 )
 from chatmod.model.base import REPO_MODEL_DIR
-from chatmod.model.text import prepare_text
 from chatmod.settings import Settings
+from chatmod.text.prepare import prepare_text
 
 NEUTRAL_IDENTITY = [
     "I am a gay man",
@@ -189,8 +189,8 @@ def test_a_model_folder_says_whether_its_words_may_be_starred() -> None:
 def test_the_review_reads_fewer_tokens_with_the_multilingual_model() -> None:
     """Its twelve layers cost more per token than the English model's six: the review reads
     ``CHATMOD_MULTILINGUAL_MAX_TOKENS`` (default 104) of a line with it, ends included."""
+    from chatmod.model.factory import load_multilingual_from_settings
     from chatmod.model.spec import SPEC
-    from chatmod.pipeline import load_multilingual_from_settings
 
     model = load_multilingual_from_settings(Settings.load({}))
     assert model is not None and model.max_tokens == SPEC.multilingual_max_tokens == 104  # type: ignore[attr-defined]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyError, load_policy, parse_policy, with_max_length
+from chatmod.review import Reviewer
 
 ROOM_A = "arn:aws:ivschat:us-east-1:123456789012:room/roomAAAAAAAA"
 ROOM_B = "arn:aws:ivschat:us-east-1:123456789012:room/roomBBBBBBBB"

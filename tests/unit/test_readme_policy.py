@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from chatmod.pipeline import Reviewer
 from chatmod.policy import parse_policy
+from chatmod.review import Reviewer
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

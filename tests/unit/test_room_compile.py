@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from chatmod import pipeline
-from chatmod.compile import CompiledRoom, SharedChecks, compile_room
-from chatmod.pipeline import Reviewer
 from chatmod.policy import RoomPolicy, parse_policy
+from chatmod.review import Reviewer
+from chatmod.review import reviewer as reviewer_module
+from chatmod.review.compile import CompiledRoom, SharedChecks, compile_room
 from chatmod.rules.terms import TermCheck
 
 POLICY = textwrap.dedent(
@@ -76,14 +76,14 @@ def test_a_room_compiled_alone_gets_the_same_checks() -> None:
 def test_a_room_that_does_not_compile_is_reviewed_by_the_defaults_and_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = pipeline.compile_room
+    real = reviewer_module.compile_room
 
     def refuse_room_c(policy: RoomPolicy, shared: SharedChecks | None = None) -> CompiledRoom:
         if any(rule.id == "spoilers" for rule in policy.rules):
             raise ValueError("pattern too large")
         return real(policy, shared)
 
-    monkeypatch.setattr(pipeline, "compile_room", refuse_room_c)
+    monkeypatch.setattr(reviewer_module, "compile_room", refuse_room_c)
     errors: list[tuple[str, str]] = []
     reviewer = Reviewer(
         parse_policy(POLICY), on_room_error=lambda room, exc: errors.append((room, str(exc)))

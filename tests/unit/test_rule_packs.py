@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.pipeline import Reviewer
 from chatmod.policy import parse_policy
+from chatmod.review import Reviewer
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from chatmod.compile import compile_room
-from chatmod.normalize import normalize
-from chatmod.pipeline import Reviewer
 from chatmod.policy import RoomPolicy
+from chatmod.review import Reviewer
+from chatmod.review.compile import compile_room
+from chatmod.text.views import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 

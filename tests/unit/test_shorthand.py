@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.normalize import model_readings, normalize
-from chatmod.shorthand import expand_shorthand
+from chatmod.text.shorthand import expand_shorthand
+from chatmod.text.views import model_readings, normalize
 
 
 def _expand(text: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatmod.normalize import normalize
-from chatmod.split_words import split_word_spaces, words
+from chatmod.text.split_words import split_word_spaces, words
+from chatmod.text.views import normalize
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from chatmod.compile import builtin_exemptions, builtin_terms, compile_room
-from chatmod.normalize import normalize
-from chatmod.pipeline import Reviewer
 from chatmod.policy import PolicyFile, RoomPolicy
+from chatmod.review import Reviewer
+from chatmod.review.compile import builtin_exemptions, builtin_terms, compile_room
 from chatmod.rules.base import RuleMeta, Severity
 from chatmod.rules.terms import TermCheck
+from chatmod.text.views import normalize
 
 from .fakes import KeywordModel
 

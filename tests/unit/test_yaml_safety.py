@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chatmod import policy_limits as limits
 from chatmod.cli import main
-from chatmod.policy import MAX_ERROR_CHARS, PolicyError, excerpt, parse_policy
-from chatmod.policy_source import FilePolicySource
+from chatmod.policy import MAX_ERROR_CHARS, PolicyError, excerpt, limits, parse_policy
+from chatmod.policy.live import FilePolicySource
 from chatmod.yaml_load import MAX_DEPTH, SAFE_LOADER, YamlRefused, load_yaml
 from tests.policy_bombs import BOMBS
 

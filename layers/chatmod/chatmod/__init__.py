@@ -1,11 +1,12 @@
 """chatmod: moderation for Amazon IVS Chat message review handlers.
 
-The core (normalize -> rules -> model -> policy -> response) imports nothing from AWS;
-the Lambda functions in ``functions/`` adapt events to it.
+The core (``review``: read -> detect -> check -> score -> attribute -> decide -> respond)
+imports nothing from AWS outside ``aws/``; the Lambda functions in ``functions/`` adapt events
+to it.
 """
 
 from chatmod.contract import ReviewRequest, ReviewResponse
-from chatmod.pipeline import Review, Reviewer
+from chatmod.review.reviewer import Review, Reviewer
 
 __all__ = ["Review", "ReviewRequest", "ReviewResponse", "Reviewer"]
 __version__ = "0.1.0"

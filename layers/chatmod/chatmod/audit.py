@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatmod.contract import ReviewRequest, room_id_from_arn
-from chatmod.decision import Decision
+from chatmod.review.decision import Decision
 
 MIN_KEY_BYTES = 16
 

@@ -14,10 +14,11 @@ import sys
 from collections.abc import Iterable
 from typing import IO, Any
 
-from chatmod.pipeline import Reviewer, load_model_from_settings, load_multilingual_from_settings
+from chatmod.model.factory import load_model_from_settings, load_multilingual_from_settings
 from chatmod.policy import PolicyError
+from chatmod.policy.live import FilePolicySource
 from chatmod.policy_check import checked_policy
-from chatmod.policy_source import FilePolicySource
+from chatmod.review.reviewer import Reviewer
 from chatmod.settings import Settings, SettingsError
 
 
@@ -28,7 +29,7 @@ def _reviewer(args: argparse.Namespace) -> Reviewer:
     if args.no_model:
         explicit["model_backend"] = "none"
     settings = Settings.load(**explicit)
-    from chatmod.language import LangidDetector
+    from chatmod.languages import LangidDetector
 
     model = load_model_from_settings(settings)
     multilingual = load_multilingual_from_settings(settings) if model is not None else None
@@ -116,7 +117,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_policy(args: argparse.Namespace) -> int:
-    """Parsed, within the limits of ``chatmod.policy_limits`` and compiled, every room."""
+    """Parsed, within the limits of ``chatmod.policy.limits`` and compiled, every room."""
     source = FilePolicySource(args.file)
     try:
         text = source.fetch()

@@ -7,7 +7,7 @@ other answer makes it fall back to the room's FallbackResult.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -65,6 +65,17 @@ class ReviewRequest(BaseModel):
     sender: Sender = Field(alias="Sender")
 
 
+class Verdict(Protocol):
+    """What the answer to IVS is made of: a review's decision (``chatmod.review.Decision``)."""
+
+    @property
+    def result(self) -> ReviewResult: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+
+
 class ReviewResponse(BaseModel):
     """What the handler answers; serialized with IVS's field names."""
 
@@ -84,6 +95,13 @@ class ReviewResponse(BaseModel):
         """Refused; the sender sees ``reason`` (clipped to IVS's limit)."""
         reason = clip_reason(reason, "Message not allowed.")
         return cls(ReviewResult="DENY", Content=content, Attributes={"Reason": reason})
+
+    @classmethod
+    def answering(cls, request: ReviewRequest, verdict: Verdict) -> ReviewResponse:
+        """ALLOW keeps the message's attributes; DENY carries the user-facing reason."""
+        if verdict.result == "DENY":
+            return cls.deny(verdict.content, verdict.reason)
+        return cls.allow(verdict.content, dict(request.attributes))
 
     def to_ivs(self) -> dict[str, object]:
         """The JSON-ready dict IVS expects."""

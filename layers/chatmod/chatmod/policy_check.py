@@ -7,8 +7,8 @@ before a policy may replace the one in use.
 
 from __future__ import annotations
 
-from chatmod.compile import CompiledRoom, SharedChecks, compile_room
 from chatmod.policy import PolicyError, PolicyFile, parse_policy
+from chatmod.review.compile import CompiledRoom, SharedChecks, compile_room
 
 
 def compile_policy(policy: PolicyFile, source: str = "<policy>") -> dict[str, CompiledRoom]:

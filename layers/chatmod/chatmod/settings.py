@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 
+from chatmod.errors import SettingsError as SettingsError
 from chatmod.model.spec import SPEC
 
 FailMode = Literal["ALLOW", "DENY"]
@@ -18,10 +19,6 @@ Scorer = Literal["onnx", "comprehend", "none"]
 # What a new instance answers by while its configured policy source cannot be read.
 PolicyUnavailable = Literal["bundled", "fail-mode"]
 ModerationStore = Literal["dynamodb", "memory", "none"]
-
-
-class SettingsError(ValueError):
-    """An environment variable with a value chatmod cannot use."""
 
 
 def _var(default: Any, *names: str, ge: float | None = None, le: float | None = None) -> Any:

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from chatmod.errors import YamlRefused as YamlRefused
+
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32  # nested mappings and sequences; a policy needs about 8
 
@@ -31,10 +33,6 @@ _TAG = "tag:yaml.org,2002:"
 # Plain scalars the one pass builds itself, with the safe constructor's own functions.
 _BUILT_TAGS = frozenset(_TAG + name for name in ("null", "bool", "int", "float"))
 _NO_KEY: Any = object()  # a mapping waiting for its next key
-
-
-class YamlRefused(yaml.YAMLError):
-    """A document refused by shape before it was built (an alias, too deep)."""
 
 
 def _where(event: Any) -> str:

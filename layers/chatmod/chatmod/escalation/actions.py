@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 from chatmod.contract import clip_reason as clip_reason  # re-exported: actions clip reasons
+from chatmod.errors import ActionInFlightError as ActionInFlightError
+from chatmod.errors import ActionNotTakenError as ActionNotTakenError
 
 # done: this call acted; gone: the message or room no longer exists (counts as done);
 # replayed: an earlier attempt confirmed it, nothing was called now
@@ -33,16 +35,12 @@ class ActionGuard(Protocol):
     def run(self, key: Mapping[str, str], action: Callable[[], Outcome]) -> Outcome: ...
 
 
-class ActionNotTakenError(RuntimeError):
-    """The service certainly did not act (throttled, never reached): trying again is safe.
+class SanctionWriter(Protocol):
+    """Where the strike ladder's timeouts and bans go (``chatmod.moderation.ladder`` writes
+    them to the moderation store or through the moderator API)."""
 
-    ``transient`` is False for a refusal that another try would meet again (access denied)."""
-
-    transient = True
-
-
-class ActionInFlightError(RuntimeError):
-    """An earlier attempt of an at-most-once action may still be running: look again later."""
+    def impose(self, room_id: str, user_id: str, until_ms: int | None, reason: str | None) -> bool:
+        """Puts the sanction on the user; False when one lasting as long is already there."""
 
 
 def action_key(action: str, room_arn: str, target: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
+from chatmod.errors import OutcomeUnknownError as OutcomeUnknownError
 from chatmod.escalation.actions import (
     ActionInFlightError,
     ActionNotTakenError,
@@ -58,16 +59,6 @@ class Intent:
     def then(self, **changes: object) -> Intent:
         """The next version of this intent."""
         return replace(self, version=self.version + 1, **changes)  # type: ignore[arg-type]
-
-
-class OutcomeUnknownError(RuntimeError):
-    """An at-most-once action whose outcome stays unknown and may no longer be repeated."""
-
-    def __init__(self, key: Mapping[str, str], intent: Intent, reason: str) -> None:
-        super().__init__(f"{dict(key)}: {reason}")
-        self.key = dict(key)
-        self.intent = intent
-        self.reason = reason
 
 
 class IntentLog(Protocol):

@@ -13,13 +13,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from chatmod.contract import room_id_from_arn
+from chatmod.errors import SecondOpinionUnavailableError as SecondOpinionUnavailableError
 from chatmod.escalation.actions import (
     ActionGuard,
     ChatActions,
     Outcome,
+    SanctionWriter,
     action_key,
     clip_reason,
 )
@@ -32,7 +33,11 @@ from chatmod.escalation.intents import (
 )
 from chatmod.escalation.ledger import StrikeLedger
 from chatmod.escalation.record import EscalationRecord
-from chatmod.escalation.second_opinion import SecondOpinion, confirmed_labels
+from chatmod.escalation.second_opinion import (
+    RoutedSecondOpinion,
+    SecondOpinion,
+    confirmed_labels,
+)
 from chatmod.escalation.strikes import (
     LedgerKey,
     LedgerState,
@@ -44,20 +49,13 @@ from chatmod.escalation.strikes import (
     stale_entries,
 )
 from chatmod.escalation.wire import readable
-from chatmod.language import NOT_DETECTED, LanguageDetector, LanguageGuess
+from chatmod.languages import NOT_DETECTED, LanguageDetector, LanguageGuess
 from chatmod.model.router import reads
 from chatmod.policy import EscalationPolicy, PolicyFile, RoomPolicy
 from chatmod.rules.base import Severity
 
-if TYPE_CHECKING:
-    from chatmod.moderation.ladder import SanctionWriter
-
 CLAIM_ATTEMPTS = 5
 DISCONNECT_TIMEOUT_MS = 30_000  # the longest a DisconnectUser call can run (ivschat client)
-
-
-class SecondOpinionUnavailableError(RuntimeError):
-    """A second-opinion record arrived but no scorer is configured or loadable."""
 
 
 @dataclass
@@ -297,8 +295,9 @@ class EscalationProcessor:
             # messages): the model would judge words it cannot read, so it is left alone.
             result.skipped = f"written in {guess.code}, which the model does not read"
             return
-        routed = getattr(self.scorer, "for_language", None)
-        scorer = routed(guess.code) if routed is not None else self.scorer
+        scorer = self.scorer
+        if isinstance(scorer, RoutedSecondOpinion):
+            scorer = scorer.for_language(guess.code)  # the model that reads the line's language
         scores = scorer.score(text, context)
         result.second_opinion_scores = {k: round(v, 4) for k, v in scores.items()}
         confirmed = confirmed_labels(scores, room.model, record.gray_zone, self.confirm_threshold)

@@ -16,8 +16,8 @@ from typing import Protocol
 from chatmod.model import ToxicityModel
 from chatmod.model.base import merge_max
 from chatmod.model.router import declared_languages, reads
-from chatmod.normalize import model_readings, normalize
 from chatmod.policy import ModelPolicy
+from chatmod.text.views import model_readings, normalize
 
 # Characters of joined text per model token, kept low so the message itself (at the end of the
 # joined reading) is not cut by the tokenizer's truncation, which drops the tail.
@@ -65,7 +65,7 @@ class ModelSecondOpinion:
         self.model = model
         self.name = f"model:{model.name}"
         self.languages = declared_languages(model)  # what it reads (None: does not say)
-        tokens = int(getattr(model, "max_tokens", 128))
+        tokens = model.max_tokens
         self.max_chars = max_chars if max_chars is not None else CHARS_PER_TOKEN * tokens
 
     def readings(self, text: str, context: Sequence[str] = ()) -> Readings:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chatmod.contract import ReviewRequest
-from chatmod.decision import Decision
 from chatmod.escalation.record import (
     CONTEXT_ITEM_MAX_CHARS,
     CONTEXT_ITEMS_MAX,
@@ -13,6 +12,7 @@ from chatmod.escalation.record import (
     RecordKind,
 )
 from chatmod.policy import EscalationPolicy
+from chatmod.review.decision import Decision
 from chatmod.rules.base import Severity
 
 

@@ -7,18 +7,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from chatmod.errors import ModelUnavailableError as ModelUnavailableError
 from chatmod.model.spec import LABELS as LABELS  # re-exported for the backends
 from chatmod.model.spec import SPEC
-
-ENV_BACKEND = "CHATMOD_MODEL_BACKEND"
-ENV_MODEL_DIR = "CHATMOD_MODEL_DIR"
-ENV_DETOXIFY_CHECKPOINT = "CHATMOD_DETOXIFY_CHECKPOINT"
-ENV_DETOXIFY_MODEL_TYPE = "CHATMOD_DETOXIFY_MODEL_TYPE"
-SETTINGS_HELP = (
-    f"settings: {ENV_BACKEND} (onnx | detoxify), {ENV_MODEL_DIR} (folder with model.onnx, "
-    f"tokenizer.json, labels.json), {ENV_DETOXIFY_CHECKPOINT} (local Detoxify .ckpt), "
-    f"{ENV_DETOXIFY_MODEL_TYPE} (original | unbiased | original-small | ...)"
-)
 
 LAYER_MODEL_DIR = Path("/opt/chatmod-minilm")
 # <repo>/layers/chatmod/chatmod/model/base.py -> <repo>/layers/model/chatmod-minilm
@@ -26,23 +17,34 @@ REPO_MODEL_DIR = Path(__file__).resolve().parents[3] / "model" / "chatmod-minilm
 MULTILINGUAL_NAME = "chatmod-e5-multi"
 
 
-class ModelUnavailableError(RuntimeError):
-    """The configured model cannot be loaded; the message names the settings to fix."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"{reason} ({SETTINGS_HELP})")
-
-
 @runtime_checkable
 class ToxicityModel(Protocol):
-    """What the pipeline needs from a model: names and per-label sigmoid probabilities."""
+    """What the review needs from a model, declared here instead of probed for: names,
+    per-label sigmoid probabilities and what the model says of itself.
+
+    ``languages``: what it reads (None: it does not say; ``chatmod.model.router``).
+    ``stars_words``: whether attribution may star the words that carry its scores (a folder
+    whose attribution is not to be trusted says no: a line in a mask range then goes out as
+    typed, with its gray zone). ``mask_placeholder``: what stands where a rule masked a word
+    when it reads a message (empty: the word goes). ``max_tokens``: how much of a message it
+    reads. A backend subclasses this protocol to take its defaults; ``predict_batch`` is
+    ``predict`` unless the backend has a cheaper batched run for rankings."""
 
     name: str
     labels: tuple[str, ...]
+    languages: tuple[str, ...] | None = None
+    stars_words: bool = True
+    mask_placeholder: str = ""
+    max_tokens: int = SPEC.max_tokens
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """One ``{label: probability}`` dict per input text, in input order."""
         ...
+
+    def predict_batch(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Like ``predict``; a backend may answer from one padded run, where a ranking is
+        enough and a score may move by a few hundredths (occlusion), never for a verdict."""
+        return self.predict(texts)
 
 
 def canonical_label(name: str) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
+from chatmod.model.base import LABELS, ModelUnavailableError, ToxicityModel, canonical_label
 from chatmod.model.spec import SPEC
-from chatmod.model.text import PREPROCESSORS
 from chatmod.model.tokens import keep_ends
+from chatmod.text.prepare import PREPROCESSORS
 
 # The languages of Detoxify's released models (its README): the router sends each line only to
 # a model that reads its language, as it does for an ONNX folder's ``languages``.
@@ -44,7 +44,7 @@ def detoxify_languages(
     return DETOXIFY_MULTILINGUAL if "xlm-roberta" in base.casefold() else None
 
 
-class DetoxifyToxicityModel:
+class DetoxifyToxicityModel(ToxicityModel):
     """Wraps ``detoxify.Detoxify``; reads at most ``max_tokens`` of a message, its start and
     its end, like the ONNX backend."""
 

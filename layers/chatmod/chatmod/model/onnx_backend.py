@@ -16,15 +16,16 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from chatmod.model.base import LABELS, ModelUnavailableError, canonical_label
-from chatmod.model.text import PREPROCESSORS
+from chatmod.model.base import LABELS, ModelUnavailableError, ToxicityModel, canonical_label
 from chatmod.model.tokens import keep_ends
+from chatmod.text.prepare import PREPROCESSORS
 
 REQUIRED_FILES = ("model.onnx", "tokenizer.json", "labels.json")
 
 
-class OnnxToxicityModel:
-    """Sigmoid scores from an exported Detoxify-style classifier."""
+class OnnxToxicityModel(ToxicityModel):
+    """Sigmoid scores from an exported Detoxify-style classifier; its folder's labels.json
+    declares its languages, whether its words may be starred and its mask placeholder."""
 
     def __init__(self, model_dir: str | Path, *, threads: int = 1, max_tokens: int = 128) -> None:
         root = Path(model_dir)

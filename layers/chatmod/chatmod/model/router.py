@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from chatmod.language import LanguageGuess
+    from chatmod.languages import LanguageGuess
     from chatmod.model.base import ToxicityModel
 
 
 def declared_languages(model: object) -> tuple[str, ...] | None:
-    """The languages a model says it reads, or None when it does not say."""
+    """The languages a second opinion says it reads, or None when it does not say. A loaded
+    model declares them (``ToxicityModel.languages``); the escalation's second opinions, built
+    on a model or on a service, may say nothing at all."""
     languages = getattr(model, "languages", None)
     return tuple(languages) if languages is not None else None
 
@@ -44,12 +46,12 @@ def pick_model(
     if language.known:
         if language.code not in allowed:
             return None
-        exact = [m for m in models if code_in(declared_languages(m), language.code)]
+        exact = [m for m in models if code_in(m.languages, language.code)]
         if exact:
             return exact[0]
-        return next((m for m in models if declared_languages(m) is None), None)
+        return next((m for m in models if m.languages is None), None)
     if any(code != "en" for code in room_languages):
-        wide = [m for m in models if len(declared_languages(m) or ()) > 1]
+        wide = [m for m in models if len(m.languages or ()) > 1]
         if wide:
             return wide[0]
     return models[0]

@@ -17,14 +17,9 @@ from typing import Any
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 
+from chatmod.errors import ModerationApiError as ModerationApiError
+
 SERVICE = "execute-api"
-
-
-class ModerationApiError(RuntimeError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(f"{status}: {message}")
-        self.status = status
-        self.message = message
 
 
 @dataclass

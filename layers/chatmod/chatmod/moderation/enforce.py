@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from chatmod.contract import ReviewRequest
-from chatmod.decision import Decision
-from chatmod.pipeline import Review, response_for
+from chatmod.contract import ReviewRequest, ReviewResponse
+from chatmod.review.decision import Decision
+from chatmod.review.reviewer import Review
 
 if TYPE_CHECKING:
     from chatmod.moderation.cache import SanctionCache
@@ -32,4 +32,4 @@ def sanctioned_review(cache: SanctionCache | None, request: ReviewRequest) -> Re
         rule_ids=(f"sanction.{sanction.kind}",),
     )
     elapsed_ms = (time.perf_counter() - started) * 1000
-    return Review(request, decision, response_for(request, decision), elapsed_ms)
+    return Review(request, decision, ReviewResponse.answering(request, decision), elapsed_ms)

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from chatmod.contract import ReviewRequest, room_id_from_arn
-from chatmod.decision import Decision
 from chatmod.escalation.trigger import escalation_kind
 from chatmod.moderation.store import one_per_process
 from chatmod.policy import RoomPolicy
+from chatmod.review.decision import Decision
 
 KEEP_DAYS = 7
 RECENT_MAX = 50

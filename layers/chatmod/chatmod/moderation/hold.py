@@ -13,9 +13,9 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from chatmod.contract import ReviewRequest, room_id_from_arn
-from chatmod.decision import Decision
 from chatmod.moderation.store import one_per_process
 from chatmod.policy import RoomPolicy
+from chatmod.review.decision import Decision
 
 # The event an approved message reaches the room as; the page and SDK clients render it like
 # a message from its sender.

@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from chatmod.escalation.actions import SanctionWriter as SanctionWriter
 from chatmod.moderation.sanctions import Sanction
 from chatmod.moderation.store import SanctionStore
 
@@ -27,11 +28,6 @@ def _wall_ms() -> int:
 def outlasts(current_until: int | None, until_ms: int | None) -> bool:
     """Whether a sanction ending at ``current_until`` (None: never) lasts at least as long."""
     return current_until is None or (until_ms is not None and current_until >= until_ms)
-
-
-class SanctionWriter(Protocol):
-    def impose(self, room_id: str, user_id: str, until_ms: int | None, reason: str | None) -> bool:
-        """Puts the sanction on the user; False when one lasting as long is already there."""
 
 
 class StoreSanctionWriter:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal, Protocol
 
-from chatmod.normalize import TextViews
+from chatmod.text.views import TextViews
 
 # "hold": the message waits for a moderator (chatmod.moderation.hold) instead of being delivered.
 Action = Literal["deny", "mask", "allow", "hold"]
@@ -83,6 +83,37 @@ class RuleMeta:
             start=start,
             end=end,
             reason=self.reason,
+            mask_all=self.mask_all,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """What a check says of itself: the rule id and category its hits carry, and the action,
+    severity and masking a room gets unless its pack settings say otherwise."""
+
+    rule_id: str
+    category: str
+    action: Action
+    severity: Severity
+    mask_all: bool = False  # mask every character (personal data), not all but the first
+
+    def meta(
+        self,
+        *,
+        rule_id: str | None = None,
+        action: Action | None = None,
+        severity: str | None = None,
+        reason: str | None = None,
+    ) -> RuleMeta:
+        """The data the check's hits carry in a room: a pack's ``action``, ``severity`` and
+        ``reason`` over the declared ones; ``rule_id`` for a pack of another language."""
+        return RuleMeta(
+            rule_id=rule_id or self.rule_id,
+            category=self.category,
+            action=action or self.action,
+            severity=Severity.parse(severity) if severity else self.severity,
+            reason=reason,
             mask_all=self.mask_all,
         )
 

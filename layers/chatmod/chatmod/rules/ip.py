@@ -11,11 +11,13 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
-from chatmod.rules.base import MetaCheck, RuleHit
+from chatmod.rules.base import Declared, MetaCheck, RuleHit
+from chatmod.rules.pii import personal_data
+from chatmod.text.views import TextViews
 
 _DOTTED_QUAD = re2.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 PUBLIC_RESOLVERS = frozenset(
@@ -67,6 +69,8 @@ def is_personal_address(address: ipaddress.IPv4Address) -> bool:
 @dataclass(frozen=True)
 class PublicIpCheck(MetaCheck):
     """Public IPv4 addresses, masked whole; private, reserved and resolver addresses pass."""
+
+    DECLARED: ClassVar[Declared] = personal_data("pii.ip")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible

@@ -12,11 +12,12 @@ before it (``bun.sh/install``, ``docs.example.in``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
-from chatmod.rules.base import MetaCheck, RuleHit
+from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _TLDS = (
     "com|net|org|io|gg|tv|me|co|xyz|info|biz|ru|uk|de|fr|app|dev|live|link|ly|be|to|site|"
@@ -67,6 +68,10 @@ def _looks_like_file_name(url: str, tld: str, host: str) -> bool:
 
 @dataclass(frozen=True)
 class LinkCheck(MetaCheck):
+    """Links to any domain but the allowed ones, masked whole."""
+
+    DECLARED: ClassVar[Declared] = Declared("links", "links", "mask", Severity.LOW, mask_all=True)
+
     allow_domains: tuple[str, ...] = field(default_factory=tuple)
 
     def scan(self, views: TextViews) -> list[RuleHit]:

@@ -7,9 +7,9 @@ from typing import Literal
 
 import re2
 
-from chatmod.normalize import TextViews
 from chatmod.rules.base import MetaCheck, RuleHit
 from chatmod.rules.re2opts import compile_re2
+from chatmod.text.views import TextViews
 
 Target = Literal["normalized", "original"]
 

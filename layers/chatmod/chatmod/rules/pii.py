@@ -8,11 +8,12 @@ Numbers are matched as whole tokens only, so digits glued to letters (``1024x768
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
-from chatmod.rules.base import MetaCheck, RuleHit
+from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _EMAIL = re2.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _DIGIT_RUN = re2.compile(r"\+?\(?\d[\d \-.()]{5,}\d")
@@ -90,9 +91,16 @@ def _number_runs(text: str) -> list[tuple[int, int, str]]:
     return runs
 
 
+def personal_data(rule_id: str) -> Declared:
+    """What every personal-data check declares: masked whole, of medium severity."""
+    return Declared(rule_id, "pii", "mask", Severity.MEDIUM, mask_all=True)
+
+
 @dataclass(frozen=True)
 class EmailCheck(MetaCheck):
     """Email addresses, found in the text as typed."""
+
+    DECLARED: ClassVar[Declared] = personal_data("pii.email")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
@@ -102,6 +110,8 @@ class EmailCheck(MetaCheck):
 @dataclass(frozen=True)
 class CardNumberCheck(MetaCheck):
     """13 to 19 digits, spaced or dashed, that pass Luhn (so random numbers are left alone)."""
+
+    DECLARED: ClassVar[Declared] = personal_data("pii.card")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible
@@ -115,6 +125,8 @@ class CardNumberCheck(MetaCheck):
 @dataclass(frozen=True)
 class PhoneNumberCheck(MetaCheck):
     """10 to 15 digits, or a local ``555-1234``; dates, IPs and card numbers are not phones."""
+
+    DECLARED: ClassVar[Declared] = personal_data("pii.phone")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
         view = views.visible

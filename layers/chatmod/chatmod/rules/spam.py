@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import re2
 
-from chatmod.normalize import TextViews
-from chatmod.rules.base import MetaCheck, RuleHit
+from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
+from chatmod.text.views import TextViews
 
 _WORD = re2.compile(r"\S+")
 
@@ -15,6 +16,8 @@ _WORD = re2.compile(r"\S+")
 @dataclass(frozen=True)
 class ShoutingCheck(MetaCheck):
     """Mostly capital letters over a message long enough for that to mean shouting."""
+
+    DECLARED: ClassVar[Declared] = Declared("spam.shouting", "spam", "deny", Severity.LOW)
 
     min_letters: int = 12
     min_upper_ratio: float = 0.7
@@ -39,6 +42,8 @@ class RepeatedCharacterCheck(MetaCheck):
     (``emphasis_factor`` times ``max_run``); a run standing alone counts from ``max_run`` when
     it makes up at least half of the message. A hit covers the whole word holding the run.
     """
+
+    DECLARED: ClassVar[Declared] = Declared("spam.repeat", "spam", "deny", Severity.LOW)
 
     max_run: int = 10
     emphasis_factor: int = 3
@@ -82,6 +87,8 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
 @dataclass(frozen=True)
 class FloodCheck(MetaCheck):
     """The same word over and over, or a long message made of a handful of characters."""
+
+    DECLARED: ClassVar[Declared] = Declared("spam.flood", "spam", "deny", Severity.LOW)
 
     max_word_repeats: int = 5
     min_length_for_variety: int = 30

@@ -19,9 +19,9 @@ from functools import lru_cache
 
 import re2
 
-from chatmod.normalize import TextViews, fold
-from chatmod.rules.base import MetaCheck, RuleHit
+from chatmod.rules.base import Declared, MetaCheck, RuleHit, Severity
 from chatmod.rules.re2opts import compile_re2
+from chatmod.text.views import TextViews, fold
 
 _LETTER_CLASSES: dict[str, str] = {
     "a": "a4@*", "b": "b8", "e": "e3*", "g": "g9", "i": "i1!|*", "l": "l1|", "o": "o0*",
@@ -122,6 +122,13 @@ def _alternations(patterns: Iterable[str]) -> list[list[str]]:
         groups[-1].append(pattern)
         size += len(pattern)
     return groups
+
+
+# The built-in term packs, each as it declares itself (a language's pack adds its code to the
+# rule id: "profanity.de"); a custom rule's terms carry what its policy entry says.
+SLURS = Declared("slurs", "hate", "deny", Severity.HIGH)
+PROFANITY = Declared("profanity", "profanity", "mask", Severity.LOW)
+MILD_PROFANITY = Declared("profanity.mild", "profanity", "mask", Severity.LOW)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
-"""Which decisions are held for review (``chatmod.moderation.hold``): kept apart from the held
-message's model so the review's cold start imports only this."""
+"""Which decisions are held for a moderator (the room's ``hold`` policy; what happens to a held
+message is ``chatmod.moderation.hold``): the review's last word before it answers."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from chatmod.decision import Decision
 from chatmod.policy import RoomPolicy
+from chatmod.review.decision import Decision
 
 HOLD_RULE = "hold"
 

@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 
-# Whole words only, compared case-insensitively. Ambiguous spellings stay out: "2" and "4" are
-# often numbers, "y" and "n" often letters, "im" and "ill" words of their own.
-SHORTHAND: dict[str, str] = {
-    "u": "you", "ya": "you", "ur": "your", "urs": "yours", "r": "are",
-    "urself": "yourself", "urselves": "yourselves", "yourslef": "yourself",
-    "pls": "please", "plz": "please", "plox": "please",
-    "ppl": "people", "cuz": "because", "coz": "because", "bcuz": "because", "bc": "because",
-    "tho": "though", "thru": "through", "thx": "thanks", "thnx": "thanks", "ty": "thank you",
-    "np": "no problem", "idk": "i don't know", "idc": "i don't care", "ily": "i love you",
-    "luv": "love", "tdy": "today", "2day": "today", "tmrw": "tomorrow", "tmr": "tomorrow",
-    "2moro": "tomorrow", "2morrow": "tomorrow", "2nite": "tonight", "tonite": "tonight",
-    "nite": "night", "l8r": "later", "l8": "late", "m8": "mate", "gr8": "great",
-    "b4": "before", "wat": "what", "wut": "what", "sry": "sorry",
-    "ofc": "of course", "omw": "on my way", "btw": "by the way", "rn": "right now",
-    "nvm": "never mind", "msg": "message", "txt": "text", "pic": "picture", "gf": "girlfriend",
-    "bf": "boyfriend", "wud": "would", "cud": "could", "shud": "should", "kys": "kill yourself",
-}  # fmt: skip
+from chatmod.yaml_load import load_yaml
+
+
+@cache
+def shorthand() -> dict[str, str]:
+    """English chat shorthand and the words it stands for (``packs/en/shorthand.yaml``: whole
+    words, compared case-insensitively), read once on first use."""
+    text = resources.files("chatmod").joinpath("packs/en/shorthand.yaml").read_text("utf-8")
+    data: dict[str, dict[str, str]] = load_yaml(text) or {}
+    return {str(short): str(words) for short, words in data.get("shorthand", {}).items()}
+
 
 _WORD = re.compile(r"\w+")  # "user_u" and "r2d2" are one word each
 
@@ -36,12 +32,13 @@ def expand_shorthand(text: str, offsets: Sequence[int]) -> tuple[str, tuple[int,
     """``text`` with each shorthand word replaced by its words, and the offset map that goes
     with it: each character of an expansion maps into the short word it replaces, so spans
     still map back to what was typed."""
+    table = shorthand()
     chars: list[str] = []
     out: list[int] = []
     cursor = 0
     for match in _WORD.finditer(text):
         start, end = match.span()
-        expansion = SHORTHAND.get(match.group().lower())
+        expansion = table.get(match.group().lower())
         if expansion is None or _joined_to_apostrophe(text, start, end):
             continue
         chars.append(text[cursor:start])

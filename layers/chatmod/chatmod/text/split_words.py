@@ -1,6 +1,7 @@
 """Words split by a space to dodge a filter ("ch oke", "add ress"), read whole by the model.
 
-A pair of neighbouring parts is joined when together they make a word of ``words.txt`` and at
+A pair of neighbouring parts is joined when together they make a word of English's word list
+(``packs/en/words.txt``) and at
 least one part is not a word by itself, so "a part", "any one" and "to day" stay apart. Two
 letters or more on each side: single letters spaced apart are joined by the matching view
 already ("k i l l").
@@ -20,7 +21,7 @@ _PART = re.compile(r"[a-z]+")
 @cache
 def words() -> frozenset[str]:
     """The word list, read once on first use."""
-    text = resources.files("chatmod").joinpath("words.txt").read_text("utf-8")
+    text = resources.files("chatmod").joinpath("packs/en/words.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 

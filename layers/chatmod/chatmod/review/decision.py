@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatmod.compile import CompiledRoom
-from chatmod.masking import mask_text
-from chatmod.policy import NO_MASK_WHEN, ModelPolicy
+from chatmod.review.compile import CompiledRoom
+from chatmod.review.masking import mask_text
+from chatmod.review.starring import ModelPlan
 from chatmod.rules.base import Action, RuleHit, Severity
 
 Result = Literal["ALLOW", "DENY"]
@@ -45,44 +45,6 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-@dataclass(frozen=True)
-class ModelPlan:
-    """What the model's scores call for, before any word is located.
-
-    ``fix``: labels in their mask range that starring the blamed words may fix (label -> mask
-    threshold); ``gray``: labels to deliver with a second opinion; ``deny``: labels at deny.
-    """
-
-    deny: tuple[str, ...] = ()
-    fix: Mapping[str, float] = field(default_factory=dict)
-    gray: tuple[str, ...] = ()
-
-
-def model_plan(model: ModelPolicy, scores: Mapping[str, float]) -> ModelPlan:
-    """Walk each label's thresholds once; the pipeline asks this to know whether to locate
-    words, and ``decide`` asks it again to use what was located."""
-    thresholds = model.label_thresholds
-    deny: list[str] = []
-    fix: dict[str, float] = {}
-    gray: list[str] = []
-    unfixable = any(
-        scores.get(label, 0.0) >= (t.allow if t.allow is not None else t.mask or 1.1)
-        for label, t in thresholds.items()
-        if label in NO_MASK_WHEN
-    )
-    for label, t in thresholds.items():
-        score = scores.get(label)
-        if score is None:
-            continue
-        if t.deny is not None and score >= t.deny:
-            deny.append(label)
-        elif t.mask is not None and score >= t.mask and not unfixable:
-            fix[label] = t.mask
-        elif (t.allow is not None and score >= t.allow) or (t.mask is not None and score >= t.mask):
-            gray.append(label)
-    return ModelPlan(tuple(deny), fix, tuple(gray))
-
-
 def _model_hits(
     room: CompiledRoom, plan: ModelPlan, blamed: Sequence[Span]
 ) -> tuple[list[RuleHit], list[str]]:
@@ -106,43 +68,54 @@ def _model_hit(room: CompiledRoom, label: str, action: Action, start: int, end: 
     return RuleHit(f"model.{label}", label, action, model.severity_of(label), start, end, reason)
 
 
+def too_long(room: CompiledRoom, original: str) -> Decision | None:
+    """The refusal of a message longer than the room allows, when the room refuses such
+    messages (``too_long: deny``); None otherwise. Asked once, before any other work."""
+    policy = room.policy
+    if len(original) <= policy.max_length or policy.too_long != "deny":
+        return None
+    reason = room.reason_for(
+        "length", f"Your message is longer than {policy.max_length} characters."
+    )
+    return Decision(
+        result="DENY",
+        content=original[: policy.max_length],
+        modified=False,
+        reason=reason,
+        categories=("length",),
+        rule_ids=("length.max",),
+        severity=Severity.LOW,
+    )
+
+
 def decide(
     room: CompiledRoom,
     original: str,
     hits: Sequence[RuleHit],
     scores: Mapping[str, float] | None = None,
+    plan: ModelPlan | None = None,
     blamed: Sequence[Span] = (),
     *,
     enforce_length: bool = True,
 ) -> Decision:
     """Rule hits first; then the model, unless an ``allow`` exception matched the message.
 
-    Pure: ``scores`` are the model's (of the text left after rule masks, when there were any)
-    and ``blamed`` the words attribution found for the labels in their mask range."""
+    Pure: ``scores`` are the model's (of the text left after rule masks, when there were any),
+    ``plan`` what they call for (``starring.model_plan``, asked once by the review: no plan, no
+    model verdict) and ``blamed`` the words attribution found for the labels in their mask
+    range. A message too long for a room that refuses such messages never gets here
+    (``too_long``); one judged past its length is cut to it (``truncate``) unless
+    ``enforce_length`` is False."""
     policy = room.policy
     scores = dict(scores or {})
     max_length = policy.max_length if enforce_length else len(original)
-    if len(original) > max_length and policy.too_long == "deny":
-        reason = room.reason_for(
-            "length", f"Your message is longer than {policy.max_length} characters."
-        )
-        return Decision(
-            result="DENY",
-            content=original[:max_length],
-            modified=False,
-            reason=reason,
-            categories=("length",),
-            rule_ids=("length.max",),
-            severity=Severity.LOW,
-            scores=scores,
-        )
     exceptions = [h for h in hits if h.action == "allow"]
     effective = [
         h for h in hits if h.action != "allow" and not any(h.overlaps(a) for a in exceptions)
     ]
     gray: list[str] = []
-    if scores and policy.model.enabled and not exceptions:
-        model_hits, gray = _model_hits(room, model_plan(policy.model, scores), blamed)
+    if scores and plan is not None and policy.model.enabled and not exceptions:
+        model_hits, gray = _model_hits(room, plan, blamed)
         effective.extend(model_hits)
     denies = [h for h in effective if h.action == "deny"]
     if denies:

@@ -1,4 +1,4 @@
-"""The policy file: rule packs, custom rules, model thresholds and per-room overrides.
+"""The policy file's schema: rule packs, custom rules, model thresholds and per-room overrides.
 
 Configuration is data. A policy file is YAML or JSON; ``rooms`` overrides are keyed by room
 ARN or room id and deep-merged onto ``defaults`` (mappings merge key by key, lists replace,
@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -26,31 +23,14 @@ from pydantic import (
     model_validator,
 )
 
-from chatmod import policy_limits as limits
 from chatmod.contract import room_id_from_arn
-from chatmod.language import SUPPORTED, LanguageCode
+from chatmod.languages import SUPPORTED, LanguageCode
 from chatmod.model.spec import LABELS
-from chatmod.policy_source import FilePolicySource
+from chatmod.policy import limits
+from chatmod.policy.levels import LEVELS, LevelName
 from chatmod.rules.base import Action, Severity
 from chatmod.rules.patterns import compile_pattern
 from chatmod.rules.terms import check_term
-from chatmod.yaml_load import load_yaml
-
-
-class PolicyError(ValueError):
-    """A policy file that cannot be used, with a message that says where and why."""
-
-
-# An error names what is wrong and quotes at most this much: a log line or a terminal, never
-# the policy (or what a crafted one would expand to) all over again.
-MAX_ERROR_CHARS = 1_000
-
-
-def excerpt(message: str, limit: int = MAX_ERROR_CHARS) -> str:
-    """``message`` cut to ``limit`` characters, saying how much was left out."""
-    if len(message) <= limit:
-        return message
-    return f"{message[:limit]}... ({len(message) - limit} more characters)"
 
 
 class _Strict(BaseModel):
@@ -150,29 +130,12 @@ class LabelThresholds(_Strict):
         return self.confirm if self.confirm is not None else self.deny
 
 
-LevelName = Literal["relaxed", "standard", "strict", "custom"]
-
-
 def _english() -> list[LanguageCode]:
     return ["en"]
 
 
 def _every_language() -> list[LanguageCode]:
     return list(SUPPORTED)
-
-
-# Labels whose harm starring a word cannot fix: a threat or an attack on a group with the
-# group's name starred is still a threat. When one of these is in its gray zone, the message is
-# never masked into acceptability; it is delivered for a second opinion or denied.
-NO_MASK_WHEN: tuple[str, ...] = ("threat", "identity_attack")
-
-
-def _load_levels() -> dict[str, dict[str, dict[str, float]]]:
-    text = resources.files("chatmod").joinpath("levels.yaml").read_text("utf-8")
-    return dict(load_yaml(text))
-
-
-LEVELS: dict[str, dict[str, dict[str, float]]] = _load_levels()
 
 
 class ModelPolicy(_Strict):
@@ -440,43 +403,3 @@ class PolicyFile(_Strict):
     def for_room(self, room: str) -> RoomPolicy:
         key = self.room_key(room)
         return self.defaults if key is None else self._room_policies[key]
-
-
-def parse_policy(text: str, source: str = "<policy>") -> PolicyFile:
-    """Parse YAML or JSON policy text, with errors that name the source."""
-    size = len(text.encode("utf-8", "replace"))
-    if size > limits.MAX_POLICY_BYTES:
-        raise PolicyError(f"{source}: {size} bytes; a policy may be {limits.MAX_POLICY_BYTES}")
-    try:
-        data = load_yaml(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        raise PolicyError(excerpt(f"{source}: not valid YAML/JSON: {exc}")) from exc
-    if not isinstance(data, dict):
-        raise PolicyError(f"{source}: a policy must be a mapping, got {type(data).__name__}")
-    try:
-        return PolicyFile.model_validate(data)
-    except ValidationError as exc:
-        raise PolicyError(excerpt(f"{source}: invalid policy:\n{exc}")) from exc
-
-
-def load_policy(path: str | Path | None = None) -> PolicyFile:
-    """Load a policy file, or the packaged default policy when no path is given."""
-    if path is None:
-        text = resources.files("chatmod").joinpath("default_policy.yaml").read_text("utf-8")
-        return parse_policy(text, "chatmod/default_policy.yaml")
-    file = Path(path)
-    try:
-        text = FilePolicySource(str(file)).fetch()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"cannot read policy file {file}: {exc}") from exc
-    return parse_policy(text, str(file))
-
-
-def with_max_length(policy: PolicyFile, max_length: int | None) -> PolicyFile:
-    """The policy with its default ``max_length`` replaced (rooms may still override it); the
-    same policy when nothing changes (validating 200 rooms again would double a reload)."""
-    if max_length is None or max_length == policy.defaults.max_length:
-        return policy
-    data = policy.model_dump(mode="json", exclude_unset=True)
-    data.setdefault("defaults", {})["max_length"] = max_length
-    return PolicyFile.model_validate(data)

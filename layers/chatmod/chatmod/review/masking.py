@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chatmod.normalize import LEET
 from chatmod.rules.base import RuleHit
+from chatmod.text.views import LEET
 
 
 def _maskable(ch: str, whole: bool) -> bool:

@@ -4,7 +4,7 @@ Chat users dodge filters with look-alike letters, digits for letters, spaced-out
 stretched letters. Undoing the cheap, unambiguous part of that here means the model sees the
 word it was trained on; augmentation at training time covers the rest. Kept self-contained
 (stdlib only: training loads this file by path) and the owner of the look-alike and leet tables
-the shipped model was trained with. The rule engine (``chatmod.normalize``) reads these plus
+the shipped model was trained with. The rule engine (``chatmod.text.views``) reads these plus
 entries of its own, so a rule can learn a new disguise without shifting what the model sees.
 """
 
@@ -92,6 +92,7 @@ def prepare_multilingual_text(text: str) -> str:
 
 
 # labels.json's ``preprocessing`` id -> the function; a folder without one gets its text as is.
+# The ids name where these functions first lived: model folders and checkpoints carry them.
 PREPROCESSORS: dict[str, Callable[[str], str]] = {
     "chatmod.model.text.prepare_text": prepare_text,
     "chatmod.model.text.prepare_multilingual_text": prepare_multilingual_text,

@@ -12,15 +12,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
-from chatmod.invisible import has_invisible, is_invisible
-from chatmod.model.text import HOMOGLYPHS as MODEL_HOMOGLYPHS
-from chatmod.model.text import LEET as MODEL_LEET
-from chatmod.model.text import STRETCHED_LETTERS, char_folder
-from chatmod.shorthand import expand_shorthand
-from chatmod.split_words import drop_indexes, split_word_spaces
+from chatmod.text.invisible import has_invisible, is_invisible
+from chatmod.text.prepare import HOMOGLYPHS as MODEL_HOMOGLYPHS
+from chatmod.text.prepare import LEET as MODEL_LEET
+from chatmod.text.prepare import STRETCHED_LETTERS, char_folder
+from chatmod.text.shorthand import expand_shorthand
+from chatmod.text.split_words import drop_indexes, split_word_spaces
 
-# The model's tables (``chatmod.model.text``) plus what only the rules read: each look-alike is
+# The model's tables (``chatmod.text.prepare``) plus what only the rules read: each look-alike is
 # written once. The rule-only entries stay out of the model's input until a retrain takes them.
 RULE_ONLY_HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
@@ -100,7 +101,7 @@ def _letterlike_runs(text: str) -> list[tuple[int, int]]:
 
 
 def visible(original: str) -> NormalizedText:
-    """``original`` without its invisible characters (``chatmod.invisible``), mapped back."""
+    """``original`` without its invisible characters (``chatmod.text.invisible``), mapped back."""
     if not has_invisible(original):
         return NormalizedText(original, original, tuple(range(len(original))))
     kept = [index for index, ch in enumerate(original) if not is_invisible(ch)]
@@ -279,14 +280,14 @@ def _dot_runs(text: str, words: Sequence[tuple[int, int]]) -> list[tuple[int, in
 
 def read_shorthand(view: NormalizedText) -> NormalizedText:
     """``view`` with chat shorthand read as words ("r u ok" -> "are you ok"); see
-    ``chatmod.shorthand``."""
+    ``chatmod.text.shorthand``."""
     text, offsets = expand_shorthand(view.text, view.offsets)
     return view if text == view.text else NormalizedText(view.original, text, offsets)
 
 
 def join_split_words(view: NormalizedText) -> NormalizedText:
     """``view`` with words split by a space read whole ("ch oke" -> "choke"); see
-    ``chatmod.split_words``."""
+    ``chatmod.text.split_words``."""
     spaces = split_word_spaces(view.text)
     if not spaces:
         return view
@@ -297,13 +298,17 @@ def join_split_words(view: NormalizedText) -> NormalizedText:
 @dataclass(frozen=True)
 class TextViews:
     """The views every check can read: the original, ``visible`` (the original without its
-    invisible characters, for the checks that read what was typed) and the matching view, and,
-    read only when the model runs (rules-only answers, a new instance's first ones included,
-    never build them): the model's view (de-obfuscated, shorthand read as words, split words
-    joined) and ``typed``, the visible text with only its shorthand read as words, the model's
-    reading of the message as typed."""
+    invisible characters, for the checks that read what was typed), ``folded`` and the matching
+    view (folded with split letters joined), and, read only when the model runs (rules-only
+    answers, a new instance's first ones included, never build them): the model's view
+    (de-obfuscated, shorthand read as words, split words joined) and ``typed``, the visible
+    text with only its shorthand read as words, the model's reading of the message as typed.
+
+    A review builds these once (``normalize``) and asks them for every other reading it needs,
+    so no stage normalizes the message again."""
 
     original: str
+    folded: NormalizedText
     matching: NormalizedText
 
     @cached_property
@@ -319,10 +324,60 @@ class TextViews:
         text = self.visible.text
         return expand_shorthand(text, range(len(text)))[0]
 
+    def folded_span(self, start: int, end: int) -> str:
+        """What ``fold`` makes of ``original[start:end]``, read off the folded view: folding
+        reads one character at a time, so a span's folding is its characters' foldings."""
+        view = self.folded
+        return "".join(
+            ch for ch, at in zip(view.text, view.offsets, strict=True) if start <= at < end
+        )
+
+    def readings(self, typed_max_chars: int | None = None) -> list[str]:
+        """The texts the model scores for this message (``model_readings``)."""
+        return model_readings(self, typed_max_chars)
+
+    def masked(self, spans: Sequence[tuple[int, int]], placeholder: str = "") -> TextViews:
+        """The views of the message as the model reads it once rules masked ``spans`` (each
+        run of masked characters becomes ``placeholder``): itself when nothing is masked. The
+        masked text is another message to the model, so its readings are built anew."""
+        if not spans:
+            return self
+        return normalize(masked_for_model(self.original, spans, placeholder))
+
 
 def normalize(original: str) -> TextViews:
     """Build the views of a message once, so each check reads the one it needs."""
-    return TextViews(original=original, matching=join_split_letters(fold(original)))
+    folded = fold(original)
+    return TextViews(original=original, folded=folded, matching=join_split_letters(folded))
+
+
+def masked_for_model(text: str, hits: Sequence[Spanned], placeholder: str = "") -> str:
+    """The text with every hit's characters replaced: each run of masked characters becomes
+    ``placeholder`` once (removed when it is empty). Training builds its rows with the same
+    function (``training/rule_masks.py``), so the model reads masks as it learnt them."""
+    drop = {i for start, end in map(_span, hits) for i in range(start, end)}
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if i not in drop:
+            out.append(ch)
+        elif i - 1 not in drop:
+            out.append(placeholder)
+    return "".join(out)
+
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+# A rule hit (``start``/``end``) or a plain ``(start, end)`` span of the original text.
+Spanned = _HasSpan | tuple[int, int]
+
+
+def _span(item: Spanned) -> tuple[int, int]:
+    return item if isinstance(item, tuple) else (item.start, item.end)
 
 
 def model_readings(views: TextViews, typed_max_chars: int | None = None) -> list[str]:
