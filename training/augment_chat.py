@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from data import LABELS, Example
+from training.data import LABELS, Example
 
 NAN = float("nan")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from data import LABELS, Example
+from training.data import LABELS, Example
 
 NAN = float("nan")
 

@@ -1,7 +1,7 @@
 """What the whole review pipeline does to chat: decisions, not only scores.
 
 Usage (from the repo root; ``make eval``):
-    .venv-torch/bin/python training/evaluate_chat.py [--data-dir DIR] [--model DIR]
+    .venv-torch/bin/python -m training.evaluate_chat [--data-dir DIR] [--model DIR]
         [--levels relaxed,standard,strict] [--no-previous] [--markdown OUT.md]
 
 Reports, for the model in ``--model`` (default: the shipped one) at each moderation level:
@@ -24,7 +24,6 @@ import argparse
 import math
 import platform
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,15 +33,11 @@ import numpy as np
 import yaml
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from chat_data import BENIGN_SOURCES, load_all_splits  # noqa: E402
-from data import DEFAULT_DATA_DIR, LABELS, Example  # noqa: E402
-from functional_suite import Category, is_correct, load_suite  # noqa: E402
-from serving import SPEC  # noqa: E402
+from training.chat_data import BENIGN_SOURCES, load_all_splits
+from training.data import DEFAULT_DATA_DIR, LABELS, Example
+from training.functional_suite import Category, is_correct, load_suite
+from training.paths import REPO
+from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"

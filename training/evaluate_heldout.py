@@ -9,24 +9,20 @@ before it (cb27e9d, the chat rounds; f5495ac, before them), each with its own th
     model alone, and acted-on precision / recall of the pipeline at the standard level.
 The functional suite stays in ``evaluate_chat.py``: a regression check, not evidence.
 
-Usage: .venv-torch/bin/python training/evaluate_heldout.py [--markdown artifacts/heldout.md]
+Usage: .venv-torch/bin/python -m training.evaluate_heldout [--markdown artifacts/heldout.md]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
+from sklearn.metrics import roc_auc_score
 
-from data import Example  # noqa: E402
-from evaluate_chat import (  # noqa: E402
+from training.data import Example
+from training.evaluate_chat import (
     MODEL_DIR,
     PREVIOUS_COMMIT,
     PREVIOUS_THRESHOLDS,
@@ -35,9 +31,8 @@ from evaluate_chat import (  # noqa: E402
     model_at,
     policy_for,
 )
-from real_data import load_source  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
-from train_real import JUDGES  # noqa: E402
+from training.real_data import load_source
+from training.train_real import JUDGES
 
 CHAT_ROUNDS_COMMIT = "cb27e9d"
 LEVELS = ("relaxed", "standard", "strict")

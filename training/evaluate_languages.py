@@ -1,7 +1,7 @@
 """What the review pipeline does to chat in each language of ``tests/functional/multilingual``.
 
 Usage (from the repo root; part of ``make eval``):
-    .venv-torch/bin/python training/evaluate_languages.py [--model DIR] [--level standard]
+    .venv-torch/bin/python -m training.evaluate_languages [--model DIR] [--level standard]
         [--markdown OUT.md]
 
 Each ``<lang>.yaml`` there holds lines written for the project (benign chat, untargeted
@@ -16,16 +16,11 @@ from __future__ import annotations
 
 import argparse
 import platform
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from functional_suite import Category, is_correct, load_suite  # noqa: E402
-from serving import SPEC  # noqa: E402
+from training.functional_suite import Category, is_correct, load_suite
+from training.paths import REPO
+from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"

@@ -31,7 +31,7 @@ Recipes:
   * ``candidate``: ``real`` with GoEmotions' untargeted swearing and the written families of
     ``train_real.FAMILIES`` (3% of the rows); ``candidate-<family>``: the same without one.
 
-Usage: .venv-torch/bin/python training/loso.py --markdown artifacts/loso.md
+Usage: .venv-torch/bin/python -m training.loso --markdown artifacts/loso.md
 """
 
 from __future__ import annotations
@@ -45,15 +45,16 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from data import LABELS, SEED, Example
-from real_data import BENIGN, LABELLED, load_everything, sample_benign
-from rule_masks import MASK_PLACEHOLDER, rule_masked
 from sklearn.metrics import roc_auc_score
-from textprep import prepare_text
-from train import minilm_dir
-from train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows
 
-REPO = Path(__file__).resolve().parent.parent
+from training.data import LABELS, SEED, Example
+from training.paths import REPO
+from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.rule_masks import MASK_PLACEHOLDER, rule_masked
+from training.textprep import prepare_text
+from training.train import minilm_dir
+from training.train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows
+
 LEVELS_FILE = REPO / "layers" / "chatmod" / "chatmod" / "levels.yaml"
 EVAL_CAP = 1000
 RARE = ("threat", "sexual_explicit", "severe_toxicity")
@@ -81,10 +82,12 @@ class Embedder:
         from transformers import AutoModel, AutoTokenizer
 
         if encoder == "e5":
-            from serving import prepare_multilingual_text
+            from training.serving import prepare_multilingual_text
 
             if not (E5_BASE / "config.json").exists():
-                raise SystemExit(f"{E5_BASE} missing: run training/e5_base.py --out {E5_BASE}")
+                raise SystemExit(
+                    f"{E5_BASE} missing: run python -m training.e5_base --out {E5_BASE}"
+                )
             base, self.prepare = E5_BASE, prepare_multilingual_text
         else:
             base, self.prepare = minilm_dir(), prepare_text
@@ -170,7 +173,7 @@ def _old_view(ex: Example) -> Example:
 
 
 def _written_round1(seed: int) -> list[Example]:
-    from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
+    from training.augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
 
     threats = threat_rows(seed=seed)
     return (
@@ -182,7 +185,7 @@ def _written_round1(seed: int) -> list[Example]:
 
 
 def _written_later(rows: list[Example], seed: int) -> list[Example]:
-    from augment_chat import (
+    from training.augment_chat import (
         chat_augmentation,
         fifth_round_rows,
         fourth_round_rows,
@@ -190,7 +193,7 @@ def _written_later(rows: list[Example], seed: int) -> list[Example]:
         sixth_round_rows,
         third_round_rows,
     )
-    from chat_data import blocked_words
+    from training.chat_data import blocked_words
 
     out = chat_augmentation(rows, seed=seed)
     out += second_round_rows(rows, seed=seed + 5)
@@ -202,8 +205,8 @@ def _written_later(rows: list[Example], seed: int) -> list[Example]:
 
 
 def recipe_f5495ac(leave_out: tuple[str, ...], seed: int) -> list[Example]:
-    from augment import obfuscated_copies
-    from data import load_splits
+    from training.augment import obfuscated_copies
+    from training.data import load_splits
 
     caps = {"hate": 900, "offensive": 1800, "neither": 1500}
     rows: list[Example] = []
@@ -229,8 +232,8 @@ def recipe_f5495ac(leave_out: tuple[str, ...], seed: int) -> list[Example]:
 
 
 def recipe_cb27e9d(leave_out: tuple[str, ...], seed: int) -> list[Example]:
-    from augment import obfuscated_copies
-    from chat_data import extra_benign, load_all_splits
+    from training.augment import obfuscated_copies
+    from training.chat_data import extra_benign, load_all_splits
 
     splits = load_all_splits()
     rows = [ex for s, p in splits.items() if s not in leave_out for ex in p["train"]]
@@ -465,7 +468,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing")))
     if args.multilingual:
-        from multilingual_data import load_multilingual_splits
+        from training.multilingual_data import load_multilingual_splits
 
         _SPLITS.update(load_multilingual_splits())
     results: dict[str, dict[str, dict[str, float]]] = {}

@@ -1,7 +1,7 @@
 """Fine-tune all-MiniLM-L6-v2 into a 7-label toxicity model saved in Detoxify's checkpoint format.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/train.py [DATA_DIR] --epochs 4 \
+    .venv-torch/bin/python -m training.train [DATA_DIR] --epochs 4 \
         --out artifacts/chatmod-minilm.ckpt
 
 Soft targets + BCE-with-logits keep scores calibrated; labels a source does not annotate are
@@ -17,7 +17,6 @@ import math
 import os
 import random
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,12 +25,8 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows  # noqa: E402
-from augment_chat import (  # noqa: E402
+from training.augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
+from training.augment_chat import (
     chat_augmentation,
     fifth_round_rows,
     fourth_round_rows,
@@ -39,13 +34,14 @@ from augment_chat import (  # noqa: E402
     sixth_round_rows,
     third_round_rows,
 )
-from chat_data import blocked_words, extra_benign, load_all_splits  # noqa: E402
-from data import DEFAULT_DATA_DIR, LABELS, SEED, SOURCES, Example  # noqa: E402
-from functional_suite import excluded, suite_keys  # noqa: E402
-from serving import SPEC  # noqa: E402
-from textprep import prepare_text  # noqa: E402
+from training.chat_data import blocked_words, extra_benign, load_all_splits
+from training.data import DEFAULT_DATA_DIR, LABELS, SEED, SOURCES, Example
+from training.functional_suite import excluded, suite_keys
+from training.paths import REPO, TRAINING
+from training.serving import SPEC
+from training.textprep import prepare_text
 
-HF_CONFIG_DIR = HERE / "hf_config" / "chatmod-minilm"
+HF_CONFIG_DIR = TRAINING / "hf_config" / "chatmod-minilm"
 TOKENIZER_FILES = (
     "tokenizer.json",
     "vocab.txt",

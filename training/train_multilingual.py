@@ -1,18 +1,18 @@
 """Fine-tune the trimmed multilingual-e5-small into chatmod's multilingual toxicity model.
 
 Usage (from the repo root; three rounds of about 27 minutes each on two cores):
-    .venv-torch/bin/python training/e5_base.py \
+    .venv-torch/bin/python -m training.e5_base \
         --pieces-from training/hf_config/chatmod-e5-multi/tokenizer.json
-    .venv-torch/bin/python training/train_multilingual.py --round 1 \
+    .venv-torch/bin/python -m training.train_multilingual --round 1 \
         --out artifacts/multi-round1.ckpt
-    .venv-torch/bin/python training/train_multilingual.py --round 2 \
+    .venv-torch/bin/python -m training.train_multilingual --round 2 \
         --init artifacts/multi-round1.ckpt --lr 4e-5 --seed 7 --out artifacts/multi-round2.ckpt
-    .venv-torch/bin/python training/train_multilingual.py --round 3 \
+    .venv-torch/bin/python -m training.train_multilingual --round 3 \
         --init artifacts/multi-round2.ckpt --lr 3e-5 --seed 11 --out artifacts/chatmod-e5-multi.ckpt
-    .venv-torch/bin/python training/export.py artifacts/chatmod-e5-multi.ckpt \
+    .venv-torch/bin/python -m training.export artifacts/chatmod-e5-multi.ckpt \
         --hf-config training/hf_config/chatmod-e5-multi --out layers/model/chatmod-e5-multi \
         --no-tune --languages en,de,es,fr,pt,it,tr --no-word-attribution
-    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
+    .venv-torch/bin/python -m training.calibrate layers/model/chatmod-e5-multi --multilingual
 
 Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as
 ``train.py``; the rows come from ``multilingual_corpus``. Progress and the dev ROC-AUC per
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -33,14 +32,11 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from data import LABELS, SEED, Example  # noqa: E402
-from multilingual_corpus import ROUNDS, training_rows  # noqa: E402
-from serving import SUPPORTED, prepare_multilingual_text  # noqa: E402
-from train import (  # noqa: E402
+from training.data import LABELS, SEED, Example
+from training.multilingual_corpus import ROUNDS, training_rows
+from training.paths import REPO, TRAINING
+from training.serving import SUPPORTED, prepare_multilingual_text
+from training.train import (
     detoxify_checkpoint,
     fine_tune,
     predict,
@@ -50,7 +46,7 @@ from train import (  # noqa: E402
 
 NAME = "chatmod-e5-multi"
 PREPROCESSING = "chatmod.model.text.prepare_multilingual_text"
-HF_CONFIG_DIR = HERE / "hf_config" / NAME
+HF_CONFIG_DIR = TRAINING / "hf_config" / NAME
 BASE_DIR = REPO / "artifacts" / "e5-trimmed"
 HF_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 DEV_CAP = 1500  # rows per dev source scored during training (all of them in make eval)

@@ -3,7 +3,7 @@ rules' masks in place, into a Detoxify checkpoint; the recipe the leave-one-sour
 (``training/loso.py``) chose (see layers/model/MODEL_CARD.md).
 
 Usage (from the repo root, about an hour on 2 CPU cores):
-    .venv-torch/bin/python training/train_real.py --out artifacts/chatmod-minilm-real.ckpt
+    .venv-torch/bin/python -m training.train_real --out artifacts/chatmod-minilm-real.ckpt
 
 Every row is read as the served model reads it: what the bundled policy's rules mask becomes
 the placeholder (``rule_masks.rule_masked``). A benign line whose only rough word the rules mask
@@ -22,12 +22,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
-from augment import obfuscated_copies
-from data import LABELS, SEED, Example
-from real_data import BENIGN, LABELLED, load_everything, sample_benign
-from rule_masks import MASK_PLACEHOLDER, rule_masked
-from serving import SPEC
-from train import (
+
+from training.augment import obfuscated_copies
+from training.data import LABELS, SEED, Example
+from training.paths import REPO
+from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.rule_masks import MASK_PLACEHOLDER, rule_masked
+from training.serving import SPEC
+from training.train import (
     detoxify_checkpoint,
     dev_report,
     encode,
@@ -36,7 +38,6 @@ from train import (
     seed_everything,
 )
 
-REPO = Path(__file__).resolve().parent.parent
 # Rows per source for one hour on 2 CPU cores: every row of the small sets, a fixed sample of
 # the large ones. Davidson keeps its class caps (most short informal tweets there are labelled
 # offensive; a large share teaches that "short" means "toxic").
@@ -92,8 +93,8 @@ def as_served(ex: Example, benign_source: bool) -> Example:
 
 def written_family(name: str, seed: int) -> list[Example]:
     """One written family, its rows tagged ``written:<name>`` (the card lists each share)."""
-    from augment import chat_rows, identity_rows, threat_rows
-    from augment_chat import SELF_HARM, TOXIC_SPECS, _fill, _row
+    from training.augment import chat_rows, identity_rows, threat_rows
+    from training.augment_chat import SELF_HARM, TOXIC_SPECS, _fill, _row
 
     if name == "threats":
         rows = threat_rows(seed=seed)
