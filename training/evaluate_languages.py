@@ -14,12 +14,12 @@ detector: what the project did before it knew languages.
 
 from __future__ import annotations
 
-import argparse
 import platform
 from pathlib import Path
 
 from training.functional_suite import Category, is_correct, load_suite
 from training.paths import REPO
+from training.report import evaluation_parser, publish
 from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
@@ -66,11 +66,7 @@ def accuracy(reviewer: object, categories: list[Category]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--model", default=str(MODEL_DIR))
-    parser.add_argument("--multilingual", default=str(MULTILINGUAL_DIR))
+    parser = evaluation_parser(__doc__, model=MODEL_DIR, multilingual=MULTILINGUAL_DIR)
     parser.add_argument("--level", default="standard")
     parser.add_argument("--markdown", default=None, help="also write the table here")
     args = parser.parse_args()
@@ -112,10 +108,7 @@ def main() -> None:
                 else ""
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
+    publish("\n".join(lines), args.markdown)
 
 
 if __name__ == "__main__":

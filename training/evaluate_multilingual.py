@@ -11,9 +11,7 @@ the same rows for comparison.
 
 from __future__ import annotations
 
-import argparse
 import platform
-from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
@@ -21,6 +19,7 @@ from sklearn.metrics import roc_auc_score
 from training.multilingual_corpus import english_rows
 from training.multilingual_data import SOURCE_LANGUAGE, load_multilingual_splits
 from training.paths import REPO
+from training.report import evaluation_parser, publish
 from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
@@ -36,10 +35,7 @@ def toxicity(model: object, texts: list[str]) -> np.ndarray:
 def main() -> None:
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--model", default=str(MODEL_DIR))
+    parser = evaluation_parser(__doc__, model=MODEL_DIR)
     parser.add_argument("--english", default=str(ENGLISH_DIR))
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
@@ -74,10 +70,7 @@ def main() -> None:
             cells = (f"{roc_auc_score(y, p_multi):.3f}", f"{roc_auc_score(y, p_en):.3f}")
         lines.append(f"| {source} | {lang} | {len(dev)} | {cells[0]} | {cells[1]} |")
         print(lines[-1], flush=True)
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
+    publish("\n".join(lines), args.markdown)
 
 
 if __name__ == "__main__":
