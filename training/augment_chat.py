@@ -19,32 +19,11 @@ import random
 from collections.abc import Callable, Sequence
 
 from training.data import LABELS, Example
-from training.phrasebook import phrase_tables
+from training.phrasebook import PhraseTables
 
-PHRASES = phrase_tables("chat")  # the written tables: training/phrases/chat.yaml
+PHRASES = PhraseTables("chat")  # the written tables: training/phrases/chat.yaml
 
 NAN = float("nan")
-
-GROUPS = PHRASES["groups"]
-THEM = PHRASES["them"]
-ANIMALS = PHRASES["animals"]
-PETS = PHRASES["pets"]
-TARGETS = PHRASES["targets"]
-HARMS = PHRASES["harms"]
-STREAMER = PHRASES["streamer"]
-
-DEROGATION = PHRASES["derogation"]
-DEHUMANISE = PHRASES["dehumanise"]
-NEGATED_POSITIVE = PHRASES["negated_positive"]
-THREAT_GROUP = PHRASES["threat_group"]
-THREAT_PERSON = PHRASES["threat_person"]
-THREAT_STREAMER = PHRASES["threat_streamer"]
-INSULTS = PHRASES["insults"]
-SELF_HARM = PHRASES["self_harm"]
-NEGATED = PHRASES["negated"]
-COUNTER = PHRASES["counter"]
-BENIGN_SHORT = PHRASES["benign_short"]
-NAMES = PHRASES["names"]
 
 
 def _row(text: str, source: str, **labels: float) -> Example:
@@ -52,43 +31,122 @@ def _row(text: str, source: str, **labels: float) -> Example:
     return Example(text, targets, source, int(labels.get("toxicity", 0.0) >= 0.5))
 
 
+# A template's slots and the table each draws from ({st} is given by the round that uses it).
+SLOT_TABLES = {
+    "n": "names",
+    "g": "groups",
+    "t": "them",
+    "a": "animals",
+    "p": "pets",
+    "h": "harms",
+    "tg": "targets",
+    "s": "streamer",
+}
+
+
+def slot_words(rng: random.Random, order: str, **pools: Sequence[str]) -> dict[str, str]:
+    """One word for each slot named in ``order``, drawn in that order (the order is part of
+    what a seed draws); ``pools`` gives slots that no table names."""
+    return {
+        slot: rng.choice(pools[slot] if slot in pools else getattr(PHRASES, SLOT_TABLES[slot]))
+        for slot in order.split()
+    }
+
+
 def _fill(template: str, rng: random.Random) -> str:
-    text = template.format(
-        g=rng.choice(GROUPS), t=rng.choice(THEM), a=rng.choice(ANIMALS), p=rng.choice(PETS),
-        h=rng.choice(HARMS), tg=rng.choice(TARGETS), s=rng.choice(STREAMER),
-    )  # fmt: skip
+    text = template.format(**slot_words(rng, "g t a p h tg s"))
     if rng.random() < 0.25:
         text = text.capitalize()
     if rng.random() < 0.2:
         text += rng.choice((" lol", "!!", ".", " tbh", " honestly", " fr"))
     if rng.random() < 0.15:
-        text = rng.choice(NAMES) + " " + text
+        text = rng.choice(PHRASES.names) + " " + text
     return text
 
 
 TOXIC_SPECS: tuple[tuple[Sequence[str], int, dict[str, float]], ...] = (
-    (DEROGATION, 700, {"toxicity": 1.0, "identity_attack": 1.0, "threat": 0.0,
-                       "sexual_explicit": 0.0, "obscene": 0.0}),
-    (DEHUMANISE, 600, {"toxicity": 1.0, "identity_attack": 1.0, "insult": 1.0,
-                       "sexual_explicit": 0.0, "obscene": 0.0}),
-    (NEGATED_POSITIVE, 350, {"toxicity": 1.0, "identity_attack": 1.0, "threat": 0.0,
-                             "obscene": 0.0}),
-    (THREAT_GROUP, 450, {"toxicity": 1.0, "threat": 1.0, "identity_attack": 1.0,
-                         "severe_toxicity": 0.5, "obscene": 0.0}),
-    (THREAT_PERSON, 600, {"toxicity": 1.0, "threat": 1.0, "identity_attack": 0.0,
-                          "obscene": 0.0, "sexual_explicit": 0.0}),
-    (THREAT_STREAMER, 250, {"toxicity": 1.0, "threat": 1.0, "identity_attack": 0.0,
-                            "obscene": 0.0}),
-    (INSULTS, 500, {"toxicity": 1.0, "insult": 1.0, "threat": 0.0, "identity_attack": 0.0,
-                    "sexual_explicit": 0.0}),
-    (SELF_HARM, 250, {"toxicity": 1.0, "threat": 1.0, "severe_toxicity": 0.5,
-                      "identity_attack": 0.0, "sexual_explicit": 0.0}),
-)  # fmt: skip
+    (
+        PHRASES.derogation,
+        700,
+        {
+            "toxicity": 1.0,
+            "identity_attack": 1.0,
+            "threat": 0.0,
+            "sexual_explicit": 0.0,
+            "obscene": 0.0,
+        },
+    ),
+    (
+        PHRASES.dehumanise,
+        600,
+        {
+            "toxicity": 1.0,
+            "identity_attack": 1.0,
+            "insult": 1.0,
+            "sexual_explicit": 0.0,
+            "obscene": 0.0,
+        },
+    ),
+    (
+        PHRASES.negated_positive,
+        350,
+        {"toxicity": 1.0, "identity_attack": 1.0, "threat": 0.0, "obscene": 0.0},
+    ),
+    (
+        PHRASES.threat_group,
+        450,
+        {
+            "toxicity": 1.0,
+            "threat": 1.0,
+            "identity_attack": 1.0,
+            "severe_toxicity": 0.5,
+            "obscene": 0.0,
+        },
+    ),
+    (
+        PHRASES.threat_person,
+        600,
+        {
+            "toxicity": 1.0,
+            "threat": 1.0,
+            "identity_attack": 0.0,
+            "obscene": 0.0,
+            "sexual_explicit": 0.0,
+        },
+    ),
+    (
+        PHRASES.threat_streamer,
+        250,
+        {"toxicity": 1.0, "threat": 1.0, "identity_attack": 0.0, "obscene": 0.0},
+    ),
+    (
+        PHRASES.insults,
+        500,
+        {
+            "toxicity": 1.0,
+            "insult": 1.0,
+            "threat": 0.0,
+            "identity_attack": 0.0,
+            "sexual_explicit": 0.0,
+        },
+    ),
+    (
+        PHRASES.self_harm,
+        250,
+        {
+            "toxicity": 1.0,
+            "threat": 1.0,
+            "severe_toxicity": 0.5,
+            "identity_attack": 0.0,
+            "sexual_explicit": 0.0,
+        },
+    ),
+)
 ZERO = {lab: 0.0 for lab in LABELS}
 BENIGN_SPECS: tuple[tuple[Sequence[str], int], ...] = (
-    (NEGATED, 600),
-    (COUNTER, 500),
-    (BENIGN_SHORT, 900),
+    (PHRASES.negated, 600),
+    (PHRASES.counter, 500),
+    (PHRASES.benign_short, 900),
 )
 
 
@@ -192,8 +250,13 @@ def leetspeak(text: str, rng: random.Random) -> str:
 
 
 EVASIONS: tuple[Callable[[str, random.Random], str], ...] = (
-    delete_spaces, insert_spaces, swap_letters, double_or_drop, drop_vowels, leetspeak,
-)  # fmt: skip
+    delete_spaces,
+    insert_spaces,
+    swap_letters,
+    double_or_drop,
+    drop_vowels,
+    leetspeak,
+)
 
 
 def evasion_copies(rows: Sequence[Example], n: int, seed: int, source: str) -> list[Example]:
@@ -236,13 +299,6 @@ def chat_augmentation(train_rows: Sequence[Example], seed: int) -> list[Example]
     return out
 
 
-SEXUAL = PHRASES["sexual"]
-SELF_HARM_MORE = PHRASES["self_harm_more"]
-THREAT_INDIRECT = PHRASES["threat_indirect"]
-DEROGATION_MORE = PHRASES["derogation_more"]
-INSULTS_MORE = PHRASES["insults_more"]
-EMOTES = PHRASES["emotes"]
-BENIGN_SHORT_MORE = PHRASES["benign_short_more"]
 _VOWEL_ALL = set("aeiou")
 
 
@@ -263,8 +319,7 @@ def delete_all_spaces(text: str, rng: random.Random) -> str:
     return "".join(words[:cut]) + " " + "".join(words[cut:])
 
 
-HEAVY_EVASIONS = (*EVASIONS, drop_all_vowels, delete_all_spaces, drop_all_vowels,
-                  delete_all_spaces)  # fmt: skip
+HEAVY_EVASIONS = (*EVASIONS, drop_all_vowels, delete_all_spaces, drop_all_vowels, delete_all_spaces)
 
 
 class _Rows(list[Example]):
@@ -282,7 +337,7 @@ class _Rows(list[Example]):
 
 def _emote_line(rng: random.Random) -> str:
     n = rng.randint(1, 4)
-    return " ".join(rng.choice(EMOTES) for _ in range(n))
+    return " ".join(rng.choice(PHRASES.emotes) for _ in range(n))
 
 
 def second_round_rows(train_rows: Sequence[Example], seed: int) -> list[Example]:
@@ -293,11 +348,7 @@ def second_round_rows(train_rows: Sequence[Example], seed: int) -> list[Example]
 
     def fill(pool: Sequence[str], n: int, labels: dict[str, float], source: str) -> None:
         for _ in range(n):
-            text = rng.choice(pool).format(
-                n=rng.choice(NAMES), g=rng.choice(GROUPS), tg=rng.choice(TARGETS),
-                t=rng.choice(THEM), a=rng.choice(ANIMALS), p=rng.choice(PETS),
-                h=rng.choice(HARMS), s=rng.choice(STREAMER),
-            ).strip()  # fmt: skip
+            text = rng.choice(pool).format(**slot_words(rng, "n g tg t a p h s")).strip()
             if rng.random() < 0.25:
                 text = text.capitalize()
             if rng.random() < 0.2:
@@ -309,14 +360,21 @@ def second_round_rows(train_rows: Sequence[Example], seed: int) -> list[Example]
     threat = {"toxicity": 1.0, "threat": 1.0, "identity_attack": 0.0, "obscene": 0.0}
     derog = {"toxicity": 1.0, "identity_attack": 1.0, "threat": 0.0, "obscene": 0.0}
     insult = {"toxicity": 1.0, "insult": 1.0, "threat": 0.0, "identity_attack": 0.0}
-    fill(SEXUAL, 500, sexual, "written2-toxic")
-    fill(SELF_HARM_MORE + SELF_HARM, 450, harm, "written2-toxic")
-    fill(THREAT_INDIRECT + THREAT_STREAMER, 600, threat, "written2-toxic")
-    fill(DEROGATION_MORE + DEROGATION + DEHUMANISE + NEGATED_POSITIVE, 900, derog,
-         "written2-toxic")  # fmt: skip
-    fill(INSULTS_MORE + INSULTS, 500, insult, "written2-toxic")
-    fill(BENIGN_SHORT_MORE + BENIGN_SHORT, 700, ZERO, "written2-benign")
-    fill(NEGATED + COUNTER, 500, ZERO, "written2-benign")
+    fill(PHRASES.sexual, 500, sexual, "written2-toxic")
+    fill(PHRASES.self_harm_more + PHRASES.self_harm, 450, harm, "written2-toxic")
+    fill(PHRASES.threat_indirect + PHRASES.threat_streamer, 600, threat, "written2-toxic")
+    fill(
+        PHRASES.derogation_more
+        + PHRASES.derogation
+        + PHRASES.dehumanise
+        + PHRASES.negated_positive,
+        900,
+        derog,
+        "written2-toxic",
+    )
+    fill(PHRASES.insults_more + PHRASES.insults, 500, insult, "written2-toxic")
+    fill(PHRASES.benign_short_more + PHRASES.benign_short, 700, ZERO, "written2-benign")
+    fill(PHRASES.negated + PHRASES.counter, 500, ZERO, "written2-benign")
     for _ in range(500):
         add(_emote_line(rng), ZERO, "written2-benign")
     real_benign = [ex for ex in train_rows if ex.source in ("irc", "sms", "dialogue")]
@@ -348,58 +406,46 @@ def _with_respellings(
     return out
 
 
-FRAGMENTS = PHRASES["fragments"]
-NICE = PHRASES["nice"]
-GAME_TALK = PHRASES["game_talk"]
-HARASS_MORE = PHRASES["harass_more"]
-
-
 def third_round_rows(seed: int) -> list[Example]:
     """Fragments and compliments (all 0), game talk (all 0, also re-spelled), harassment."""
     rng = random.Random(seed)
     rows = _Rows()
     add = rows.add
 
-    for frag in FRAGMENTS:
+    for frag in PHRASES.fragments:
         add(frag, ZERO, "written3-benign")
         add(frag + rng.choice(("...", " lol", " hmm", "?")), ZERO, "written3-benign")
         for _ in range(12):
-            add(f"{frag} {rng.choice(NICE)}", ZERO, "written3-benign")
+            add(f"{frag} {rng.choice(PHRASES.nice)}", ZERO, "written3-benign")
     for _ in range(700):
-        text = rng.choice(GAME_TALK)
+        text = rng.choice(PHRASES.game_talk)
         if rng.random() < 0.7:
             text = rng.choice((*HEAVY_EVASIONS, leetspeak, leetspeak))(text, rng)
         if rng.random() < 0.3:
             text += rng.choice((" KEKW", " lol", " gg", " ez", "!!", " pls"))
         add(text, ZERO, "written3-benign")
-    sexual = {"toxicity": 1.0, "sexual_explicit": 1.0, "threat": 0.0, "identity_attack": 0.0,
-              "severe_toxicity": 0.0}  # fmt: skip
+    sexual = {
+        "toxicity": 1.0,
+        "sexual_explicit": 1.0,
+        "threat": 0.0,
+        "identity_attack": 0.0,
+        "severe_toxicity": 0.0,
+    }
     for _ in range(900):
-        text = rng.choice(HARASS_MORE + SEXUAL).format(n=rng.choice(NAMES))
+        text = rng.choice(PHRASES.harass_more + PHRASES.sexual).format(n=rng.choice(PHRASES.names))
         if rng.random() < 0.3:
             text = rng.choice(HEAVY_EVASIONS)(text, rng)
         if rng.random() < 0.2:
-            text = rng.choice(STREAMER) + " " + text
+            text = rng.choice(PHRASES.streamer) + " " + text
         add(text, sexual, "written3-toxic")
     insult = {"toxicity": 1.0, "insult": 1.0, "threat": 0.0, "identity_attack": 0.0}
     for _ in range(900):
-        text = rng.choice(INSULTS_MORE + INSULTS)
+        text = rng.choice(PHRASES.insults_more + PHRASES.insults)
         text = rng.choice((drop_all_vowels, swap_letters, delete_all_spaces, double_or_drop))(
             text, rng
         )
         add(text, insult, "written3-toxic")
     return rows
-
-
-MENACE = PHRASES["menace"]
-VIOLENT_WISHES = PHRASES["violent_wishes"]
-SELF_HARM_METHODS = PHRASES["self_harm_methods"]
-HARASS_SUBTLE = PHRASES["harass_subtle"]
-INSULT_WORDS = PHRASES["insult_words"]
-INSULT_FRAMES = PHRASES["insult_frames"]
-STEREOTYPES = PHRASES["stereotypes"]
-NEGATED_STEREOTYPE = PHRASES["negated_stereotype"]
-POSITIVE_GROUPS = PHRASES["positive_groups"]
 
 
 def leet_heavy(text: str, rng: random.Random) -> str:
@@ -459,86 +505,107 @@ def _tag(rng: random.Random) -> str:
     return rng.choice((base, base, "@" + base, base + "_" + str(rng.randint(1, 99))))
 
 
-RARE_FRAMES = PHRASES["rare_frames"]
-
-
 def fourth_round_rows(train_rows: Sequence[Example], blocked: set[str], seed: int) -> list[Example]:
     """Rare-word benign lines, menace, violent wishes, self-harm methods, subtle harassment,
     vowel-dropped insults, negated stereotypes and positive mentions, with heavy evasions."""
     rng = random.Random(seed)
     rows = _Rows()
     add = rows.add
-    stereotypes = (*STEREOTYPES, *STEREOTYPES)
+    stereotypes = (*PHRASES.stereotypes, *PHRASES.stereotypes)
 
     def fill(pool: Sequence[str], n: int, labels: dict[str, float], source: str) -> None:
         for _ in range(n):
-            text = rng.choice(pool).format(
-                n=rng.choice(NAMES), g=rng.choice(GROUPS), tg=rng.choice(TARGETS),
-                s=rng.choice(STREAMER), st=rng.choice(stereotypes), h=rng.choice(HARMS),
-            ).strip()  # fmt: skip
+            template = rng.choice(pool)
+            text = template.format(**slot_words(rng, "n g tg s st h", st=stereotypes)).strip()
             if rng.random() < 0.2:
                 text += rng.choice((" lol", " fr", " trust me", " :)", "!!", " ok"))
             add(text, labels, source)
 
-    threat = {"toxicity": 1.0, "threat": 1.0, "identity_attack": 0.0, "obscene": 0.0,
-              "sexual_explicit": 0.0}  # fmt: skip
-    harm = {"toxicity": 1.0, "threat": 1.0, "severe_toxicity": 0.5, "identity_attack": 0.0,
-            "sexual_explicit": 0.0}  # fmt: skip
+    threat = {
+        "toxicity": 1.0,
+        "threat": 1.0,
+        "identity_attack": 0.0,
+        "obscene": 0.0,
+        "sexual_explicit": 0.0,
+    }
+    harm = {
+        "toxicity": 1.0,
+        "threat": 1.0,
+        "severe_toxicity": 0.5,
+        "identity_attack": 0.0,
+        "sexual_explicit": 0.0,
+    }
     sexual = {"toxicity": 1.0, "sexual_explicit": 1.0, "threat": 0.0, "identity_attack": 0.0}
-    insult = {"toxicity": 1.0, "insult": 1.0, "threat": 0.0, "identity_attack": 0.0,
-              "sexual_explicit": 0.0}  # fmt: skip
-    fill(MENACE + THREAT_STREAMER + THREAT_INDIRECT, 700, threat, "written4-toxic")
+    insult = {
+        "toxicity": 1.0,
+        "insult": 1.0,
+        "threat": 0.0,
+        "identity_attack": 0.0,
+        "sexual_explicit": 0.0,
+    }
+    fill(
+        PHRASES.menace + PHRASES.threat_streamer + PHRASES.threat_indirect,
+        700,
+        threat,
+        "written4-toxic",
+    )
     wish = {k: v for k, v in threat.items() if k != "identity_attack"}  # some name a group
-    fill(VIOLENT_WISHES, 350, wish, "written4-toxic")
-    fill(SELF_HARM_METHODS + SELF_HARM_MORE + SELF_HARM, 600, harm, "written4-toxic")
-    fill(HARASS_SUBTLE + HARASS_MORE, 600, sexual, "written4-toxic")
+    fill(PHRASES.violent_wishes, 350, wish, "written4-toxic")
+    fill(
+        PHRASES.self_harm_methods + PHRASES.self_harm_more + PHRASES.self_harm,
+        600,
+        harm,
+        "written4-toxic",
+    )
+    fill(PHRASES.harass_subtle + PHRASES.harass_more, 600, sexual, "written4-toxic")
     for _ in range(700):
-        text = rng.choice(INSULT_FRAMES).format(w=rng.choice(INSULT_WORDS))
+        text = rng.choice(PHRASES.insult_frames).format(w=rng.choice(PHRASES.insult_words))
         if rng.random() < 0.4:
-            text = rng.choice(INSULTS_MORE + INSULTS)
-        add(rng.choice((drop_all_vowels, drop_all_vowels, drop_vowels))(text, rng), insult,
-            "written4-toxic")  # fmt: skip
-    fill(NEGATED_STEREOTYPE, 700, ZERO, "written4-benign")
-    fill(POSITIVE_GROUPS, 300, ZERO, "written4-benign")
+            text = rng.choice(PHRASES.insults_more + PHRASES.insults)
+        add(
+            rng.choice((drop_all_vowels, drop_all_vowels, drop_vowels))(text, rng),
+            insult,
+            "written4-toxic",
+        )
+    fill(PHRASES.negated_stereotype, 700, ZERO, "written4-benign")
+    fill(PHRASES.positive_groups, 300, ZERO, "written4-benign")
     real_benign = [ex for ex in train_rows if ex.source in ("irc", "sms", "dialogue")]
     vocab = _vocabulary(real_benign, blocked, seed, 6000)
     for _ in range(2500):
-        text = rng.choice(RARE_FRAMES).format(
+        text = rng.choice(PHRASES.rare_frames).format(
             w=rng.choice(vocab), v=rng.choice(vocab), x=rng.choice(vocab), u=_tag(rng)
         )
         add(text, ZERO, "written4-benign")
     return _with_respellings(rows, real_benign, (1800, 700, 800), "evasion4", FOURTH_EVASIONS, seed)
 
 
-NOT_HUMAN = PHRASES["not_human"]
-
-
 def fifth_round_rows(seed: int) -> list[Example]:
     """Denials of a group's humanity (toxic) beside negated stereotypes (0), plain and leet."""
     rng = random.Random(seed)
     rows = _Rows()
-    derog = {"toxicity": 1.0, "identity_attack": 1.0, "insult": 1.0, "threat": 0.0,
-             "sexual_explicit": 0.0, "obscene": 0.0}  # fmt: skip
+    derog = {
+        "toxicity": 1.0,
+        "identity_attack": 1.0,
+        "insult": 1.0,
+        "threat": 0.0,
+        "sexual_explicit": 0.0,
+        "obscene": 0.0,
+    }
     for _ in range(900):
-        text = rng.choice(NOT_HUMAN).format(g=rng.choice(GROUPS), a=rng.choice(ANIMALS))
+        text = rng.choice(PHRASES.not_human).format(
+            g=rng.choice(PHRASES.groups), a=rng.choice(PHRASES.animals)
+        )
         if rng.random() < 0.45:
             text = rng.choice((leet_heavy, leet_heavy, leetspeak, double_or_drop))(text, rng)
         rows.add(text, derog, "written5-toxic")
     for _ in range(500):
-        text = rng.choice(NEGATED_STEREOTYPE).format(g=rng.choice(GROUPS),
-                                                     st=rng.choice(STEREOTYPES))  # fmt: skip
+        text = rng.choice(PHRASES.negated_stereotype).format(
+            g=rng.choice(PHRASES.groups), st=rng.choice(PHRASES.stereotypes)
+        )
         if rng.random() < 0.3:
             text = rng.choice((leet_heavy, leetspeak))(text, rng)
         rows.add(text, ZERO, "written5-benign")
     return list(rows)
-
-
-KIND_VERBS = PHRASES["kind_verbs"]
-KIND_OBJECTS = PHRASES["kind_objects"]
-KIND_TAILS = PHRASES["kind_tails"]
-TO_STREAMER = PHRASES["to_streamer"]
-ACTIVITIES = PHRASES["activities"]
-SIGN_OFFS = PHRASES["sign_offs"]
 
 
 def sixth_round_rows(seed: int) -> list[Example]:
@@ -547,17 +614,18 @@ def sixth_round_rows(seed: int) -> list[Example]:
     rng = random.Random(seed)
     rows = _Rows()
     for _ in range(900):
-        text = f"i will {rng.choice(KIND_VERBS)} {rng.choice(KIND_OBJECTS)}"
-        text += rng.choice(KIND_TAILS)
+        text = f"i will {rng.choice(PHRASES.kind_verbs)} {rng.choice(PHRASES.kind_objects)}"
+        text += rng.choice(PHRASES.kind_tails)
         if rng.random() < 0.3:
             text = text.replace("i will", rng.choice(("ill", "i'll", "im gonna", "i'm going to")))
         rows.add(text, ZERO, "written6-benign")
     for _ in range(600):
-        text = f"{rng.choice(STREAMER + NAMES)} {rng.choice(TO_STREAMER)}"
+        text = f"{rng.choice(PHRASES.streamer + PHRASES.names)} {rng.choice(PHRASES.to_streamer)}"
         rows.add(text, ZERO, "written6-benign")
     for _ in range(600):
         text = f"{rng.choice(('gonna', 'going to', 'about to', 'time to'))} "
-        text += f"{rng.choice(ACTIVITIES)} now {rng.choice(NAMES)} {rng.choice(SIGN_OFFS)}"
+        activity, name = rng.choice(PHRASES.activities), rng.choice(PHRASES.names)
+        text += f"{activity} now {name} {rng.choice(PHRASES.sign_offs)}"
         rows.add(text, ZERO, "written6-benign")
     out = list(rows)
     for ex in rng.sample(out, 500):

@@ -3,14 +3,15 @@ chat that borrows violent or rude-looking words.
 
 The labelled tweets carry few threats and no chat; Spanish and Italian have no labelled data at
 all. Frames written for chatmod (``training/phrases/multilingual.yaml``) fill those gaps; slot
-words combine them into varied lines. Lines of the multilingual evaluation sets (``tests/functional/multilingual``) are
-dropped by ``train_multilingual.py`` before training.
+words combine them into varied lines. Lines of the multilingual evaluation sets
+(``tests/functional/multilingual``) are dropped by ``train_multilingual.py`` before training.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import TypeVar
 
 from training.data import LABELS, Example
 from training.phrasebook import phrase_file
@@ -18,6 +19,7 @@ from training.phrasebook import phrase_file
 _BOOK = phrase_file("multilingual")  # the written frames: training/phrases/multilingual.yaml
 
 NAN = float("nan")
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,15 @@ class Frames:
     game_words: tuple[str, ...]
 
 
-FRAMES: dict[str, Frames] = {
-    lang: Frames(**{part: tuple(lines) for part, lines in parts.items()})
-    for lang, parts in _BOOK["frames"].items()
-}
+def _per_language(section: str, parts_type: type[P]) -> dict[str, P]:
+    """One ``parts_type`` per language from a section of the phrase file, in its order."""
+    return {
+        lang: parts_type(**{part: tuple(lines) for part, lines in parts.items()})
+        for lang, parts in _BOOK[section].items()
+    }
+
+
+FRAMES = _per_language("frames", Frames)
 
 WHEN: dict[str, tuple[str, ...]] = {lang: tuple(words) for lang, words in _BOOK["when"].items()}
 
@@ -91,10 +98,7 @@ class ChatParts:
     endings: tuple[str, ...]
 
 
-CHAT: dict[str, ChatParts] = {
-    lang: ChatParts(**{part: tuple(lines) for part, lines in parts.items()})
-    for lang, parts in _BOOK["chat"].items()
-}
+CHAT = _per_language("chat", ChatParts)
 
 
 def chat_rows(seed: int, per_language: int = 700, pairs: bool = True) -> list[Example]:

@@ -23,6 +23,14 @@ def phrase_file(name: str) -> dict[str, Any]:
     return data
 
 
-def phrase_tables(name: str) -> dict[str, tuple[str, ...]]:
-    """A file whose every key is one table of lines."""
-    return {key: tuple(lines) for key, lines in phrase_file(name).items()}
+class PhraseTables:
+    """A file whose every key is one table of lines, read as attributes (``tables.groups``)."""
+
+    def __init__(self, name: str) -> None:
+        self._tables = {key: tuple(lines) for key, lines in phrase_file(name).items()}
+
+    def __getattr__(self, key: str) -> tuple[str, ...]:
+        try:
+            return self._tables[key]
+        except KeyError:
+            raise AttributeError(f"no phrase table {key!r}") from None

@@ -94,7 +94,7 @@ def as_served(ex: Example, benign_source: bool) -> Example:
 def written_family(name: str, seed: int) -> list[Example]:
     """One written family, its rows tagged ``written:<name>`` (the card lists each share)."""
     from training.augment import chat_rows, identity_rows, threat_rows
-    from training.augment_chat import SELF_HARM, TOXIC_SPECS, _fill, _row
+    from training.augment_chat import PHRASES, TOXIC_SPECS, _fill, _row
 
     if name == "threats":
         rows = threat_rows(seed=seed)
@@ -106,8 +106,8 @@ def written_family(name: str, seed: int) -> list[Example]:
         import random
 
         rng = random.Random(seed)
-        labels = next(spec[2] for spec in TOXIC_SPECS if spec[0] is SELF_HARM)
-        texts = sorted({_fill(rng.choice(SELF_HARM), rng) for _ in range(600)})
+        labels = next(spec[2] for spec in TOXIC_SPECS if spec[0] is PHRASES.self_harm)
+        texts = sorted({_fill(rng.choice(PHRASES.self_harm), rng) for _ in range(600)})
         rows = [_row(t, "written", **labels) for t in texts[:250]]
     else:
         raise ValueError(f"unknown written family {name!r}: one of {FAMILIES}")
