@@ -113,10 +113,10 @@ def test_shipped_model_folder_rebuilds_its_own_int8_graph(tmp_path: Path) -> Non
 def test_real_checkpoint_int8_auc_close_to_fp32(tmp_path: Path, real_checkpoint: Path) -> None:
     assert DATA_DIR.is_dir(), f"the labelled data is expected at {DATA_DIR}"
     from sklearn.metrics import roc_auc_score
-    from textprep import prepare_text
     from transformers import AutoTokenizer
 
     from training.data import load_splits
+    from training.textprep import prepare_text
 
     fp32 = _export(real_checkpoint, REAL_HF_CONFIG, tmp_path)
     tokenizer = AutoTokenizer.from_pretrained(str(REAL_HF_CONFIG), use_fast=True)
