@@ -101,7 +101,7 @@ bench: setup setup-torch sam-build
 	$(PY) -m bench.invisible_characters
 	$(PY) -m bench.big_policy
 	$(PY) -m bench.review_memory
-	$(TORCH_VENV)/bin/python training/bench_backends.py
+	$(TORCH_VENV)/bin/python -m training.bench_backends
 	$(PY) -m bench.package_size
 
 ## Model and pipeline metrics on the dev splits of ../shared/data, next to alt-profanity-check;
@@ -109,13 +109,13 @@ bench: setup setup-torch sam-build
 ## Toxic Spans, attribution against rater spans) and the leave-one-source-out tables (~1 h).
 eval: setup-torch
 	@test -d ../shared/data || { echo "../shared/data not found: put the shared data folder beside this clone (../shared)"; exit 1; }
-	$(TORCH_VENV)/bin/python training/evaluate.py
-	$(TORCH_VENV)/bin/python training/evaluate_chat.py --markdown artifacts/eval_chat.md
-	$(TORCH_VENV)/bin/python training/evaluate_multilingual.py --markdown artifacts/eval_multilingual.md
-	$(TORCH_VENV)/bin/python training/evaluate_languages.py --markdown artifacts/eval_languages.md
-	$(TORCH_VENV)/bin/python training/evaluate_heldout.py --markdown artifacts/eval_heldout.md
-	$(TORCH_VENV)/bin/python training/evaluate_spans.py
-	$(TORCH_VENV)/bin/python training/loso.py --markdown artifacts/loso.md
+	$(TORCH_VENV)/bin/python -m training.evaluate
+	$(TORCH_VENV)/bin/python -m training.evaluate_chat --markdown artifacts/eval_chat.md
+	$(TORCH_VENV)/bin/python -m training.evaluate_multilingual --markdown artifacts/eval_multilingual.md
+	$(TORCH_VENV)/bin/python -m training.evaluate_languages --markdown artifacts/eval_languages.md
+	$(TORCH_VENV)/bin/python -m training.evaluate_heldout --markdown artifacts/eval_heldout.md
+	$(TORCH_VENV)/bin/python -m training.evaluate_spans
+	$(TORCH_VENV)/bin/python -m training.loso --markdown artifacts/loso.md
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

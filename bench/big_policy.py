@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.pinned import module_child
+from chatmod.languages import SUPPORTED
 
-LANGUAGES = ["en", "de", "es", "fr", "pt", "it", "tr"]
+LANGUAGES = list(SUPPORTED)  # the languages chatmod serves, in their one order
 ROOMS = 200
 TERMS_PER_ROOM = 50  # 10,000 over the policy: MAX_TERMS_TOTAL
 PATTERNS_PER_ROOM = 5  # 1,000: MAX_PATTERNS_TOTAL
@@ -44,7 +45,8 @@ def big_policy(seed: int) -> str:
     rnd = random.Random(seed)
     out = ["version: 1", "defaults:", f"  languages: [{', '.join(LANGUAGES)}]", "rooms:"]
     for r in range(ROOMS):
-        langs = LANGUAGES[r % 7 :] + LANGUAGES[: r % 7]
+        shift = r % len(LANGUAGES)
+        langs = LANGUAGES[shift:] + LANGUAGES[:shift]
         terms = ", ".join(
             '"' + "".join(rnd.choices(string.ascii_lowercase, k=rnd.randint(6, 20))) + '"'
             for _ in range(TERMS_PER_ROOM)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from data import LABELS, Example
+from training.data import LABELS, Example
 
 NAN = float("nan")
 

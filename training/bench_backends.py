@@ -1,7 +1,7 @@
 """Latency of the onnx backend vs the detoxify backend on the same checkpoint, plus cold init.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/bench_backends.py [--n 300] [--threads 1]
+    .venv-torch/bin/python -m training.bench_backends [--n 300] [--threads 1]
 
 Both backends run the trained chatmod-minilm weights: the onnx backend serves
 layers/model/chatmod-minilm (the int8 export) and the detoxify backend loads
@@ -22,13 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
+from training.paths import REPO, TRAINING
 
 CHECKPOINT = REPO / "artifacts" / "chatmod-minilm.ckpt"
-HF_CONFIG = HERE / "hf_config" / "chatmod-minilm"
+HF_CONFIG = TRAINING / "hf_config" / "chatmod-minilm"
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 
 MESSAGES = (
@@ -45,7 +42,6 @@ MESSAGES = (
 COLD_INIT = """
 import sys, time
 t0 = time.perf_counter()
-sys.path.insert(0, {layer!r})
 from chatmod.model.factory import load_model
 t1 = time.perf_counter()
 model = load_model("onnx", model_dir={model_dir!r}, threads=1)
@@ -70,7 +66,7 @@ def time_backend(model: object, n: int) -> np.ndarray:
 
 
 def cold_init(model_dir: Path, runs: int = 3) -> list[list[float]]:
-    script = COLD_INIT.format(layer=str(REPO / "layers" / "chatmod"), model_dir=str(model_dir))
+    script = COLD_INIT.format(model_dir=str(model_dir))
     results = []
     for _ in range(runs):
         out = subprocess.run(
@@ -95,7 +91,7 @@ def main() -> None:
         if CHECKPOINT.is_file():
             ckpt, which = CHECKPOINT, "chatmod-minilm (training output)"
         else:
-            from weights_folder import save_checkpoint_from_model_folder
+            from training.weights_folder import save_checkpoint_from_model_folder
 
             ckpt = save_checkpoint_from_model_folder(MODEL_DIR, HF_CONFIG, Path(tmp) / "c.ckpt")
             which = "chatmod-minilm (rebuilt from the shipped int8 folder)"

@@ -1,8 +1,8 @@
 """Fit per-label Platt scaling on the dev splits and store it in the model's labels.json.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-minilm [DATA_DIR]
-    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
+    .venv-torch/bin/python -m training.calibrate layers/model/chatmod-minilm [DATA_DIR]
+    .venv-torch/bin/python -m training.calibrate layers/model/chatmod-e5-multi --multilingual
 
 ``--multilingual`` fits on the multilingual sources' dev splits too (``multilingual_data``).
 ``--cap-uncalibrated`` writes the labels left uncalibrated as ``capped_by_toxicity``: the
@@ -25,13 +25,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from chat_data import load_all_splits  # noqa: E402
-from data import LABELS, Example  # noqa: E402
+from training.chat_data import load_all_splits
+from training.data import LABELS, Example
 
 MIN_PER_CLASS = 100  # fewer positives than this: too few to fit two numbers on
 
@@ -39,8 +34,8 @@ MIN_PER_CLASS = 100  # fewer positives than this: too few to fit two numbers on
 def served_dev_rows(data_dir: str | None = None) -> list[Example]:
     """Dev rows of every real source the model trained on, as a model that reads rule masks as
     a placeholder sees them (the never-trained benign judges stay out)."""
-    from real_data import BENIGN, load_everything
-    from train_real import JUDGES, as_served
+    from training.real_data import BENIGN, load_everything
+    from training.train_real import JUDGES, as_served
 
     return [
         as_served(ex, source in BENIGN)
@@ -61,7 +56,7 @@ def fit(
     else:
         rows = [ex for parts in load_all_splits(data_dir).values() for ex in parts["dev"]]
     if multilingual:
-        from multilingual_data import load_multilingual_splits
+        from training.multilingual_data import load_multilingual_splits
 
         rows += [ex for parts in load_multilingual_splits(data_dir).values() for ex in parts["dev"]]
     logits = model.label_logits([ex.text for ex in rows])

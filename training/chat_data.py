@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from data import DEFAULT_DATA_DIR, LABELS, SEED, Example, load_splits, split_of
+
+from training.data import DEFAULT_DATA_DIR, LABELS, SEED, Example, load_splits, split_of
 
 NAN = float("nan")
 CHAT_DIR_NAME = "chat"

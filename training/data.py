@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from serving import LABELS as LABELS  # the served model's labels, in its order
+
+from training.serving import LABELS as LABELS  # the served model's labels, in its order
 
 SOURCES: tuple[str, ...] = ("civil_comments", "jigsaw", "davidson")
 DEV_PERCENT = 15

@@ -7,7 +7,7 @@ folder (``config.json``, ``model.safetensors``, ``tokenizer.json``) that ``train
 fine-tunes. The tokenizer is the same SentencePiece unigram model over the kept pieces, so a word
 whose piece was dropped is spelled with smaller pieces instead of becoming unknown.
 
-Usage: .venv-torch/bin/python training/e5_base.py --out artifacts/e5-trimmed \
+Usage: .venv-torch/bin/python -m training.e5_base --out artifacts/e5-trimmed \
            [--pieces-from training/hf_config/chatmod-e5-multi/tokenizer.json]
 
 ``--pieces-from`` keeps exactly the pieces of an earlier trimmed tokenizer (the shipped model's
@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from e5_weights import E5Weights, read_e5, wheel_model_path  # noqa: E402
+from training.e5_weights import E5Weights, read_e5, wheel_model_path
+from training.paths import TRAINING
 
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
@@ -170,12 +167,12 @@ def tokenizer_config() -> dict[str, object]:
 
 
 def main() -> None:
-    from multilingual_corpus import vocabulary_texts
+    from training.multilingual_corpus import vocabulary_texts
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--out", default=str(HERE.parent / "artifacts" / "e5-trimmed"))
+    parser.add_argument("--out", default=str(TRAINING.parent / "artifacts" / "e5-trimmed"))
     parser.add_argument("--min-count", type=int, default=2)
     parser.add_argument("--pieces-from", default=None, help="tokenizer.json to take pieces from")
     parser.add_argument(

@@ -1,7 +1,7 @@
 """Model-level metrics of the shipped int8 ONNX model on each source's dev split.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/evaluate.py [DATA_DIR] [--model-dir DIR] [--json out.json]
+    .venv-torch/bin/python -m training.evaluate [DATA_DIR] [--model-dir DIR] [--json out.json]
 
 Reports per-source, per-label ROC-AUC (labels a source does not annotate are skipped), the
 toxicity ROC-AUC of alt-profanity-check on the same rows as a baseline, and precision/recall of
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,13 +22,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from data import DEFAULT_DATA_DIR, LABELS  # noqa: E402
-from thresholds import dev_predictions, label_arrays  # noqa: E402
+from training.data import DEFAULT_DATA_DIR, LABELS
+from training.paths import REPO
+from training.thresholds import dev_predictions, label_arrays
 
 # Written for this script; not in the training templates.
 NEUTRAL_PROBES = (

@@ -1,7 +1,7 @@
 """What the whole review pipeline does to chat: decisions, not only scores.
 
 Usage (from the repo root; ``make eval``):
-    .venv-torch/bin/python training/evaluate_chat.py [--data-dir DIR] [--model DIR]
+    .venv-torch/bin/python -m training.evaluate_chat [--data-dir DIR] [--model DIR]
         [--levels relaxed,standard,strict] [--no-previous] [--markdown OUT.md]
 
 Reports, for the model in ``--model`` (default: the shipped one) at each moderation level:
@@ -20,11 +20,9 @@ today's pipeline, and alt-profanity-check (a DENY when its probability is >= 0.5
 
 from __future__ import annotations
 
-import argparse
 import math
 import platform
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,15 +32,12 @@ import numpy as np
 import yaml
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from chat_data import BENIGN_SOURCES, load_all_splits  # noqa: E402
-from data import DEFAULT_DATA_DIR, LABELS, Example  # noqa: E402
-from functional_suite import Category, is_correct, load_suite  # noqa: E402
-from serving import SPEC  # noqa: E402
+from training.chat_data import BENIGN_SOURCES, load_all_splits
+from training.data import DEFAULT_DATA_DIR, LABELS, Example
+from training.functional_suite import Category, is_correct, load_suite
+from training.paths import REPO
+from training.report import evaluation_parser, percent_of, publish, table
+from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
@@ -159,15 +154,8 @@ def benign_chat(decide: Decide, rows: Sequence[Example]) -> dict[str, float]:
         acted += result == "DENY" or (modified and toxic)
         on_purpose += result == "ALLOW" and modified and bool(set(categories) & ON_PURPOSE)
         partial += sum(_inside_word(ex.text, s) for s in rule_masks)
-    n = max(1, len(rows))
-    return {
-        "lines": len(rows),
-        "denied %": 100 * denied / n,
-        "masked %": 100 * masked / n,
-        "acted on %": 100 * acted / n,
-        "links/pii masked %": 100 * on_purpose / n,
-        "masks inside a word": partial,
-    }
+    shares = {"denied": denied, "masked": masked, "acted on": acted, "links/pii masked": on_purpose}
+    return {**percent_of(len(rows), shares), "masks inside a word": partial}
 
 
 def labelled(decide: Decide, rows: Sequence[Example]) -> dict[str, float]:
@@ -214,35 +202,10 @@ def model_auc(model_dir: Path, splits: dict[str, dict[str, list[Example]]]) -> d
     return out
 
 
-def _table(title: str, columns: Sequence[str], rows: dict[str, dict[str, Any]]) -> str:
-    lines = [
-        f"\n### {title}\n",
-        "| | " + " | ".join(columns) + " |",
-        "|---|" + "---|" * len(columns),
-    ]
-    for name, values in rows.items():
-        cells = []
-        for col in columns:
-            v = values.get(col, "")
-            cells.append(
-                f"{v:.3f}"
-                if isinstance(v, float) and v < 1.5
-                else f"{v:.2f}"
-                if isinstance(v, float)
-                else str(v)
-            )
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
+    parser = evaluation_parser(__doc__, model=MODEL_DIR, multilingual=MULTILINGUAL_DIR)
     parser.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
-    parser.add_argument("--model", default=str(MODEL_DIR))
     parser.add_argument("--levels", default="relaxed,standard,strict")
-    parser.add_argument("--multilingual", default=str(MULTILINGUAL_DIR))
     parser.add_argument("--no-previous", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--markdown", default=None, help="also write the tables here")
@@ -301,19 +264,17 @@ def main() -> None:
     out = [
         f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python "
         f"{platform.python_version()}; benign chat dev lines: {len(benign_rows)}.",
-        _table(
+        table(
             "Benign chat (IRC, SMS ham, dialogue dev)", list(next(iter(benign.values()))), benign
         ),
-        _table(
-            "Labelled dev splits, all sources pooled", list(next(iter(recall.values()))), recall
-        ),
-        _table(
+        table("Labelled dev splits, all sources pooled", list(next(iter(recall.values()))), recall),
+        table(
             "Acted-on recall of toxic dev rows per source",
             names,
             {s: per_source[s] for s in per_source},
         ),
-        _table("Functional suite: % of lines decided as gold", names, suite_rows),
-        _table(
+        table("Functional suite: % of lines decided as gold", names, suite_rows),
+        table(
             "Model alone: toxicity ROC-AUC per source",
             list(aucs),
             {s: {k: v.get(s, "") for k, v in aucs.items()} for s in aucs["this model"]},
@@ -324,11 +285,9 @@ def main() -> None:
         c.name: {n: suites[n][c.name] - suites[n][c.plain or ""] for n in names[:3]}
         for c in evasions
     }
-    out.append(_table("Spelling evasion minus its plain category (points)", names[:3], gaps))
+    out.append(table("Spelling evasion minus its plain category (points)", names[:3], gaps))
     text = "\n".join(out)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
+    publish(text, args.markdown)
     print(f"\n({time.time() - started:.0f}s)")
 
 

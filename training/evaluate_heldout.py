@@ -9,35 +9,29 @@ before it (cb27e9d, the chat rounds; f5495ac, before them), each with its own th
     model alone, and acted-on precision / recall of the pipeline at the standard level.
 The functional suite stays in ``evaluate_chat.py``: a regression check, not evidence.
 
-Usage: .venv-torch/bin/python training/evaluate_heldout.py [--markdown artifacts/heldout.md]
+Usage: .venv-torch/bin/python -m training.evaluate_heldout [--markdown artifacts/heldout.md]
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
+from sklearn.metrics import roc_auc_score
 
-from data import Example  # noqa: E402
-from evaluate_chat import (  # noqa: E402
+from training.data import Example
+from training.evaluate_chat import (
     MODEL_DIR,
     PREVIOUS_COMMIT,
     PREVIOUS_THRESHOLDS,
     TOXIC_CATEGORIES,
-    _table,
     model_at,
     policy_for,
 )
-from real_data import load_source  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
-from train_real import JUDGES  # noqa: E402
+from training.real_data import load_source
+from training.report import evaluation_parser, percent_of, publish, table
+from training.train_real import JUDGES
 
 CHAT_ROUNDS_COMMIT = "cb27e9d"
 LEVELS = ("relaxed", "standard", "strict")
@@ -56,19 +50,19 @@ def benign_rates(reviewer: Any, rows: list[Example]) -> dict[str, float]:
         acted += d.result == "DENY" or (d.modified and toxic)
         model_denied += d.result == "DENY" and by_model
         model_acted += by_model and (d.result == "DENY" or d.modified)
-    n = max(1, len(rows))
-    return {
-        "lines": len(rows),
-        "denied %": 100 * denied / n,
-        "acted on %": 100 * acted / n,
-        "denied by the model %": 100 * model_denied / n,
-        "acted on by the model %": 100 * model_acted / n,
-    }
+    return percent_of(
+        len(rows),
+        {
+            "denied": denied,
+            "acted on": acted,
+            "denied by the model": model_denied,
+            "acted on by the model": model_acted,
+        },
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--model", default=str(MODEL_DIR))
+    parser = evaluation_parser(__doc__, model=MODEL_DIR)
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     from chatmod.model.onnx_backend import OnnxToxicityModel
@@ -108,21 +102,19 @@ def main() -> None:
             print(f"evaluated {name} {level} ({time.time() - started:.0f}s)", flush=True)
     text = "\n".join(
         [
-            _table(
+            table(
                 "Benign sources the shipped model never trained on (whole pipeline)",
                 list(next(iter(benign.values()))),
                 benign,
             ),
-            _table(
+            table(
                 "Toxic Spans dev posts (no model trained on them), standard level",
                 ["posts", "toxicity ROC-AUC", "acted precision", "acted recall"],
                 spans_rows,
             ),
         ]
     )
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
+    publish(text, args.markdown)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """What the review pipeline does to chat in each language of ``tests/functional/multilingual``.
 
 Usage (from the repo root; part of ``make eval``):
-    .venv-torch/bin/python training/evaluate_languages.py [--model DIR] [--level standard]
+    .venv-torch/bin/python -m training.evaluate_languages [--model DIR] [--level standard]
         [--markdown OUT.md]
 
 Each ``<lang>.yaml`` there holds lines written for the project (benign chat, untargeted
@@ -14,18 +14,13 @@ detector: what the project did before it knew languages.
 
 from __future__ import annotations
 
-import argparse
 import platform
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from functional_suite import Category, is_correct, load_suite  # noqa: E402
-from serving import SPEC  # noqa: E402
+from training.functional_suite import Category, is_correct, load_suite
+from training.paths import REPO
+from training.report import evaluation_parser, publish
+from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 MULTILINGUAL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
@@ -71,11 +66,7 @@ def accuracy(reviewer: object, categories: list[Category]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--model", default=str(MODEL_DIR))
-    parser.add_argument("--multilingual", default=str(MULTILINGUAL_DIR))
+    parser = evaluation_parser(__doc__, model=MODEL_DIR, multilingual=MULTILINGUAL_DIR)
     parser.add_argument("--level", default="standard")
     parser.add_argument("--markdown", default=None, help="also write the table here")
     args = parser.parse_args()
@@ -117,10 +108,7 @@ def main() -> None:
                 else ""
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
+    publish("\n".join(lines), args.markdown)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Toxicity ROC-AUC of the shipped multilingual model (int8, as served) on held-out splits.
 
 Usage (from the repo root; part of ``make eval``):
-    .venv-torch/bin/python training/evaluate_multilingual.py [--model DIR] [--markdown OUT.md]
+    .venv-torch/bin/python -m training.evaluate_multilingual [--model DIR] [--markdown OUT.md]
 
 GermEval 2018's and OffensEval 2020's own test files, and the 15% MD5 buckets of ToLD-Br and
 MLMA-fr (``multilingual_data``): none of them trained the model. The English dev splits and the
@@ -11,22 +11,16 @@ the same rows for comparison.
 
 from __future__ import annotations
 
-import argparse
 import platform
-import sys
-from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from multilingual_corpus import english_rows  # noqa: E402
-from multilingual_data import SOURCE_LANGUAGE, load_multilingual_splits  # noqa: E402
-from serving import SPEC  # noqa: E402
+from training.multilingual_corpus import english_rows
+from training.multilingual_data import SOURCE_LANGUAGE, load_multilingual_splits
+from training.paths import REPO
+from training.report import evaluation_parser, publish
+from training.serving import SPEC
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-e5-multi"
 ENGLISH_DIR = REPO / "layers" / "model" / "chatmod-minilm"
@@ -41,10 +35,7 @@ def toxicity(model: object, texts: list[str]) -> np.ndarray:
 def main() -> None:
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--model", default=str(MODEL_DIR))
+    parser = evaluation_parser(__doc__, model=MODEL_DIR)
     parser.add_argument("--english", default=str(ENGLISH_DIR))
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
@@ -79,10 +70,7 @@ def main() -> None:
             cells = (f"{roc_auc_score(y, p_multi):.3f}", f"{roc_auc_score(y, p_en):.3f}")
         lines.append(f"| {source} | {lang} | {len(dev)} | {cells[0]} | {cells[1]} |")
         print(lines[-1], flush=True)
-    text = "\n".join(lines)
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text + "\n")
+    publish("\n".join(lines), args.markdown)
 
 
 if __name__ == "__main__":

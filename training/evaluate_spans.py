@@ -8,27 +8,21 @@ dev) and compares the characters it stars with the characters the raters marked:
   * per-post F1 as SemEval scored it (a post with no gold span and nothing starred scores 1).
 Denied posts star nothing: they count in "all posts" recall as misses of their spans.
 
-Usage: .venv-torch/bin/python training/evaluate_spans.py [--model-dir DIR] [--level standard]
+Usage: .venv-torch/bin/python -m training.evaluate_spans [--model-dir DIR] [--level standard]
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from real_data import more_dir  # noqa: E402
-
-from chatmod.review.decision import Decision  # noqa: E402
+from chatmod.review.decision import Decision
+from training.paths import REPO
+from training.real_data import more_dir
 
 MODEL_DIR = REPO / "layers" / "model" / "chatmod-minilm"
 

@@ -1,7 +1,7 @@
 """Export any Detoxify-format checkpoint to the ONNX model folder the Lambda layer serves.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/export.py artifacts/chatmod-minilm.ckpt \
+    .venv-torch/bin/python -m training.export artifacts/chatmod-minilm.ckpt \
         --hf-config training/hf_config/chatmod-minilm --out layers/model/chatmod-minilm
 
 Works for this project's checkpoint and for Detoxify's released ones (original, original-small,
@@ -18,17 +18,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import torch
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from serving import SPEC  # noqa: E402
+from training.paths import REPO, TRAINING
+from training.serving import SPEC
 
 DEFAULT_THRESHOLDS = {"deny": 0.9, "mask": 0.6}
 
@@ -150,8 +146,8 @@ def main() -> None:
 
     ckpt = Path(args.checkpoint)
     hf_config = args.hf_config
-    if hf_config is None and (HERE / "hf_config" / "chatmod-minilm").is_dir():
-        hf_config = str(HERE / "hf_config" / "chatmod-minilm")
+    if hf_config is None and (TRAINING / "hf_config" / "chatmod-minilm").is_dir():
+        hf_config = str(TRAINING / "hf_config" / "chatmod-minilm")
     model, tokenizer, class_names, config = load_detoxify(str(ckpt), hf_config)
     output_names = [SPEC.canonical(n) for n in class_names]
     labels = [lab for lab in SPEC.labels if lab in output_names]
@@ -199,17 +195,16 @@ def main() -> None:
     (out / "labels.json").write_text(json.dumps(info, indent=2) + "\n")
 
     if not args.no_tune:
-        from thresholds import tune_and_write
+        from training.thresholds import tune_and_write
 
         tune_and_write(out, args.data_dir)
 
-    from weights_folder import write_weights_map
+    from training.weights_folder import write_weights_map
 
     loaded = torch.load(str(ckpt), map_location="cpu", weights_only=False)
     print("wrote", write_weights_map(loaded["config"], loaded["state_dict"], fp32, out))
 
     # Quick sanity check: int8 vs torch on a few strings.
-    sys.path.insert(0, str(REPO / "layers" / "chatmod"))
     from chatmod.model.onnx_backend import OnnxToxicityModel
 
     onnx_model = OnnxToxicityModel(out, max_tokens=args.max_tokens)

@@ -31,7 +31,7 @@ Recipes:
   * ``candidate``: ``real`` with GoEmotions' untargeted swearing and the written families of
     ``train_real.FAMILIES`` (3% of the rows); ``candidate-<family>``: the same without one.
 
-Usage: .venv-torch/bin/python training/loso.py --markdown artifacts/loso.md
+Usage: .venv-torch/bin/python -m training.loso --markdown artifacts/loso.md
 """
 
 from __future__ import annotations
@@ -45,15 +45,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from data import LABELS, SEED, Example
-from real_data import BENIGN, LABELLED, load_everything, sample_benign
-from rule_masks import MASK_PLACEHOLDER, rule_masked
 from sklearn.metrics import roc_auc_score
-from textprep import prepare_text
-from train import minilm_dir
-from train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows
 
-REPO = Path(__file__).resolve().parent.parent
+from training.data import LABELS, SEED, Example
+from training.paths import REPO
+from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.rounds import LATER_ROUNDS, first_round_rows, later_round_rows
+from training.rule_masks import MASK_PLACEHOLDER, rule_masked
+from training.textprep import prepare_text
+from training.train import minilm_dir
+from training.train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows
+
 LEVELS_FILE = REPO / "layers" / "chatmod" / "chatmod" / "levels.yaml"
 EVAL_CAP = 1000
 RARE = ("threat", "sexual_explicit", "severe_toxicity")
@@ -81,10 +83,12 @@ class Embedder:
         from transformers import AutoModel, AutoTokenizer
 
         if encoder == "e5":
-            from serving import prepare_multilingual_text
+            from training.serving import prepare_multilingual_text
 
             if not (E5_BASE / "config.json").exists():
-                raise SystemExit(f"{E5_BASE} missing: run training/e5_base.py --out {E5_BASE}")
+                raise SystemExit(
+                    f"{E5_BASE} missing: run python -m training.e5_base --out {E5_BASE}"
+                )
             base, self.prepare = E5_BASE, prepare_multilingual_text
         else:
             base, self.prepare = minilm_dir(), prepare_text
@@ -169,41 +173,19 @@ def _old_view(ex: Example) -> Example:
     return ex if text == ex.text else replace(ex, text=" ".join(text.split()))
 
 
-def _written_round1(seed: int) -> list[Example]:
-    from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
-
-    threats = threat_rows(seed=seed)
-    return (
-        identity_rows(seed=seed)
-        + chat_rows(seed=seed)
-        + threats
-        + obfuscated_copies(threats, seed=seed + 1)
-    )
-
-
 def _written_later(rows: list[Example], seed: int) -> list[Example]:
-    from augment_chat import (
-        chat_augmentation,
-        fifth_round_rows,
-        fourth_round_rows,
-        second_round_rows,
-        sixth_round_rows,
-        third_round_rows,
-    )
-    from chat_data import blocked_words
+    """Every later round drawn from the same ``rows`` (``train`` grew them round by round)."""
+    from training.augment_chat import chat_augmentation
 
     out = chat_augmentation(rows, seed=seed)
-    out += second_round_rows(rows, seed=seed + 5)
-    out += third_round_rows(seed=seed + 11)
-    out += fourth_round_rows(rows, blocked_words(), seed=seed + 23)
-    out += fifth_round_rows(seed=seed + 29)
-    out += sixth_round_rows(seed=seed + 31)
+    for name in LATER_ROUNDS:
+        out += later_round_rows(name, rows, seed)
     return out
 
 
 def recipe_f5495ac(leave_out: tuple[str, ...], seed: int) -> list[Example]:
-    from augment import obfuscated_copies
-    from data import load_splits
+    from training.augment import obfuscated_copies
+    from training.data import load_splits
 
     caps = {"hate": 900, "offensive": 1800, "neither": 1500}
     rows: list[Example] = []
@@ -224,18 +206,18 @@ def recipe_f5495ac(leave_out: tuple[str, ...], seed: int) -> list[Example]:
                 train += sample_benign(members, cap, seed + n)
         rows += train
     rows += obfuscated_copies(rows, seed=seed)
-    rows += _written_round1(seed)
+    rows += first_round_rows(seed)
     return [_old_view(ex) for ex in rows]
 
 
 def recipe_cb27e9d(leave_out: tuple[str, ...], seed: int) -> list[Example]:
-    from augment import obfuscated_copies
-    from chat_data import extra_benign, load_all_splits
+    from training.augment import obfuscated_copies
+    from training.chat_data import extra_benign, load_all_splits
 
     splits = load_all_splits()
     rows = [ex for s, p in splits.items() if s not in leave_out for ex in p["train"]]
     rows += obfuscated_copies([ex for ex in rows if ex.source in LABELLED[:3]], seed=seed)
-    rows += _written_round1(seed)
+    rows += first_round_rows(seed)
     rows += _written_later(rows, seed)
     rows += [ex for ex in extra_benign(20_000, seed + 17, splits) if ex.source not in leave_out]
     return [_old_view(ex) for ex in rows]
@@ -258,7 +240,7 @@ def recipe_families(
 
 def recipe_real_written(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     rows = recipe_real(leave_out, seed)
-    written = _written_round1(seed) + _written_later(rows, seed)
+    written = first_round_rows(seed) + _written_later(rows, seed)
     real = {*LABELLED, *BENIGN}
     return rows + [as_served(ex, False) for ex in written if ex.source.split("+")[0] not in real]
 
@@ -465,7 +447,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing")))
     if args.multilingual:
-        from multilingual_data import load_multilingual_splits
+        from training.multilingual_data import load_multilingual_splits
 
         _SPLITS.update(load_multilingual_splits())
     results: dict[str, dict[str, dict[str, float]]] = {}

@@ -12,16 +12,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
-from augment_multilingual import chat_rows as written_chat_rows
-from augment_multilingual import written_rows
-from chat_data import load_all_splits
-from data import SEED, SOURCES, Example
-from functional_suite import _key, excluded, load_suite, suite_keys
-from multilingual_data import load_multilingual_splits
-from serving import prepare_multilingual_text
+from training.augment import chat_rows, identity_rows, obfuscated_copies, threat_rows
+from training.augment_multilingual import chat_rows as written_chat_rows
+from training.augment_multilingual import written_rows
+from training.chat_data import load_all_splits
+from training.data import SEED, SOURCES, Example
+from training.functional_suite import _key, excluded, load_suite, suite_keys
+from training.multilingual_data import load_multilingual_splits
+from training.paths import REPO
+from training.serving import prepare_multilingual_text
 
-REPO = Path(__file__).resolve().parent.parent
 SETS_DIR = REPO / "tests" / "functional" / "multilingual"
 TRAIN_CAPS = {"offenseval_tr": 9000, "told_br": 11000}
 # MLMA was collected around hostile keywords (80% of its French rows are hostile): its hostile

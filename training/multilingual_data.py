@@ -12,7 +12,8 @@ import csv
 from pathlib import Path
 
 import pandas as pd
-from data import DEFAULT_DATA_DIR, LABELS, Example, split_of
+
+from training.data import DEFAULT_DATA_DIR, LABELS, Example, split_of
 
 NAN = float("nan")
 CHATTERBOT_NAMES = {

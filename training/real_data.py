@@ -25,8 +25,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from chat_data import CHAT_LOADERS, NAN, _benign, _clean, _dedupe, _targets, chat_dir
-from data import DEFAULT_DATA_DIR, LABELS, Example, load_civil, load_davidson, load_jigsaw, split_of
+
+from training.chat_data import CHAT_LOADERS, NAN, _benign, _clean, _dedupe, _targets, chat_dir
+from training.data import (
+    DEFAULT_DATA_DIR,
+    LABELS,
+    Example,
+    load_civil,
+    load_davidson,
+    load_jigsaw,
+    split_of,
+)
 
 MORE_DIR_NAME = "more"
 
@@ -174,7 +183,7 @@ def load_goemotions_swearing(data_dir: Path | str | None = None) -> list[Example
     """Reddit comments that swear with no anger, annoyance, disapproval or disgust among their
     emotions (``load_goemotions`` leaves them out): real swearing that is not hostile. The
     recipe keeps those whose swear word aims at nobody (``train_real._untargeted``)."""
-    from chat_data import _PROFANITY_HINT, goemotions_comments
+    from training.chat_data import _PROFANITY_HINT, goemotions_comments
 
     return [
         _benign(text, "goemotions_swearing")

@@ -7,7 +7,7 @@ then (people do paste URLs) and are reported apart. A hit that starts or ends in
 always wrong. Rules only, no model, one process.
 
 Usage (from the repo root):
-    .venv/bin/python training/rule_precision.py [CHAT_DIR] [--examples N] [--json FILE]
+    .venv/bin/python -m training.rule_precision [CHAT_DIR] [--examples N] [--json FILE]
 """
 
 from __future__ import annotations
@@ -15,19 +15,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from chatmod.policy import load_policy  # noqa: E402
-from chatmod.review.compile import compile_room  # noqa: E402
-from chatmod.rules.base import RuleHit  # noqa: E402
-from chatmod.text.views import normalize  # noqa: E402
+from chatmod.policy import load_policy
+from chatmod.review.compile import compile_room
+from chatmod.rules.base import RuleHit
+from chatmod.text.views import normalize
+from training.paths import REPO
 
 DEFAULT_CHAT_DIR = (REPO / ".." / "shared" / "data" / "chat").resolve()
 EXPECTED_CATEGORIES = frozenset({"links", "pii"})

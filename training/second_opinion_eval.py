@@ -1,7 +1,7 @@
 """Does the sender's recent context make the second opinion confirm better than the first pass?
 
 Usage (from the repo root, in .venv-torch):
-    nice -n 15 .venv-torch/bin/python training/second_opinion_eval.py [--model DIR]
+    nice -n 15 .venv-torch/bin/python -m training.second_opinion_eval [--model DIR]
         [--policy FILE] [--data DIR] [--benign-per-kind N] [--toxic-limit N] [--json FILE]
 
 Cases are (context, message, toxic?) built from dev rows only:
@@ -28,26 +28,20 @@ import csv
 import itertools
 import json
 import random
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from chat_data import _BOTS, _clean, chat_dir, load_all_splits  # noqa: E402
-from data import DEFAULT_DATA_DIR, split_of  # noqa: E402
-
-from chatmod.escalation.second_opinion import ModelSecondOpinion, confirmed_labels  # noqa: E402
-from chatmod.model.onnx_backend import OnnxToxicityModel  # noqa: E402
-from chatmod.model.spec import SPEC  # noqa: E402
-from chatmod.policy import load_policy  # noqa: E402
-from chatmod.review import Reviewer  # noqa: E402
+from chatmod.escalation.second_opinion import ModelSecondOpinion, confirmed_labels
+from chatmod.model.onnx_backend import OnnxToxicityModel
+from chatmod.model.spec import SPEC
+from chatmod.policy import load_policy
+from chatmod.review import Reviewer
+from training.chat_data import _BOTS, _clean, chat_dir, load_all_splits
+from training.data import DEFAULT_DATA_DIR, split_of
+from training.paths import REPO
 
 SEED = 20240917
 MAX_CHARS = 500  # a room's default max_length, and a record's context item limit

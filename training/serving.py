@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 
-CHATMOD = Path(__file__).resolve().parent.parent / "layers" / "chatmod" / "chatmod"
+from training.paths import CHATMOD_PACKAGE
 
 
 def _load(name: str, filename: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, CHATMOD / filename)
+    spec = importlib.util.spec_from_file_location(name, CHATMOD_PACKAGE / filename)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while the class is built

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from serving import prepare_text
+from training.serving import prepare_text
 
 __all__ = ["prepare_text"]

@@ -9,18 +9,12 @@ positives to measure keep conservative defaults.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "layers" / "chatmod"))
-
-from data import LABELS, load_splits  # noqa: E402
+from training.data import LABELS, load_splits
 
 DENY_PRECISION = 0.90
 MASK_PRECISION = 0.70

@@ -13,7 +13,8 @@ import string
 from pathlib import Path
 
 import torch
-from serving import LABELS
+
+from training.serving import LABELS
 
 DEFAULT_CLASSES = LABELS
 _WORDS = " ".join(

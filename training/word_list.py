@@ -5,7 +5,7 @@ words and one part is not a word by itself (``chatmod.text.split_words``). The v
 WordPiece vocabulary of all-MiniLM-L6-v2 (Apache-2.0), which the model's tokenizer carries.
 
 Usage (from the repo root):
-    .venv/bin/python training/word_list.py
+    .venv/bin/python -m training.word_list
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from training.paths import REPO
+
 TOKENIZER = REPO / "layers" / "model" / "chatmod-minilm" / "tokenizer.json"
 OUT = REPO / "layers" / "chatmod" / "chatmod" / "packs" / "en" / "words.txt"
 HEADER = (

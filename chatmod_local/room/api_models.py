@@ -97,28 +97,30 @@ class DestinationConfiguration(Body):
         return {k: v for k, v in self.model_dump(exclude_none=True).items()}
 
 
-class CreateChatToken(Body):
+class RoomRequest(Body):
+    """A messaging action: it names the room it acts in first."""
+
     roomIdentifier: RoomArn
+
+
+class CreateChatToken(RoomRequest):
     userId: UserId
     capabilities: list[Capability] = Field(default_factory=list)
     sessionDurationInMinutes: Annotated[int, Field(ge=1, le=180)] = 60
     attributes: Attributes = Field(default_factory=dict)
 
 
-class DeleteMessage(Body):
-    roomIdentifier: RoomArn
+class DeleteMessage(RoomRequest):
     id: Annotated[str, Field(min_length=12, max_length=12, pattern=MESSAGE_ID_PATTERN)]
     reason: Reason | None = None
 
 
-class DisconnectUser(Body):
-    roomIdentifier: RoomArn
+class DisconnectUser(RoomRequest):
     userId: UserId
     reason: Reason | None = None
 
 
-class SendEvent(Body):
-    roomIdentifier: RoomArn
+class SendEvent(RoomRequest):
     eventName: Annotated[str, Field(min_length=1, max_length=100)]
     attributes: Attributes = Field(default_factory=dict)
 

@@ -38,6 +38,7 @@ from chatmod_local.room.state import (
 Body = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+R = TypeVar("R", bound=api.RoomRequest)
 
 # Requests per second for the whole account, for the operations whose model declares
 # ThrottlingException (the IVS Chat service quotas page gives 100 TPS for each).
@@ -102,26 +103,19 @@ def not_found(arn: str, kind: str = "Room") -> ApiError:
     return ApiError("ResourceNotFoundException", 404, f"{kind} {arn} not found", **fields)
 
 
+def _over_limit(code: str, status: int, message: str, resource_id: str, limit: int) -> ApiError:
+    """A refusal for a limit reached: it names the resource and the limit, as the API does."""
+    return ApiError(code, status, message, resourceId=resource_id, resourceType="ROOM", limit=limit)
+
+
 def throttled(operation: str, rate: int) -> ApiError:
-    return ApiError(
-        "ThrottlingException",
-        429,
-        f"{operation} is limited to {rate} requests per second",
-        resourceId=operation,
-        resourceType="ROOM",
-        limit=rate,
-    )
+    message = f"{operation} is limited to {rate} requests per second"
+    return _over_limit("ThrottlingException", 429, message, operation, rate)
 
 
 def quota_exceeded(what: str, limit: int) -> ApiError:
-    return ApiError(
-        "ServiceQuotaExceededException",
-        402,
-        f"The account already has {limit} {what}",
-        resourceId=ACCOUNT,
-        resourceType="ROOM",
-        limit=limit,
-    )
+    message = f"The account already has {limit} {what}"
+    return _over_limit("ServiceQuotaExceededException", 402, message, ACCOUNT, limit)
 
 
 def parse(model: type[M], body: Body) -> M:
@@ -252,6 +246,11 @@ class ControlPlane:
             raise not_found(arn)
         return room
 
+    def _room_request(self, model: type[R], body: Body) -> tuple[R, Room]:
+        """A messaging action's request and the room it names (not found: the API's 404)."""
+        request = parse(model, body)
+        return request, self._room(request.roomIdentifier)
+
     def _logging(self, arn: str) -> LoggingConfiguration:
         configuration = self.directory.logging_configuration(arn)
         if configuration is None:
@@ -284,8 +283,7 @@ class ControlPlane:
 
     # -- messaging actions -------------------------------------------------------------------
     async def create_chat_token(self, body: Body) -> Body:
-        request = parse(api.CreateChatToken, body)
-        room = self._room(request.roomIdentifier)
+        request, room = self._room_request(api.CreateChatToken, body)
         token = self.directory.issue_token(
             room,
             request.userId,
@@ -296,19 +294,16 @@ class ControlPlane:
         return token.describe()
 
     async def delete_message(self, body: Body) -> Body:
-        request = parse(api.DeleteMessage, body)
-        room = self._room(request.roomIdentifier)
+        request, room = self._room_request(api.DeleteMessage, body)
         return {"id": await self.hub.delete_message(room.arn, request.id, request.reason)}
 
     async def disconnect_user(self, body: Body) -> Body:
-        request = parse(api.DisconnectUser, body)
-        room = self._room(request.roomIdentifier)
+        request, room = self._room_request(api.DisconnectUser, body)
         await self.hub.disconnect_user(room.arn, request.userId, request.reason)
         return {}
 
     async def send_event(self, body: Body) -> Body:
-        request = parse(api.SendEvent, body)
-        room = self._room(request.roomIdentifier)
+        request, room = self._room_request(api.SendEvent, body)
         return {"id": await self.hub.send_event(room.arn, request.eventName, request.attributes)}
 
     # -- rooms -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -143,25 +143,18 @@ def failed_ids(result: Any, batch: list[QueuedMessage]) -> set[str]:
     return failed
 
 
+@dataclass(eq=False, repr=False)
 class SqsEventSource:
     """Delivers a queue's messages to a function in batches, as Lambda's SQS trigger does."""
 
-    def __init__(
-        self,
-        queue: LocalQueue,
-        invoke: Invoke,
-        *,
-        batch_size: int = 10,
-        batch_window_s: float = 0.0,
-        on_done: Callable[[str], None] | None = None,
-    ) -> None:
-        self.queue = queue
-        self.on_done = on_done  # sees each body the function finished with
-        self.invoke = invoke
-        self.batch_size = batch_size
-        self.batch_window_s = batch_window_s
-        self.deliveries: list[Delivery] = []
-        self._task: asyncio.Task[None] | None = None
+    queue: LocalQueue
+    invoke: Invoke
+    _: KW_ONLY
+    batch_size: int = 10
+    batch_window_s: float = 0.0
+    on_done: Callable[[str], None] | None = None  # sees each body the function finished with
+    deliveries: list[Delivery] = field(default_factory=list, init=False)
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())

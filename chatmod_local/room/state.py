@@ -60,19 +60,39 @@ class ReviewHandler:
         return {"uri": self.uri, "fallbackResult": self.fallback_result}
 
 
-@dataclass(frozen=True)
-class Room:
-    """One chat room's configuration, as GetRoom describes it."""
+@dataclass(frozen=True, kw_only=True)
+class _Resource:
+    """What every resource the control plane keeps has: an id, a name, tags and its times."""
 
     id: str
     name: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    created: float = 0.0
+    updated: float = 0.0
+
+    @property
+    def arn(self) -> str:
+        raise NotImplementedError
+
+    def _description(self) -> dict[str, Any]:
+        """What the API's description of the resource starts with."""
+        return {
+            "arn": self.arn,
+            "id": self.id,
+            "name": self.name,
+            "createTime": iso(self.created),
+            "updateTime": iso(self.updated),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Room(_Resource):
+    """One chat room's configuration, as GetRoom describes it."""
+
     maximum_message_length: int = DEFAULT_MAX_LENGTH
     maximum_message_rate_per_second: int = DEFAULT_RATE
     review_handler: ReviewHandler | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
     logging_configuration_identifiers: tuple[str, ...] = ()
-    created: float = 0.0
-    updated: float = 0.0
 
     @property
     def arn(self) -> str:
@@ -80,11 +100,7 @@ class Room:
 
     def describe(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "arn": self.arn,
-            "id": self.id,
-            "name": self.name,
-            "createTime": iso(self.created),
-            "updateTime": iso(self.updated),
+            **self._description(),
             "maximumMessageLength": self.maximum_message_length,
             "maximumMessageRatePerSecond": self.maximum_message_rate_per_second,
             "tags": dict(self.tags),
@@ -95,16 +111,11 @@ class Room:
         return out
 
 
-@dataclass(frozen=True)
-class LoggingConfiguration:
+@dataclass(frozen=True, kw_only=True)
+class LoggingConfiguration(_Resource):
     """Where a room's messages and events would be logged; stored, never delivered."""
 
-    id: str
     destination: Mapping[str, Mapping[str, str]]
-    name: str = ""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    created: float = 0.0
-    updated: float = 0.0
 
     @property
     def arn(self) -> str:
@@ -112,11 +123,7 @@ class LoggingConfiguration:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "arn": self.arn,
-            "id": self.id,
-            "name": self.name,
-            "createTime": iso(self.created),
-            "updateTime": iso(self.updated),
+            **self._description(),
             "destinationConfiguration": {k: dict(v) for k, v in self.destination.items()},
             "state": "ACTIVE",
             "tags": dict(self.tags),

@@ -10,9 +10,7 @@ model's outputs: the message without it scores clearly lower.
 
 from __future__ import annotations
 
-import sys
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -23,9 +21,7 @@ from chatmod.review import Reviewer
 from chatmod.review.attribution import FUNCTION_WORDS, IDENTITY_WORDS
 from chatmod.review.decision import Decision
 from chatmod.text.views import masked_for_model, model_readings, normalize
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
-from functional_suite import Category, is_correct, load_suite
+from training.functional_suite import Category, is_correct, load_suite
 
 SUITE = load_suite()
 MIN_ACCURACY = 60.0  # per category; the target is 80 (see the model card)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,12 @@ DATA_DIR = (REPO / ".." / "shared" / "data").resolve()
 
 pytest.importorskip("torch")
 pytest.importorskip("detoxify")
-if str(TRAINING) not in sys.path:
-    sys.path.insert(0, str(TRAINING))
 
 
 @pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A random 2-layer BERT saved in Detoxify's checkpoint layout, with its HF folder."""
-    from tiny import make_tiny_checkpoint
+    from training.tiny import make_tiny_checkpoint
 
     return make_tiny_checkpoint(tmp_path_factory.mktemp("tiny"))
 
@@ -31,7 +28,7 @@ def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
 def real_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped chatmod-minilm weights as a Detoxify checkpoint, rebuilt from the int8 model
     folder (a fresh clone has no training output), so every clone tests the same weights."""
-    from weights_folder import save_checkpoint_from_model_folder
+    from training.weights_folder import save_checkpoint_from_model_folder
 
     return save_checkpoint_from_model_folder(
         MODEL_FOLDER, REAL_HF_CONFIG, tmp_path_factory.mktemp("real") / "chatmod-minilm.ckpt"

@@ -55,7 +55,7 @@ def test_backend_relocates_missing_model_type(
 
 def test_original_style_class_names_are_mapped(tmp_path: Path) -> None:
     """Kaggle-2018 'original' checkpoints name classes toxic / severe_toxic / identity_hate."""
-    from tiny import make_tiny_checkpoint
+    from training.tiny import make_tiny_checkpoint
 
     classes = ("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")
     ckpt, hf = make_tiny_checkpoint(tmp_path, classes)
@@ -112,7 +112,9 @@ def test_hf_config_carries_id2label() -> None:
         / "config.json"
     )
     if not config.is_file():
-        pytest.skip("training/hf_config/chatmod-minilm not written yet (run training/train.py)")
+        pytest.skip(
+            "training/hf_config/chatmod-minilm not written yet (run python -m training.train)"
+        )
     id2label = json.loads(config.read_text())["id2label"]
     assert [id2label[str(i)] for i in range(len(LABELS))] == list(LABELS)
 

@@ -28,7 +28,7 @@ TEXTS = [
 def _torch_logits(
     ckpt: Path, hf: Path, texts: list[str]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    from export import load_detoxify
+    from training.export import load_detoxify
 
     model, tokenizer, _, _ = load_detoxify(str(ckpt), str(hf))
     enc = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
@@ -39,7 +39,7 @@ def _torch_logits(
 
 
 def _export(ckpt: Path, hf: Path, out: Path) -> Path:
-    from export import export_onnx, load_detoxify, quantize
+    from training.export import export_onnx, load_detoxify, quantize
 
     model, tokenizer, _, _ = load_detoxify(str(ckpt), str(hf))
     fp32 = out / "model.fp32.onnx"
@@ -71,9 +71,8 @@ def test_tiny_checkpoint_fp32_parity(tmp_path: Path, tiny_checkpoint: tuple[Path
 
 def test_tiny_albert_style_original_classes_export(tmp_path: Path) -> None:
     """Six-class 'original' layout exports and serves through the onnx backend."""
-    from tiny import make_tiny_checkpoint
-
     from chatmod.model.onnx_backend import OnnxToxicityModel
+    from training.tiny import make_tiny_checkpoint
 
     classes = ("toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate")
     ckpt, hf = make_tiny_checkpoint(tmp_path / "src", classes)
@@ -100,7 +99,8 @@ def test_shipped_model_folder_rebuilds_its_own_int8_graph(tmp_path: Path) -> Non
     """The weights map turns the shipped int8 graph back into a checkpoint whose export gives
     the shipped scores again: the shipped file is the one copy of the trained weights."""
     from conftest import MODEL_FOLDER
-    from weights_folder import save_checkpoint_from_model_folder
+
+    from training.weights_folder import save_checkpoint_from_model_folder
 
     ckpt = save_checkpoint_from_model_folder(MODEL_FOLDER, REAL_HF_CONFIG, tmp_path / "c.ckpt")
     _export(ckpt, REAL_HF_CONFIG, tmp_path)
@@ -112,10 +112,11 @@ def test_shipped_model_folder_rebuilds_its_own_int8_graph(tmp_path: Path) -> Non
 
 def test_real_checkpoint_int8_auc_close_to_fp32(tmp_path: Path, real_checkpoint: Path) -> None:
     assert DATA_DIR.is_dir(), f"the labelled data is expected at {DATA_DIR}"
-    from data import load_splits
     from sklearn.metrics import roc_auc_score
-    from textprep import prepare_text
     from transformers import AutoTokenizer
+
+    from training.data import load_splits
+    from training.textprep import prepare_text
 
     fp32 = _export(real_checkpoint, REAL_HF_CONFIG, tmp_path)
     tokenizer = AutoTokenizer.from_pretrained(str(REAL_HF_CONFIG), use_fast=True)

@@ -10,13 +10,14 @@ from pathlib import Path
 from chatmod.model.base import REPO_MODEL_DIR, canonical_label
 from chatmod.model.spec import LABELS, SPEC
 
-TRAINING = Path(__file__).resolve().parents[2] / "training"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _training_view() -> dict[str, object]:
     """The spec as the training scripts see it, read in a fresh interpreter."""
     code = (
-        "import json, sys, serving, textprep\n"
+        "import json, sys\n"
+        "from training import serving, textprep\n"
         "chatmod = sorted(m for m in sys.modules if m == 'chatmod' or m.startswith('chatmod.'))\n"
         "s = serving.SPEC\n"
         "print(json.dumps({'labels': s.labels, 'aliases': dict(s.label_aliases),\n"
@@ -24,7 +25,7 @@ def _training_view() -> dict[str, object]:
         "  'chatmod_modules': chatmod, 'prepared': textprep.prepare_text('Ｓh1t  Ꮃorld')}))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=TRAINING, check=True, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True, text=True
     )
     view: dict[str, object] = json.loads(out.stdout)
     return view

@@ -5,8 +5,7 @@ Every example line is written here; nothing is read from the benign data sets.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from pathlib import Path
 from types import ModuleType
 
@@ -27,13 +26,7 @@ def _hits(text: str) -> list[tuple[str, str]]:
 
 
 def _rule_precision() -> ModuleType:
-    path = ROOT / "training" / "rule_precision.py"
-    spec = importlib.util.spec_from_file_location("rule_precision", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("training.rule_precision")
 
 
 # --- the examples -------------------------------------------------------------------

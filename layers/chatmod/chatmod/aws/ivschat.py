@@ -78,20 +78,17 @@ class IvsChatActions:
         )
 
     def delete_message(self, room_arn: str, message_id: str, reason: str) -> Outcome:
-        return _call(
-            self.client.delete_message,
-            roomIdentifier=room_arn,
-            id=message_id,
-            reason=clip_reason(reason, "Removed by moderation."),
-        )
+        reason = clip_reason(reason, "Removed by moderation.")
+        return _in_room(self.client.delete_message, room_arn, reason, id=message_id)
 
     def disconnect_user(self, room_arn: str, user_id: str, reason: str) -> Outcome:
-        return _call(
-            self.disconnect_client.disconnect_user,
-            roomIdentifier=room_arn,
-            userId=user_id,
-            reason=clip_reason(reason, "Disconnected by moderation."),
-        )
+        reason = clip_reason(reason, "Disconnected by moderation.")
+        return _in_room(self.disconnect_client.disconnect_user, room_arn, reason, userId=user_id)
+
+
+def _in_room(method: Any, room_arn: str, reason: str, **params: Any) -> Outcome:
+    """An action on one room's message or user, with the reason ivschat shows for it."""
+    return _call(method, roomIdentifier=room_arn, **params, reason=reason)
 
 
 def _call(method: Any, **params: Any) -> Outcome:

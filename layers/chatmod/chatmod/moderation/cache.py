@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 
 from chatmod.moderation.sanctions import Sanction, SanctionIndex
 from chatmod.moderation.store import SanctionStore
@@ -30,31 +31,24 @@ def _wall_ms() -> int:
     return int(time.time() * 1000)
 
 
+@dataclass(eq=False, repr=False)
 class SanctionCache:
-    def __init__(
-        self,
-        store: SanctionStore,
-        *,
-        refresh_s: float = 1.0,
-        max_age_s: float = 5.0,
-        stale_wait_s: float = 0.03,
-        wall_ms: Callable[[], int] = _wall_ms,
-        on_error: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        self.store = store
-        self.refresh_s = refresh_s
-        self.max_age_s = max_age_s
-        self.stale_wait_s = stale_wait_s
-        self.wall_ms = wall_ms
-        self.on_error = on_error
-        self._index = SanctionIndex()
-        self._watermark_ms = 0  # the newest updated_at_ms seen
-        self._loaded_at: float | None = None  # monotonic time of the last successful refresh
-        self._tried_at: float | None = None  # ... and of the last attempt, failed or not
-        self._wake = threading.Event()
-        self._fresh = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+    store: SanctionStore
+    _: KW_ONLY
+    refresh_s: float = 1.0
+    max_age_s: float = 5.0
+    stale_wait_s: float = 0.03
+    wall_ms: Callable[[], int] = _wall_ms
+    on_error: Callable[[BaseException], None] | None = None
+    _index: SanctionIndex = field(default_factory=SanctionIndex, init=False)
+    _watermark_ms: int = field(default=0, init=False)  # the newest updated_at_ms seen
+    # Monotonic times of the last successful refresh, and of the last attempt, failed or not.
+    _loaded_at: float | None = field(default=None, init=False)
+    _tried_at: float | None = field(default=None, init=False)
+    _wake: threading.Event = field(default_factory=threading.Event, init=False)
+    _fresh: threading.Event = field(default_factory=threading.Event, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _thread: threading.Thread | None = field(default=None, init=False)
 
     @property
     def size(self) -> int:

@@ -62,15 +62,22 @@ class FeedEvent(BaseModel):
         }
 
 
+def _message_fields(record: UserDecision | HeldMessage) -> dict[str, Any]:
+    """Which message an event is about and what the review found in it."""
+    return {
+        "roomId": record.room_id,
+        "userId": record.user_id,
+        "messageId": record.message_id,
+        "categories": record.categories,
+        "ruleIds": record.rule_ids,
+    }
+
+
 def refusal_event(decision: UserDecision) -> FeedEvent:
     return FeedEvent(
         action="hold" if decision.held else "deny",
-        roomId=decision.room_id,
-        userId=decision.user_id,
-        messageId=decision.message_id,
+        **_message_fields(decision),
         reason=decision.reason,
-        categories=decision.categories,
-        ruleIds=decision.rule_ids,
         origin="review",
         atMs=decision.at_ms,
     )
@@ -95,11 +102,7 @@ def held_decision_event(held: HeldMessage) -> FeedEvent | None:
         return None
     return FeedEvent(
         action="approve" if held.status == "approved" else "reject",
-        roomId=held.room_id,
-        userId=held.user_id,
-        messageId=held.message_id,
-        categories=held.categories,
-        ruleIds=held.rule_ids,
+        **_message_fields(held),
         by=held.decided_by,
         origin="moderator",
         atMs=held.decided_at_ms or held.held_at_ms,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chatmod.moderation.tables import is_table as is_table
 from chatmod.settings import Settings, SettingsError
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from chatmod.moderation.hold import HeldStore
     from chatmod.moderation.ladder import SanctionWriter
     from chatmod.moderation.store import SanctionStore
+
+S = TypeVar("S")
 
 
 def moderation_client() -> Any:
@@ -66,34 +69,42 @@ def build_held_store(settings: Settings, client: Any = None) -> HeldStore | None
     """Where held messages wait (None when the moderator tools are off)."""
     from chatmod.moderation.hold import shared_memory_held_store
 
-    if settings.moderation_store == "none":
-        return None
-    if settings.moderation_store == "memory":
-        return shared_memory_held_store()
-    table = settings.moderation_table or ""
-    if not is_table(table):
-        raise SettingsError(f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table")
-    from chatmod.aws.dynamodb_held import DynamoDBHeldStore
+    def on_table(table: str, dynamodb: Any) -> HeldStore:
+        from chatmod.aws.dynamodb_held import DynamoDBHeldStore
 
-    dynamodb = client or moderation_client()
-    return DynamoDBHeldStore(table, dynamodb)
+        return DynamoDBHeldStore(table, dynamodb)
+
+    return _moderation_store(settings, client, shared_memory_held_store, on_table)
 
 
 def build_decision_log(settings: Settings, client: Any = None) -> DecisionLog | None:
     """Where users' recent refusals are kept (None when the moderator tools are off)."""
     from chatmod.moderation.history import shared_memory_decision_log
 
+    def on_table(table: str, dynamodb: Any) -> DecisionLog:
+        from chatmod.aws.dynamodb_history import DynamoDBDecisionLog
+
+        return DynamoDBDecisionLog(table, dynamodb)
+
+    return _moderation_store(settings, client, shared_memory_decision_log, on_table)
+
+
+def _moderation_store(
+    settings: Settings,
+    client: Any,
+    in_memory: Callable[[], S],
+    on_table: Callable[[str, Any], S],
+) -> S | None:
+    """The one choice every store of the moderation table makes: none, this process's
+    memory, or the DynamoDB table (which must be a real table name)."""
     if settings.moderation_store == "none":
         return None
     if settings.moderation_store == "memory":
-        return shared_memory_decision_log()
+        return in_memory()
     table = settings.moderation_table or ""
     if not is_table(table):
         raise SettingsError(f"CHATMOD_MODERATION_TABLE={table!r} is not a DynamoDB table")
-    from chatmod.aws.dynamodb_history import DynamoDBDecisionLog
-
-    dynamodb = client or moderation_client()
-    return DynamoDBDecisionLog(table, dynamodb)
+    return on_table(table, client or moderation_client())
 
 
 def build_feed(settings: Settings) -> Any:

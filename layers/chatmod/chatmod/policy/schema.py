@@ -10,6 +10,7 @@ or a test, never a live message.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -318,18 +319,40 @@ class RoomPolicy(_Strict):
     @model_validator(mode="after")
     def _within_limits(self) -> RoomPolicy:
         terms, patterns = self.matcher_counts
-        if terms > limits.MAX_TERMS_PER_ROOM:
-            raise ValueError(f"{terms} terms; at most {limits.MAX_TERMS_PER_ROOM} per room")
-        if patterns > limits.MAX_PATTERNS_PER_ROOM:
-            raise ValueError(
-                f"{patterns} patterns; at most {limits.MAX_PATTERNS_PER_ROOM} per room"
-            )
+        PER_ROOM.check(terms, patterns)
         return self
 
     @property
     def matcher_counts(self) -> tuple[int, int]:
         """Custom terms and patterns this room compiles (built-in packs not counted)."""
         return sum(len(r.terms) for r in self.rules), sum(len(r.patterns) for r in self.rules)
+
+
+@dataclass(frozen=True)
+class MatcherLimits:
+    """How many custom terms and patterns a scope allows; ``counted`` and ``applies`` word
+    the refusal (what was counted, and where the limit holds)."""
+
+    terms: int
+    patterns: int
+    counted: str = ""
+    applies: str = ""
+
+    def check(self, terms: int, patterns: int) -> None:
+        if terms > self.terms:
+            raise ValueError(f"{terms} terms{self.counted}; at most {self.terms}{self.applies}")
+        if patterns > self.patterns:
+            raise ValueError(
+                f"{patterns} patterns{self.counted}; at most {self.patterns}{self.applies}"
+            )
+
+
+PER_ROOM = MatcherLimits(
+    limits.MAX_TERMS_PER_ROOM, limits.MAX_PATTERNS_PER_ROOM, applies=" per room"
+)
+OVER_ALL_ROOMS = MatcherLimits(
+    limits.MAX_TERMS_TOTAL, limits.MAX_PATTERNS_TOTAL, counted=" over all rooms"
+)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -374,12 +397,7 @@ class PolicyFile(_Strict):
             terms += room.matcher_counts[0]
             patterns += room.matcher_counts[1]
         self.__dict__["_room_policies"] = built  # validated once, kept for ``for_room``
-        if terms > limits.MAX_TERMS_TOTAL:
-            raise ValueError(f"{terms} terms over all rooms; at most {limits.MAX_TERMS_TOTAL}")
-        if patterns > limits.MAX_PATTERNS_TOTAL:
-            raise ValueError(
-                f"{patterns} patterns over all rooms; at most {limits.MAX_PATTERNS_TOTAL}"
-            )
+        OVER_ALL_ROOMS.check(terms, patterns)
         return self
 
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal, Protocol
@@ -127,3 +128,11 @@ class MetaCheck:
     @property
     def rule_id(self) -> str:
         return self.meta.rule_id
+
+    def hits_as_typed(
+        self, views: TextViews, find: Callable[[str], Iterable[tuple[int, int]]]
+    ) -> list[RuleHit]:
+        """A hit for each span ``find`` reports in the text as typed (invisible characters
+        left out), mapped back to the message's own offsets."""
+        view = views.visible
+        return [self.meta.hit(*view.to_original(start, end)) for start, end in find(view.text)]

@@ -66,6 +66,12 @@ def is_personal_address(address: ipaddress.IPv4Address) -> bool:
     return address.is_global and str(address) not in PUBLIC_RESOLVERS
 
 
+def _personal_address_spans(text: str) -> list[tuple[int, int]]:
+    return [
+        (start, end) for start, end, address in ipv4_spans(text) if is_personal_address(address)
+    ]
+
+
 @dataclass(frozen=True)
 class PublicIpCheck(MetaCheck):
     """Public IPv4 addresses, masked whole; private, reserved and resolver addresses pass."""
@@ -73,9 +79,4 @@ class PublicIpCheck(MetaCheck):
     DECLARED: ClassVar[Declared] = personal_data("pii.ip")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
-        view = views.visible
-        return [
-            self.meta.hit(*view.to_original(start, end))
-            for start, end, address in ipv4_spans(view.text)
-            if is_personal_address(address)
-        ]
+        return self.hits_as_typed(views, _personal_address_spans)

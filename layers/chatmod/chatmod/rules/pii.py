@@ -96,6 +96,18 @@ def personal_data(rule_id: str) -> Declared:
     return Declared(rule_id, "pii", "mask", Severity.MEDIUM, mask_all=True)
 
 
+def _card_spans(text: str) -> list[tuple[int, int]]:
+    return [(start, end) for start, end, run in _number_runs(text) if is_card_number(run)]
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    return [
+        (start, end)
+        for start, end, run in _number_runs(text)
+        if _is_phone_shape(run) and not is_card_number(run)
+    ]
+
+
 @dataclass(frozen=True)
 class EmailCheck(MetaCheck):
     """Email addresses, found in the text as typed."""
@@ -103,8 +115,7 @@ class EmailCheck(MetaCheck):
     DECLARED: ClassVar[Declared] = personal_data("pii.email")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
-        view = views.visible
-        return [self.meta.hit(*view.to_original(*m.span())) for m in _EMAIL.finditer(view.text)]
+        return self.hits_as_typed(views, lambda text: (m.span() for m in _EMAIL.finditer(text)))
 
 
 @dataclass(frozen=True)
@@ -114,12 +125,7 @@ class CardNumberCheck(MetaCheck):
     DECLARED: ClassVar[Declared] = personal_data("pii.card")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
-        view = views.visible
-        return [
-            self.meta.hit(*view.to_original(start, end))
-            for start, end, candidate in _number_runs(view.text)
-            if is_card_number(candidate)
-        ]
+        return self.hits_as_typed(views, _card_spans)
 
 
 @dataclass(frozen=True)
@@ -129,9 +135,4 @@ class PhoneNumberCheck(MetaCheck):
     DECLARED: ClassVar[Declared] = personal_data("pii.phone")
 
     def scan(self, views: TextViews) -> list[RuleHit]:
-        view = views.visible
-        return [
-            self.meta.hit(*view.to_original(start, end))
-            for start, end, candidate in _number_runs(view.text)
-            if _is_phone_shape(candidate) and not is_card_number(candidate)
-        ]
+        return self.hits_as_typed(views, _phone_spans)
