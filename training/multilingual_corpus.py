@@ -61,6 +61,18 @@ def english_rows(seed: int, data_dir: Path | str | None = None) -> tuple[list[Ex
 ROUNDS = (1, 2, 3)
 
 
+def _capped(source: str, train: list[Example], seed: int, *, mlma_balanced: bool) -> list[Example]:
+    """A source's training rows at its cap; MLMA's hostile rows at most MLMA_HOSTILE_PER_NORMAL
+    times its normal ones when ``mlma_balanced`` (round 2 on)."""
+    if source in TRAIN_CAPS:
+        train = _sample(train, TRAIN_CAPS[source], seed)
+    if source == "mlma_fr" and mlma_balanced:
+        normal = [ex for ex in train if not ex.binary_toxic]
+        hostile = [ex for ex in train if ex.binary_toxic]
+        train = normal + _sample(hostile, int(MLMA_HOSTILE_PER_NORMAL * len(normal)), seed)
+    return train
+
+
 def training_rows(
     seed: int = SEED, data_dir: Path | str | None = None, round_: int = 3
 ) -> tuple[list[Example], dict[str, list[Example]]]:
@@ -70,14 +82,7 @@ def training_rows(
     rows: list[Example] = []
     dev: dict[str, list[Example]] = {}
     for source, parts in splits.items():
-        train = parts["train"]
-        if source in TRAIN_CAPS:
-            train = _sample(train, TRAIN_CAPS[source], seed)
-        if source == "mlma_fr" and round_ >= 2:
-            normal = [ex for ex in train if not ex.binary_toxic]
-            hostile = [ex for ex in train if ex.binary_toxic]
-            train = normal + _sample(hostile, int(MLMA_HOSTILE_PER_NORMAL * len(normal)), seed)
-        rows += train
+        rows += _capped(source, parts["train"], seed, mlma_balanced=round_ >= 2)
         dev[source] = parts["dev"]
     if round_ == 1:
         rows += written_rows(seed, benign_per_kind=60)
@@ -100,8 +105,9 @@ def real_training_rows(
     """``(train_rows, dev)`` of every language's real data and nothing written: the other
     languages' labelled sources (capped as in round 2) and chatterbot lines, with the English
     ``real`` recipe (``train_real.recipe_rows``, its judges left out); every row read as the
-    served model reads it, rule masks as the placeholder. The recipe the leave-one-source-out
-    tables judged as ``real+multilingual`` (one base for every language)."""
+    served model reads it, rule masks as the placeholder. The same sources as the
+    leave-one-source-out recipe ``real+multilingual`` (which caps every source at 5,000 rows
+    for its fixed sample), at the fine-tuning rounds' caps."""
     from training.real_data import BENIGN, LABELLED, load_everything
     from training.train_real import JUDGES, as_served, recipe_rows
 
@@ -109,13 +115,7 @@ def real_training_rows(
     rows: list[Example] = []
     dev: dict[str, list[Example]] = {}
     for source, parts in splits.items():
-        train = parts["train"]
-        if source in TRAIN_CAPS:
-            train = _sample(train, TRAIN_CAPS[source], seed)
-        if source == "mlma_fr":
-            normal = [ex for ex in train if not ex.binary_toxic]
-            hostile = [ex for ex in train if ex.binary_toxic]
-            train = normal + _sample(hostile, int(MLMA_HOSTILE_PER_NORMAL * len(normal)), seed)
+        train = _capped(source, parts["train"], seed, mlma_balanced=True)
         rows += [as_served(ex, source == "chatterbot") for ex in train]
         dev[source] = parts["dev"]
     english = load_everything((*LABELLED, *BENIGN, "goemotions_swearing"), data_dir)

@@ -14,8 +14,8 @@ Usage (from the repo root; three rounds of about 27 minutes each on two cores):
         --no-tune --languages en,de,es,fr,pt,it,tr --no-word-attribution
     .venv-torch/bin/python -m training.calibrate layers/model/chatmod-e5-multi --multilingual
 
-``--real`` trains on every language's real data and nothing written instead (the
-``real+multilingual`` recipe of ``loso.py``, where this base tied MiniLM on English):
+``--real`` trains on every language's real data and nothing written instead (the sources of
+``loso.py``'s ``real+multilingual``, where this base tied MiniLM on English, at the rounds' caps):
     .venv-torch/bin/python -m training.train_multilingual --real --out artifacts/e5-real.ckpt
 
 Same seven labels, soft targets, masked unknown labels and Detoxify checkpoint layout as
