@@ -42,6 +42,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -227,13 +228,12 @@ def recipe_real(leave_out: tuple[str, ...], seed: int) -> list[Example]:
     return recipe_rows(_SPLITS, seed, leave_out=leave_out)
 
 
-def recipe_families(
-    families: tuple[str, ...],
-) -> Callable[[tuple[str, ...], int], list[Example]]:
-    """The shipped recipe's mixture: real rows, real untargeted swearing, written families."""
+def recipe_real_with(**options: Any) -> Callable[[tuple[str, ...], int], list[Example]]:
+    """``real`` built with other ``train_real.recipe_rows`` options: written ``families`` (the
+    shipped recipe's mixture), or other caps (how much of each source the mixture holds)."""
 
     def build(leave_out: tuple[str, ...], seed: int) -> list[Example]:
-        return recipe_rows(_SPLITS, seed, leave_out=leave_out, families=families)
+        return recipe_rows(_SPLITS, seed, leave_out=leave_out, **options)
 
     return build
 
@@ -262,22 +262,6 @@ def recipe_real_multilingual(leave_out: tuple[str, ...], seed: int) -> list[Exam
     return rows
 
 
-def recipe_real_caps(
-    labelled_cap: int = LABELLED_CAP,
-    benign_scale: float = 1.0,
-    source_caps: dict[str, int] | None = None,
-) -> Callable[[tuple[str, ...], int], list[Example]]:
-    """``real`` with other caps: how much of each source the mixture should hold."""
-
-    def build(leave_out: tuple[str, ...], seed: int) -> list[Example]:
-        return recipe_rows(
-            _SPLITS, seed, leave_out=leave_out, benign_scale=benign_scale,
-            labelled_cap=labelled_cap, source_caps=source_caps,
-        )  # fmt: skip
-
-    return build
-
-
 HATE_SITES = ("implicit_hate", "stormfront", "hatexplain")
 
 RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] = {
@@ -286,16 +270,16 @@ RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] 
     "real": (recipe_real, MASK_PLACEHOLDER),
     "real+written": (recipe_real_written, MASK_PLACEHOLDER),
     "real+multilingual": (recipe_real_multilingual, MASK_PLACEHOLDER),
-    "real-cap15k": (recipe_real_caps(labelled_cap=15_000), MASK_PLACEHOLDER),
+    "real-cap15k": (recipe_real_with(labelled_cap=15_000), MASK_PLACEHOLDER),
     "real-hate2500": (
-        recipe_real_caps(source_caps=dict.fromkeys(HATE_SITES, 2500)),
+        recipe_real_with(source_caps=dict.fromkeys(HATE_SITES, 2500)),
         MASK_PLACEHOLDER,
     ),
-    "real-benign3x": (recipe_real_caps(benign_scale=3.0), MASK_PLACEHOLDER),
-    "candidate": (recipe_families(FAMILIES), MASK_PLACEHOLDER),
+    "real-benign3x": (recipe_real_with(benign_scale=3.0), MASK_PLACEHOLDER),
+    "candidate": (recipe_real_with(families=FAMILIES), MASK_PLACEHOLDER),
     **{
         f"candidate-{name}": (
-            recipe_families(tuple(f for f in FAMILIES if f != name)),
+            recipe_real_with(families=tuple(f for f in FAMILIES if f != name)),
             MASK_PLACEHOLDER,
         )
         for name in FAMILIES
