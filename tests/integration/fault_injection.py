@@ -37,8 +37,10 @@ from chatmod.aws.ivschat import IvsChatActions
 from chatmod.escalation import EscalationProcessor, EscalationRecord
 from chatmod.policy import load_policy
 from chatmod_local.invoke import LocalFunction
+from tests.aws_responses import aws_response
 
 from .sqs_events import lambda_sqs_event
+from .test_escalation_dynamodb import make_table
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 TABLE = "chatmod-escalation-faults"
@@ -72,17 +74,6 @@ class Clock:
 
     def sleep(self, ms: float) -> None:
         self.ms += int(ms)
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.body
-
-    def read(self, *_: Any) -> bytes:
-        return self.body
 
 
 @dataclass
@@ -135,7 +126,7 @@ class FakeIvsChat:
         self.clock.sleep(CALL_MS)
         self.confirmed[operation_name] += 1
         body = b'{"id": "EVT000000001"}' if operation_name == "DeleteMessage" else b"{}"
-        return AWSResponse(request.url, 200, {}, _Raw(body))
+        return aws_response(request.url, 200, body)
 
     def _rate(self) -> float:
         return 0.6 if self.fault == "throttle_heavy" else FAULT_RATE
@@ -143,7 +134,7 @@ class FakeIvsChat:
     @staticmethod
     def _error(request: Any, status: int, code: str) -> AWSResponse:
         body = json.dumps({"message": code}).encode()
-        return AWSResponse(request.url, status, {"x-amzn-ErrorType": code}, _Raw(body))
+        return aws_response(request.url, status, body, {"x-amzn-ErrorType": code})
 
 
 class FaultyDynamoDB:
@@ -290,17 +281,6 @@ def _queues(sqs: Any) -> tuple[str, str]:
     return queue, dlq
 
 
-def _table() -> Any:
-    client = boto3.client("dynamodb")
-    client.create_table(
-        TableName=TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-    )
-    return client
-
-
 def _ivschat(fake: FakeIvsChat, attempts: int, connect_s: float, read_s: float) -> Any:
     # standard rather than adaptive retries: the adaptive rate limiter waits in real time
     config = Config(
@@ -321,7 +301,7 @@ def run(scenario: str, seed: int, function: LocalFunction, sleeps: list[float]) 
     fake = FakeIvsChat(clock, ivschat_fault, rng)
     sqs = boto3.client("sqs")
     queue, dlq = _queues(sqs)
-    table = _table()
+    table = make_table(TABLE)
     faulty = FaultyDynamoDB(table, dynamodb_fault, rng)
     actions = IvsChatActions(_ivschat(fake, 4, 2, 5), _ivschat(fake, 1, 1, 2))
     processor = EscalationProcessor(

@@ -58,16 +58,17 @@ def serialized_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def make_table() -> Any:
+def make_table(table: str = TABLE) -> Any:
+    """The escalation function's DynamoDB table (``pk`` hash key, TTL on ``expires_at``)."""
     client = boto3.client("dynamodb")
     client.create_table(
-        TableName=TABLE,
+        TableName=table,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
     )
     client.update_time_to_live(
-        TableName=TABLE, TimeToLiveSpecification={"AttributeName": "expires_at", "Enabled": True}
+        TableName=table, TimeToLiveSpecification={"AttributeName": "expires_at", "Enabled": True}
     )
     return client
 

@@ -20,6 +20,7 @@ from botocore.stub import Stubber
 from chatmod.aws.clients import client_config
 from chatmod.aws.ivschat import IvsChatActions, NotSentError, RefusedError, ThrottledError
 from chatmod.escalation.actions import ActionNotTakenError, Outcome
+from tests.aws_responses import aws_response
 
 ROOM = "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3J4k5L6"
 
@@ -183,13 +184,11 @@ def test_botocore_retries_a_throttled_delete_until_it_succeeds(
     calls: list[str] = []
 
     def answer(request: Any, **_: Any) -> Any:
-        from botocore.awsrequest import AWSResponse
-
         calls.append(request.url)
         status = 429 if len(calls) < 3 else 200
         body = b'{"message": "slow down"}' if status == 429 else b'{"id": "EVT000000001"}'
         headers = {"x-amzn-ErrorType": "ThrottlingException"} if status == 429 else {}
-        return AWSResponse(request.url, status, headers, _Raw(body))
+        return aws_response(request.url, status, body, headers)
 
     client = boto3.client(
         "ivschat",
@@ -203,19 +202,6 @@ def test_botocore_retries_a_throttled_delete_until_it_succeeds(
     monkeypatch.setattr("time.sleep", sleeps.append)
     assert IvsChatActions(client).delete_message(ROOM, "MSG000000001", "r") == "done"
     assert len(calls) == 3 and len(sleeps) >= 2  # two backoffs before the third attempt
-
-
-class _Raw:
-    """The raw body botocore reads from an HTTP response."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.body
-
-    def read(self, *_: Any) -> bytes:
-        return self.body
 
 
 # -- disconnects are at most once ------------------------------------------------------------
