@@ -28,6 +28,9 @@ Recipes:
     those sources join the folds, and ``--encoder e5`` embeds with the multilingual model's
     base (multilingual-e5-small) instead of MiniLM: one base for every language, compared on
     the same folds (results named ``<recipe>@e5``);
+  * ``real+fragments``: ``real`` with the sentences cut from Toxic Spans posts
+    (``span_fragments``): real chat-length insults, threats and harmless lines; ``+served``
+    labels masked lines for what is left of them (``train_real._served_label``);
   * ``candidate``: ``real`` with GoEmotions' untargeted swearing and the written families of
     ``train_real.FAMILIES`` (3% of the rows); ``candidate-<family>``: the same without one.
 
@@ -50,7 +53,7 @@ from sklearn.metrics import roc_auc_score
 
 from training.data import LABELS, SEED, Example
 from training.paths import REPO
-from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.real_data import BENIGN, FRAGMENTS, LABELLED, load_everything, sample_benign
 from training.rounds import LATER_ROUNDS, first_round_rows, later_round_rows
 from training.rule_masks import MASK_PLACEHOLDER, rule_masked
 from training.textprep import prepare_text
@@ -276,6 +279,11 @@ RECIPES: dict[str, tuple[Callable[[tuple[str, ...], int], list[Example]], str]] 
         MASK_PLACEHOLDER,
     ),
     "real-benign3x": (recipe_real_with(benign_scale=3.0), MASK_PLACEHOLDER),
+    "real+fragments": (recipe_real_with(fragments=True), MASK_PLACEHOLDER),
+    "real+fragments+served": (
+        recipe_real_with(fragments=True, served_labels=True),
+        MASK_PLACEHOLDER,
+    ),
     "candidate": (recipe_real_with(families=FAMILIES), MASK_PLACEHOLDER),
     **{
         f"candidate-{name}": (
@@ -429,7 +437,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing")))
+    _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing", FRAGMENTS)))
     if args.multilingual:
         from training.multilingual_data import load_multilingual_splits
 

@@ -223,9 +223,17 @@ LOADERS: dict[str, Callable[[Path | str | None], list[Example]]] = {
 }
 
 
+# Sentences cut out of Toxic Spans posts (``span_fragments``): split by their post, not their text.
+FRAGMENTS = "toxic_spans_fragments"
+
+
 def load_source(name: str, data_dir: Path | str | None = None) -> dict[str, list[Example]]:
     """``{"train": [...], "dev": [...]}`` for one source, de-duplicated, split by text hash;
     Toxic Spans' SemEval test posts are always dev."""
+    if name == FRAGMENTS:
+        from training.span_fragments import load_span_fragments
+
+        return load_span_fragments(more_dir(data_dir) / "toxic_spans", semeval_test_texts(data_dir))
     rows = _dedupe(LOADERS[name](data_dir))
     test = semeval_test_texts(data_dir) if name == "toxic_spans" else set()
     train = [ex for ex in rows if split_of(ex.text) == "train" and ex.text not in test]

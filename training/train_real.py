@@ -28,7 +28,7 @@ from training.fitting import (
     save_checkpoint,
 )
 from training.paths import ARTIFACTS
-from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
+from training.real_data import BENIGN, FRAGMENTS, LABELLED, load_everything, sample_benign
 from training.rule_masks import MASK_PLACEHOLDER, rule_masked
 from training.train import (
     MINILM_BASE,
@@ -45,6 +45,8 @@ LABELLED_CAP = 5000
 DAVIDSON_CAPS = {"hate": 700, "offensive": 900, "neither": 1500}
 BENIGN_CAPS = {"irc": 7000, "dialogue": 3000, "goemotions": 5000}
 JUDGES = ("sms", "chatterbot_en")
+# Sentences of Toxic Spans posts (``span_fragments``): all toxic ones, and this many others.
+FRAGMENT_OTHERS = 5000
 # Written families, only for what no real source here covers (chat threats and their game-talk
 # neighbours, self-harm incitement, short chat lines, plain identity mentions); together under
 # 5% of the rows. Each is kept only if the leave-one-source-out mean says it pays (loso.py).
@@ -70,6 +72,14 @@ def _davidson(rows: list[Example], seed: int) -> list[Example]:
 _SECOND_PERSON = re.compile(
     r"(?:\b(?:you|u|ur|your|you're|youre|yo)\W+(?:\w+\W+)?\*{4})|"
     r"(?:\*{4}\W+(?:\w+\W+)?(?:you|u|ur|your|yourself)\b)",
+    re.IGNORECASE,
+)
+
+
+# Within three words either way: "you are a ****", "**** off you", "shut your **** mouth".
+_ADDRESSED = re.compile(
+    r"(?:\b(?:you|u|ur|your|you're|youre|yo|ya)\W+(?:\w+\W+){0,2}\*{4})|"
+    r"(?:\*{4}\W+(?:\w+\W+){0,2}(?:you|u|ur|your|yourself|ya)\b)",
     re.IGNORECASE,
 )
 
@@ -114,6 +124,30 @@ def written_family(name: str, seed: int) -> list[Example]:
     return [replace(as_served(ex, False), source=f"written:{name}") for ex in rows]
 
 
+# Read as benign under ``served_labels``: GoEmotions' non-hostile swearing is harmless once masked.
+SWEARING_BENIGN = (*BENIGN, "goemotions_swearing")
+
+
+def _served_label(ex: Example) -> Example:
+    """Davidson's "offensive" class marks offensive words, not harm: once the rules mask them and
+    nobody is addressed, the rest of the tweet says nothing either way, so its toxicity is left
+    unlabelled (its hate share stays). Without this most masked lines the model sees are
+    labelled toxic, and it learns to read the placeholder itself as harm."""
+    if ex.source != "davidson" or not ex.binary_toxic or ex.targets[5] >= 0.5:
+        return ex
+    if "****" not in ex.text or _ADDRESSED.search(ex.text):
+        return ex
+    targets = list(ex.targets)
+    targets[_TOX] = float("nan")
+    return replace(ex, targets=tuple(targets))
+
+
+def _fragments(rows: list[Example], seed: int) -> list[Example]:
+    """Every toxic sentence cut from Toxic Spans, and a sample of the others (FRAGMENT_OTHERS)."""
+    toxic = [ex for ex in rows if ex.binary_toxic]
+    return toxic + sample_benign([ex for ex in rows if not ex.binary_toxic], FRAGMENT_OTHERS, seed)
+
+
 def recipe_rows(
     splits: dict[str, dict[str, list[Example]]],
     seed: int,
@@ -122,10 +156,14 @@ def recipe_rows(
     benign_scale: float = 1.0,
     labelled_cap: int = LABELLED_CAP,
     source_caps: dict[str, int] | None = None,
+    fragments: bool = False,
+    served_labels: bool = False,
 ) -> list[Example]:
     """The training rows of every source but ``leave_out``, capped as documented above (or at
     ``labelled_cap``, or per source by ``source_caps``), with the written ``families`` (at most
-    WRITTEN_MAX_SHARE of the rows)."""
+    WRITTEN_MAX_SHARE of the rows) and, with ``fragments``, the sentences cut from Toxic Spans
+    (when ``splits`` holds them). ``served_labels`` labels the lines the rules mask for what is
+    left of them (``_served_label``)."""
     rows: list[Example] = []
     for n, (source, parts) in enumerate(splits.items()):
         if source in leave_out:
@@ -133,6 +171,10 @@ def recipe_rows(
         train = parts["train"]
         if source == "davidson":
             train = _davidson(train, seed)
+        elif source == FRAGMENTS:
+            if not fragments:
+                continue
+            train = _fragments(train, seed + 250)
         elif source == "goemotions_swearing":
             train = [ex for ex in train if _untargeted(as_served(ex, True).text)]
         elif source in BENIGN_CAPS:
@@ -143,7 +185,10 @@ def recipe_rows(
             train = sample_benign(train, cap, seed + 200 + n)
         else:
             continue
-        rows += [as_served(ex, source in BENIGN) for ex in train]
+        if served_labels:
+            rows += [_served_label(as_served(ex, source in SWEARING_BENIGN)) for ex in train]
+        else:
+            rows += [as_served(ex, source in BENIGN) for ex in train]
     # Spelling evasions of real lines (spaces, swaps, doubled or dropped letters, leet).
     rows += [as_served(ex, False) for ex in obfuscated_copies(rows, seed=seed)]
     written = [ex for name in families for ex in written_family(name, seed + 300)]
@@ -158,6 +203,15 @@ def main() -> None:
     add_fit_arguments(parser, out=ARTIFACTS / "chatmod-minilm-real.ckpt", epochs=1.0, lr=6e-5)
     parser.add_argument("--judges", nargs="*", default=list(JUDGES))
     parser.add_argument("--families", nargs="*", default=[], choices=FAMILIES)
+    parser.add_argument(
+        "--fragments", action="store_true", help="add the sentences cut from Toxic Spans posts"
+    )
+    parser.add_argument(
+        "--served-labels",
+        action="store_true",
+        help="label masked lines for what is left of them (GoEmotions' swearing benign, "
+        "Davidson's untargeted offensive words unlabelled)",
+    )
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
     parser.add_argument(
         "--labelled-cap", type=int, default=LABELLED_CAP, help="rows per labelled source at most"
@@ -170,7 +224,8 @@ def main() -> None:
     seed_everything(args.seed)
     torch.set_num_threads(args.threads)
     hf_dir, tokenizer, model = minilm_classifier(args.init)
-    splits = load_everything((*LABELLED, *BENIGN, "goemotions_swearing"), args.data_dir)
+    names = (*LABELLED, *BENIGN, "goemotions_swearing", *([FRAGMENTS] if args.fragments else []))
+    splits = load_everything(names, args.data_dir)
     train_rows = recipe_rows(
         splits,
         args.seed,
@@ -178,6 +233,8 @@ def main() -> None:
         families=tuple(args.families),
         benign_scale=args.benign_scale,
         labelled_cap=args.labelled_cap,
+        fragments=args.fragments,
+        served_labels=args.served_labels,
     )
     dev = {
         source: [as_served(ex, source in BENIGN) for ex in sample_benign(parts["dev"], 800, 7)]
@@ -193,6 +250,8 @@ def main() -> None:
         "families": list(args.families),
         "benign_scale": args.benign_scale,
         "labelled_cap": args.labelled_cap,
+        "fragments": args.fragments,
+        "served_labels": args.served_labels,
         **run,
     }
     out = Path(args.out)
