@@ -166,7 +166,7 @@ def recipe_rows(
     left of them (``_served_label``)."""
     rows: list[Example] = []
     for n, (source, parts) in enumerate(splits.items()):
-        if source in leave_out:
+        if source in leave_out or (source == FRAGMENTS and "toxic_spans" in leave_out):
             continue
         train = parts["train"]
         if source == "davidson":

@@ -101,3 +101,14 @@ def test_served_recipe_reads_swearing_as_harmless() -> None:
     assert plain and all(math.isnan(ex.targets[TOX]) for ex in plain if "+obf" not in ex.source)
     swearing = [ex for ex in served if "+obf" not in ex.source]
     assert swearing and all(ex.targets[TOX] == 0.0 for ex in swearing)
+
+
+def test_holding_out_toxic_spans_holds_out_its_sentences() -> None:
+    from training.real_data import FRAGMENTS
+    from training.train_real import recipe_rows
+
+    sentence = Example("I hope you die today.", (1.0, *[math.nan] * 6), "toxic_spans:fragment", 1)
+    splits = {FRAGMENTS: {"train": [sentence], "dev": []}}
+    assert recipe_rows(splits, 5, fragments=True)
+    assert recipe_rows(splits, 5, fragments=True, leave_out=("toxic_spans",)) == []
+    assert recipe_rows(splits, 5) == []  # only when asked for
