@@ -53,12 +53,12 @@ from sklearn.metrics import roc_auc_score
 
 from training.data import LABELS, SEED, Example
 from training.paths import REPO
-from training.real_data import BENIGN, FRAGMENTS, LABELLED, load_everything, sample_benign
+from training.real_data import BENIGN, LABELLED, load_everything, sample_benign
 from training.rounds import LATER_ROUNDS, first_round_rows, later_round_rows
 from training.rule_masks import MASK_PLACEHOLDER, rule_masked
 from training.textprep import prepare_text
 from training.train import minilm_dir
-from training.train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows
+from training.train_real import FAMILIES, LABELLED_CAP, as_served, recipe_rows, recipe_sources
 
 LEVELS_FILE = REPO / "layers" / "chatmod" / "chatmod" / "levels.yaml"
 EVAL_CAP = 1000
@@ -437,7 +437,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    _SPLITS.update(load_everything((*LABELLED, *BENIGN, "goemotions_swearing", FRAGMENTS)))
+    _SPLITS.update(load_everything(recipe_sources(fragments=True)))
     if args.multilingual:
         from training.multilingual_data import load_multilingual_splits
 

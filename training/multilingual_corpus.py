@@ -112,8 +112,8 @@ def real_training_rows(
     leave-one-source-out recipe ``real+multilingual`` (which caps every source at 5,000 rows
     for its fixed sample), at the fine-tuning rounds' caps. ``fragments`` and ``served_labels``
     are ``recipe_rows``' options for the English rows."""
-    from training.real_data import BENIGN, FRAGMENTS, LABELLED, load_everything
-    from training.train_real import JUDGES, as_served, recipe_rows
+    from training.real_data import LABELLED, load_everything
+    from training.train_real import JUDGES, as_served, recipe_rows, recipe_sources
 
     splits = load_multilingual_splits(data_dir)
     rows: list[Example] = []
@@ -122,8 +122,7 @@ def real_training_rows(
         train = _capped(source, parts["train"], seed, mlma_balanced=True)
         rows += [as_served(ex, source == "chatterbot") for ex in train]
         dev[source] = parts["dev"]
-    names = (*LABELLED, *BENIGN, "goemotions_swearing", *([FRAGMENTS] if fragments else []))
-    english = load_everything(names, data_dir)
+    english = load_everything(recipe_sources(fragments), data_dir)
     rows += recipe_rows(
         english, seed, leave_out=JUDGES, fragments=fragments, served_labels=served_labels
     )

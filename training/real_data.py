@@ -69,27 +69,11 @@ def semeval_test_texts(data_dir: Path | str | None = None) -> set[str]:
 
 
 def load_toxic_spans(data_dir: Path | str | None = None) -> list[Example]:
+    from training.span_fragments import KINDS, rater_marks
+
     folder = more_dir(data_dir) / "toxic_spans"
     comments = pd.read_csv(folder / "data_comments.csv")
-    notes = pd.read_csv(folder / "data_annotations.csv")
-    spans = pd.read_csv(folder / "data_spans.csv")
-    kinds = {
-        "Insult": "insult",
-        "Threat": "threat",
-        "Identity based Attack": "identity_attack",
-        "Profane/Obscene": "obscene",
-    }
-    marked: dict[int, set[str]] = {}
-    for annotation, kind in zip(spans["annotation"], spans["type"], strict=True):
-        if kind in kinds:
-            marked.setdefault(int(annotation), set()).add(kinds[kind])
-    per_post: dict[int, list[tuple[bool, set[str]]]] = {}
-    for annotation, post, not_toxic in zip(
-        notes["annotation"], notes["comment_id"], notes["not toxic"], strict=True
-    ):
-        per_post.setdefault(int(post), []).append(
-            (bool(not_toxic), marked.get(int(annotation), set()))
-        )
+    per_post = rater_marks(folder)
     rows = []
     for post, text in zip(comments["comment_id"], comments["comment_text"], strict=True):
         votes = per_post.get(int(post))
@@ -97,8 +81,9 @@ def load_toxic_spans(data_dir: Path | str | None = None) -> list[Example]:
         if not votes or not text:
             continue
         n = float(len(votes))
-        tox = sum(not nt for nt, _ in votes) / n
-        shares = {k: sum(k in m for _, m in votes) / n for k in kinds.values()}
+        tox = sum(not not_toxic for not_toxic, _, _ in votes) / n
+        marked = [{KINDS[k] for _, _, k in spans if k in KINDS} for _, _, spans in votes]
+        shares = {k: sum(k in m for m in marked) / n for k in KINDS.values()}
         rows.append(Example(text, _targets(toxicity=tox, **shares), "toxic_spans", int(tox >= 0.5)))
     return rows
 

@@ -48,8 +48,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _rater_marks(folder: Path) -> dict[int, list[tuple[bool, bool, list[tuple[int, int, str]]]]]:
-    """Per post: one (not toxic, all toxic, [(start, end, kind)]) per rater."""
+def rater_marks(folder: Path) -> dict[int, list[tuple[bool, bool, list[tuple[int, int, str]]]]]:
+    """Per post: one (not toxic, all toxic, [(start, end, kind)]) per rater (the whole posts of
+    ``real_data.load_toxic_spans`` and the sentences here are labelled from the same marks)."""
     notes = pd.read_csv(folder / "data_annotations.csv")
     spans = pd.read_csv(folder / "data_spans.csv")
     marked: dict[int, list[tuple[int, int, str]]] = {}
@@ -100,7 +101,7 @@ def fragment_rows(
 def load_span_fragments(folder: Path, test_posts: set[str]) -> dict[str, list[Example]]:
     """``{"train": [...], "dev": [...]}``: each fragment in its post's split."""
     comments = pd.read_csv(folder / "data_comments.csv")
-    per_post = _rater_marks(folder)
+    per_post = rater_marks(folder)
     split: dict[str, list[Example]] = {"train": [], "dev": []}
     for post_id, raw in zip(comments["comment_id"], comments["comment_text"], strict=True):
         post = _clean(raw)

@@ -153,6 +153,11 @@ def _fragments(rows: list[Example], seed: int) -> list[Example]:
     return toxic + sample_benign([ex for ex in rows if not ex.binary_toxic], FRAGMENT_OTHERS, seed)
 
 
+def recipe_sources(fragments: bool = False) -> tuple[str, ...]:
+    """The sources ``recipe_rows`` reads (Toxic Spans' sentences only when asked for)."""
+    return (*LABELLED, *BENIGN, "goemotions_swearing", *([FRAGMENTS] if fragments else []))
+
+
 def recipe_rows(
     splits: dict[str, dict[str, list[Example]]],
     seed: int,
@@ -230,8 +235,7 @@ def main() -> None:
     seed_everything(args.seed)
     torch.set_num_threads(args.threads)
     hf_dir, tokenizer, model = minilm_classifier(args.init)
-    names = (*LABELLED, *BENIGN, "goemotions_swearing", *([FRAGMENTS] if args.fragments else []))
-    splits = load_everything(names, args.data_dir)
+    splits = load_everything(recipe_sources(args.fragments), args.data_dir)
     train_rows = recipe_rows(
         splits,
         args.seed,
