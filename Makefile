@@ -115,6 +115,7 @@ eval: setup-torch
 	$(TORCH_VENV)/bin/python -m training.evaluate_languages --markdown artifacts/eval_languages.md
 	$(TORCH_VENV)/bin/python -m training.evaluate_heldout --markdown artifacts/eval_heldout.md
 	$(TORCH_VENV)/bin/python -m training.evaluate_spans
+	$(TORCH_VENV)/bin/python -m training.threat_rules --markdown artifacts/threat_rules.md
 	$(TORCH_VENV)/bin/python -m training.loso --markdown artifacts/loso.md
 
 clean:

@@ -45,7 +45,7 @@ def term_checks(reviewer: Reviewer, room: str) -> dict[str, TermCheck]:
 def test_rooms_share_the_checks_they_have_in_common() -> None:
     reviewer = Reviewer(parse_policy(POLICY))
     a, b, c = (term_checks(reviewer, room) for room in ("roomA", "roomB", "roomC"))
-    assert set(a) == set(b) == {"slurs", "profanity", "slurs.de", "profanity.de", "scam"}
+    assert set(a) == set(b) == {"slurs", "profanity", "threats", "slurs.de", "profanity.de", "scam"}
     for rule_id in a:
         assert a[rule_id] is b[rule_id] is c[rule_id]  # compiled once for the three rooms
     assert "spoilers" in c and "spoilers" not in a
@@ -70,7 +70,7 @@ def test_a_room_compiled_alone_gets_the_same_checks() -> None:
     alone = compile_room(policy.for_room("roomB"))
     with_shared = compile_room(policy.for_room("roomB"), shared)
     assert [c.rule_id for c in alone.checks] == [c.rule_id for c in with_shared.checks]
-    assert len(shared) == 5  # four packs and one custom rule
+    assert len(shared) == 6  # five packs and one custom rule
 
 
 def test_a_room_that_does_not_compile_is_reviewed_by_the_defaults_and_reported(

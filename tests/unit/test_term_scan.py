@@ -101,7 +101,7 @@ PACKS = Path(str(resources.files("chatmod").joinpath("packs")))
 PACK_FILES = sorted(
     str(path.relative_to(PACKS)).removesuffix(".yaml")
     for path in PACKS.rglob("*.yaml")
-    if path.stem in ("profanity", "slurs", "mild_profanity")
+    if path.stem in ("profanity", "slurs", "mild_profanity", "threats")
 )
 
 

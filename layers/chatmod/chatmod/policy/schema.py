@@ -71,6 +71,7 @@ class Packs(_Strict):
         default_factory=lambda: PackConfig(enabled=False, action="mask")
     )
     slurs: PackConfig = Field(default_factory=lambda: PackConfig(action="deny"))
+    threats: PackConfig = Field(default_factory=lambda: PackConfig(action="deny"))
     pii: PackConfig = Field(default_factory=lambda: PackConfig(action="mask"))
     links: LinksConfig = Field(default_factory=lambda: LinksConfig(action="mask"))
     spam: SpamConfig = Field(default_factory=lambda: SpamConfig(action="deny"))

@@ -21,7 +21,7 @@ from chatmod.rules import (
     TermCheck,
 )
 from chatmod.rules.base import Declared, RuleMeta, Severity
-from chatmod.rules.terms import MILD_PROFANITY, PROFANITY, SLURS, load_terms
+from chatmod.rules.terms import MILD_PROFANITY, PROFANITY, SLURS, THREATS, load_terms
 
 DEFAULT_REASONS: dict[str, str] = {
     "hate": "Hateful language isn't allowed in this chat.",
@@ -29,6 +29,7 @@ DEFAULT_REASONS: dict[str, str] = {
     "pii": "Please don't share personal information in chat.",
     "links": "Links aren't allowed in this chat.",
     "spam": "Please don't spam the chat.",
+    "threat": "Threats aren't allowed in this chat.",
     "length": "Your message is too long.",
 }
 
@@ -109,6 +110,9 @@ def _pack_checks(policy: RoomPolicy, shared: SharedChecks) -> tuple[list[Check],
     if packs.mild_profanity.enabled:
         meta = _meta(MILD_PROFANITY, packs.mild_profanity)
         languages.append((_builtin_term_check("en/mild_profanity", meta, shared), "en"))
+    if packs.threats.enabled:
+        meta = _meta(THREATS, packs.threats)
+        languages.append((_builtin_term_check("en/threats", meta, shared), "en"))
     checks: list[Check] = [check for check, _ in languages]
     if packs.pii.enabled:
         pii = packs.pii

@@ -129,6 +129,9 @@ def _alternations(patterns: Iterable[str]) -> list[list[str]]:
 SLURS = Declared("slurs", "hate", "deny", Severity.HIGH)
 PROFANITY = Declared("profanity", "profanity", "mask", Severity.LOW)
 MILD_PROFANITY = Declared("profanity.mild", "profanity", "mask", Severity.LOW)
+# Threats and self-harm incitement carry the model's threat category, so a room's escalation
+# (``disconnect_immediately``) treats a phrase the pack denies as it treats a threat the model finds.
+THREATS = Declared("threats", "threat", "deny", Severity.HIGH)
 
 
 @dataclass(frozen=True)
