@@ -35,6 +35,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "clean": ("ALLOW", "What a play! gg everyone, see you next stream"),
     "profanity": ("ALLOW", "that boss fight was f****** brutal"),
     "slur": ("DENY", None),
+    "threat": ("DENY", None),
     "pii": ("ALLOW", "dm me, my number is ***-***-**** or mail ****.***@*******.***"),
     "link": ("ALLOW", "free skins at ****://*******-*****-*****.***/*****"),
     "obfuscated": ("ALLOW", "this lag is $ * * *, f******* it"),
@@ -59,8 +60,15 @@ def test_sample_event(review: CapturedFunction, name: str) -> None:
 
 def test_denials_carry_the_right_reason(review: CapturedFunction) -> None:
     reasons = {
-        name: review.invoke(load(name))["Attributes"]["Reason"] for name in ("slur", "too_long")
+        name: review.invoke(load(name))["Attributes"]["Reason"]
+        for name in ("slur", "threat", "too_long")
     }
+    # The threat is denied by the threats pack and, once the model is warm, by the model's
+    # threat label too: the more severe hit's reason is shown, and both name the threat.
+    assert reasons.pop("threat") in (
+        "Threats aren't allowed in this chat.",
+        "This message was flagged as threat.",
+    )
     assert reasons == {
         "slur": "Hateful language isn't allowed in this chat.",
         "too_long": "Your message is longer than 500 characters.",
