@@ -130,7 +130,7 @@ SLURS = Declared("slurs", "hate", "deny", Severity.HIGH)
 PROFANITY = Declared("profanity", "profanity", "mask", Severity.LOW)
 MILD_PROFANITY = Declared("profanity.mild", "profanity", "mask", Severity.LOW)
 # Threats and self-harm incitement carry the model's threat category, so a room's escalation
-# (``disconnect_immediately``) treats a phrase the pack denies as it treats a threat the model finds.
+# (``disconnect_immediately``) treats a phrase the pack denies as a threat the model finds.
 THREATS = Declared("threats", "threat", "deny", Severity.HIGH)
 
 
