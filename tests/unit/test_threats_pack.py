@@ -97,3 +97,17 @@ def test_the_pack_is_on_in_the_default_policy(rules_reviewer: Reviewer) -> None:
 )
 def test_reported_and_negated_phrases_are_delivered(typed: str) -> None:
     assert _threat_hits(typed) == []
+
+
+def test_a_denied_threat_phrase_is_a_strike_that_disconnects_at_once(
+    rules_reviewer: Reviewer,
+) -> None:
+    from chatmod.escalation.trigger import escalation_kind
+
+    policy = rules_reviewer.policy.defaults.escalation
+    assert "threat" in policy.disconnect_immediately
+    decision = rules_reviewer.review_text("k1ll yourself")
+    assert escalation_kind(decision, policy) == "strike"
+    # the escalation processor disconnects at once for a strike whose categories it lists
+    assert set(decision.categories) & set(policy.disconnect_immediately) == {"threat"}
+    assert escalation_kind(rules_reviewer.review_text("gg wp"), policy) is None
