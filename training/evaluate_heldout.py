@@ -1,9 +1,10 @@
 """The shipped pipeline on sources the shipped model never trained on, beside the two models
 before it (cb27e9d, the chat rounds; f5495ac, before them), each with its own thresholds.
 
-  * benign judges (``train_real.JUDGES``: SMS ham, chatterbot's English lines): every line,
-    the share denied and acted on (denied, or delivered with words starred for toxicity or
-    profanity) at each level: the false-positive figure;
+  * benign judges (``train_real.JUDGES``: SMS ham, chatterbot's English lines, and those
+    lines without psychology.yml, its users' insults to the bot): every line, the share denied
+    and acted on (denied, or delivered with words starred for toxicity or profanity) at each
+    level: the false-positive figure;
   * Toxic Spans' dev posts (its SemEval test posts and a hash-chosen 15%, kept out of every
     recipe here; the older models never read Toxic Spans at all): toxicity ROC-AUC of the
     model alone, and acted-on precision / recall of the pipeline at the standard level.
@@ -74,7 +75,8 @@ def main() -> None:
         CHAT_ROUNDS_COMMIT: (model_at(CHAT_ROUNDS_COMMIT), None),
         PREVIOUS_COMMIT: (model_at(PREVIOUS_COMMIT), PREVIOUS_THRESHOLDS),
     }
-    judges = {name: load_source(name) for name in JUDGES}
+    # chatterbot's English lines also without its file of insults to the bot (real_data)
+    judges = {name: load_source(name) for name in (*JUDGES, "chatterbot_en_chat")}
     spans = load_source("toxic_spans")["dev"]
     benign: dict[str, dict[str, Any]] = {}
     spans_rows: dict[str, dict[str, Any]] = {}

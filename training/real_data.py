@@ -177,9 +177,19 @@ def load_goemotions_swearing(data_dir: Path | str | None = None) -> list[Example
     ]
 
 
-def load_chatterbot_en(data_dir: Path | str | None = None) -> list[Example]:
+# chatterbot's psychology.yml is what users say to the bot about itself, most of it insults
+# ("you are a waste", "you are disgusting", "you are a coward"), each with the bot's reply. A
+# model that denies insults aimed at someone denies many of them, so the benign judge is also
+# reported without that file ("chatterbot_en_chat").
+CHATTERBOT_INSULT_FILES = ("psychology.yml",)
+
+
+def load_chatterbot_en(
+    data_dir: Path | str | None = None, skip_files: tuple[str, ...] = ()
+) -> list[Example]:
     df = pd.read_csv(chat_dir(data_dir) / "benign" / "chatterbot_lines.csv")
-    texts = df.loc[df["lang"] == "english", "text"].dropna()
+    kept = (df["lang"] == "english") & ~df["file"].isin(skip_files)
+    texts = df.loc[kept, "text"].dropna()
     return [_benign(_clean(t), "chatterbot_en") for t in texts if _clean(t)]
 
 
@@ -204,6 +214,7 @@ LOADERS: dict[str, Callable[[Path | str | None], list[Example]]] = {
     "dialogue": _chat("dialogue"),
     "goemotions": _chat("goemotions"),
     "chatterbot_en": load_chatterbot_en,
+    "chatterbot_en_chat": lambda d: load_chatterbot_en(d, skip_files=CHATTERBOT_INSULT_FILES),
     "goemotions_swearing": load_goemotions_swearing,
 }
 

@@ -43,3 +43,14 @@ def test_rows_are_read_as_served(multilingual_real: Rows) -> None:
     assert any(MASK_PLACEHOLDER in ex.text for ex in rows)
     chatter = [ex for ex in rows if ex.source.startswith("chatterbot_")]
     assert chatter and all(ex.targets[0] == 0.0 for ex in chatter)
+
+
+def test_the_chat_judge_is_chatterbot_english_without_its_file_of_insults_to_the_bot() -> None:
+    from training.real_data import load_chatterbot_en, load_source
+
+    every = {ex.text for ex in load_chatterbot_en(DATA_DIR)}
+    chat = load_source("chatterbot_en_chat", DATA_DIR)
+    kept = {ex.text for part in chat.values() for ex in part}
+    assert kept < every
+    assert "you are a waste" in every - kept and "you are disgusting" in every - kept
+    assert len(kept) > 0.9 * len(every)  # one file of twenty-one goes
