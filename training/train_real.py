@@ -153,6 +153,14 @@ def _fragments(rows: list[Example], seed: int) -> list[Example]:
     return toxic + sample_benign([ex for ex in rows if not ex.binary_toxic], FRAGMENT_OTHERS, seed)
 
 
+_RARE = tuple(LABELS.index(label) for label in ("threat", "sexual_explicit"))
+
+
+def _rare(ex: Example) -> bool:
+    """A row with a rare label at 0.5 or more (NaN compares False)."""
+    return any(ex.targets[i] >= 0.5 for i in _RARE)
+
+
 def recipe_sources(fragments: bool = False) -> tuple[str, ...]:
     """The sources ``recipe_rows`` reads (Toxic Spans' sentences only when asked for)."""
     return (*LABELLED, *BENIGN, "goemotions_swearing", *([FRAGMENTS] if fragments else []))
@@ -168,12 +176,14 @@ def recipe_rows(
     source_caps: dict[str, int] | None = None,
     fragments: bool = False,
     served_labels: bool = False,
+    rare_boost: int = 1,
 ) -> list[Example]:
     """The training rows of every source but ``leave_out``, capped as documented above (or at
     ``labelled_cap``, or per source by ``source_caps``), with the written ``families`` (at most
     WRITTEN_MAX_SHARE of the rows) and, with ``fragments``, the sentences cut from Toxic Spans
     (when ``splits`` holds them). ``served_labels`` labels the lines the rules mask for what is
-    left of them (``_served_label``)."""
+    left of them (``_served_label``). ``rare_boost`` repeats the real rows that carry a rare
+    label (threat, sexual_explicit at 0.5 or more) that many times in all."""
     rows: list[Example] = []
     for n, (source, parts) in enumerate(splits.items()):
         # A source held out takes what is cut from it too (Toxic Spans' sentences), as the
@@ -200,6 +210,7 @@ def recipe_rows(
         benign = source in (SWEARING_BENIGN if served_labels else BENIGN)
         served = [as_served(ex, benign) for ex in train]
         rows += [_served_label(ex) for ex in served] if served_labels else served
+    rows += [ex for ex in rows if _rare(ex)] * (rare_boost - 1)
     # Spelling evasions of real lines (spaces, swaps, doubled or dropped letters, leet).
     rows += [as_served(ex, False) for ex in obfuscated_copies(rows, seed=seed)]
     written = [ex for name in families for ex in written_family(name, seed + 300)]
@@ -223,6 +234,12 @@ def main() -> None:
         help="label masked lines for what is left of them (GoEmotions' swearing benign, "
         "Davidson's untargeted offensive words unlabelled)",
     )
+    parser.add_argument(
+        "--rare-boost",
+        type=int,
+        default=1,
+        help="repeat the real rows with a threat or sexual_explicit label this many times",
+    )
     parser.add_argument("--init", default=None, help="continue from this checkpoint's weights")
     parser.add_argument(
         "--labelled-cap", type=int, default=LABELLED_CAP, help="rows per labelled source at most"
@@ -245,6 +262,7 @@ def main() -> None:
         labelled_cap=args.labelled_cap,
         fragments=args.fragments,
         served_labels=args.served_labels,
+        rare_boost=args.rare_boost,
     )
     dev = {
         source: [as_served(ex, source in BENIGN) for ex in sample_benign(parts["dev"], 800, 7)]
@@ -262,6 +280,7 @@ def main() -> None:
         "labelled_cap": args.labelled_cap,
         "fragments": args.fragments,
         "served_labels": args.served_labels,
+        "rare_boost": args.rare_boost,
         **run,
     }
     out = Path(args.out)

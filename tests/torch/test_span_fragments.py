@@ -108,3 +108,21 @@ def test_holding_out_toxic_spans_holds_out_its_sentences() -> None:
     assert recipe_rows(splits, 5, fragments=True)
     assert recipe_rows(splits, 5, fragments=True, leave_out=("toxic_spans",)) == []
     assert recipe_rows(splits, 5) == []  # only when asked for
+
+
+def test_rare_boost_repeats_only_the_rows_with_a_rare_label() -> None:
+    from training.train_real import recipe_rows
+
+    def row(text: str, threat: float, sexual: float) -> Example:
+        targets = [1.0, math.nan, math.nan, threat, math.nan, math.nan, sexual]
+        return Example(text, tuple(targets), "edos", 1)
+
+    threat = row("they will all pay for this soon enough", 1.0, math.nan)
+    sexual = row("describe it in graphic detail", 0.0, 0.8)
+    plain = row("what a terrible take this is honestly", 0.0, 0.0)
+    splits = {"edos": {"train": [threat, sexual, plain], "dev": []}}
+    texts = [ex.text for ex in recipe_rows(splits, 5, rare_boost=3) if "+obf" not in ex.source]
+    assert texts.count(threat.text) == 3 and texts.count(sexual.text) == 3
+    assert texts.count(plain.text) == 1
+    once = [ex.text for ex in recipe_rows(splits, 5) if "+obf" not in ex.source]
+    assert sorted(once) == sorted({threat.text, sexual.text, plain.text})
