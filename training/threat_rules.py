@@ -13,7 +13,7 @@ Usage (from the repo root, in the training venv, which reads the data with panda
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +38,7 @@ def hits_threat_rule(room: CompiledRoom, text: str) -> bool:
 
 
 def is_threat(ex: Example) -> bool:
-    value = ex.targets[_THREAT]
-    return value == value and value >= 0.5  # NaN: the source does not say
+    return ex.targets[_THREAT] >= 0.5  # NaN (the source does not say) compares False
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,8 @@ class SourceRow:
 
 def measure(
     room: CompiledRoom,
-    labelled: Mapping[str, Iterable[Example]],
-    benign: Mapping[str, Iterable[Example]],
+    labelled: Mapping[str, Sequence[Example]],
+    benign: Mapping[str, Sequence[Example]],
 ) -> list[SourceRow]:
     rows: list[SourceRow] = []
     for source, examples in labelled.items():
@@ -71,8 +70,7 @@ def measure(
                 sum(hits_threat_rule(room, ex.text) for ex in harmless),
             )
         )
-    for source, examples in benign.items():
-        lines = list(examples)
+    for source, lines in benign.items():
         hit = sum(hits_threat_rule(room, ex.text) for ex in lines)
         rows.append(SourceRow(source, None, None, len(lines), hit))
     return rows
